@@ -1,0 +1,268 @@
+"""The trajectory engine: run optimizers from many starts on a surface and record everything drawable.
+
+Coordinate-wise optimizers (all registered ones except L-BFGS) run all N starts at once as one [N, 2]
+parameter: each start's gradient is its own (the loss is a sum over starts) and every update is
+element-wise, so this equals N separate runs up to float rounding. Other optimizers run start by start.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Callable
+
+import numpy as np
+import torch
+
+from . import __version__
+from .errors import OptvizError
+from .experiment import Experiment
+from .optimizers import OptimizerSpec, build, get_optimizer, parse_optimizer, state_of, validate_spec
+from .surfaces import Surface, get_surface
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+DEFAULT_MAX_MEMORY = 4 * 2**30
+GRID = 200
+
+
+def simulate(surface="pathological", optimizers="adam", starts=None, steps: int = 100, *,
+             dtype: str = "float32", noise: float = 0.0, seed: int = 0, box=None, bound: float | None = None,
+             grid: int = GRID, max_memory: int = DEFAULT_MAX_MEMORY,
+             progress: Callable[[int], None] | None = None) -> Experiment:
+    """Run every optimizer from every start for `steps` updates and return an Experiment.
+
+    surface     registered name, expression in x/y (e.g. "x**2 + 10*sin(y)") or Surface
+    optimizers  "adam:lr=1", an OptimizerSpec, a list of them (the same name may repeat with other
+                settings), or a mapping name -> hyperparameters ("adam#2" keys allow repeats)
+    starts      [N, 2] points; an int N for N seeded random points in the surface's box; None for
+                the surface's default start
+    steps       number of updates; T = steps + 1 rows are recorded
+    dtype       "float32" (the seed's) or "float64"
+    noise       standard deviation of seeded Gaussian noise added to every gradient (stochastic GD)
+    seed        seeds the noise and the random starts
+    box         ((x0, x1), (y0, y1)) view box for the grid; default: the surface's box grown to hold
+                every trajectory
+    bound       a start diverges when a coordinate's magnitude exceeds this (default: 1000 x the box scale)
+    grid        resolution of the stored surface grid
+    max_memory  refuse runs whose recorded arrays would exceed this many bytes
+    progress    called with the number of ball-steps done since the last call
+    """
+    surf = get_surface(surface, box=box)
+    specs = resolve_optimizers(optimizers)
+    if dtype not in DTYPES:
+        raise OptvizError(f"unknown dtype {dtype!r}; choose from: {', '.join(DTYPES)}")
+    if not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise OptvizError(f"steps must be a whole number >= 0, got {steps!r}")
+    if not noise >= 0:
+        raise OptvizError(f"noise must be >= 0, got {noise!r}")
+    start_arr = resolve_starts(starts, surf, seed)
+    M, N, T = len(specs), len(start_arr), int(steps) + 1
+    check_memory(specs, N, T, dtype, max_memory)
+    scale = max(1.0, *(abs(v) for pair in surf.box for v in pair), float(np.abs(start_arr).max()))
+    bound = float(bound) if bound is not None else 1000.0 * scale
+    tdtype = DTYPES[dtype]
+    np_dtype = np.float32 if dtype == "float32" else np.float64
+
+    rec = _Recorder(M, N, T, np_dtype)
+    for m, spec in enumerate(specs):
+        info = spec.info()
+        gen = torch.Generator().manual_seed(int(seed) * 1000003 + m)
+        x0 = torch.as_tensor(start_arr, dtype=tdtype)
+        groups = [slice(0, N)] if info.coordinatewise else [slice(i, i + 1) for i in range(N)]
+        for sl in groups:
+            _run(surf.fn, spec, x0[sl], T - 1, noise, gen, bound, rec, m, sl, progress)
+
+    diverged_at = rec.blank_after_divergence()
+    view = tuple(map(tuple, box)) if box is not None else _auto_box(surf, start_arr, rec.position)
+    gx, gy, gz = surface_grid(surf, view, grid)
+    meta = {
+        "surface": surf.info(),
+        "optimizers": [{"name": s.name, "title": s.info().title, "label": s.label,
+                        "hyperparameters": _jsonable(s.resolved()), "given": _jsonable(s.hyperparameters),
+                        "rule": s.info().rule}
+                       for s in specs],
+        "steps": int(steps), "dtype": dtype, "noise": float(noise), "seed": int(seed),
+        "box": [list(view[0]), list(view[1])], "bound": bound, "optviz_version": __version__,
+    }
+    return Experiment(position=rec.position, loss=rec.loss, grad=rec.grad, diverged_at=diverged_at,
+                      starts=start_arr, grid_x=gx, grid_y=gy, grid_z=gz, meta=meta, state=rec.state)
+
+
+class _Recorder:
+    """Preallocated arrays, time-major in memory ([M, T, N, ...]) so each step writes one contiguous
+    block, exposed as [M, N, T, ...] views. Torch views of them are written in place, step by step."""
+
+    def __init__(self, M, N, T, np_dtype):
+        self.shape = (M, N, T)
+        self.np_dtype = np_dtype
+        self.position = self._alloc(2)
+        self.loss = self._alloc(None)
+        self.grad = self._alloc(2)
+        self.state: dict[str, np.ndarray] = {}
+        self.first_bad = np.full((M, N), -1, np.int64)
+
+    def _alloc(self, last):
+        M, N, T = self.shape
+        tail = (last,) if last else ()
+        return np.full((M, T, N, *tail), np.nan, self.np_dtype).swapaxes(1, 2)
+
+    def view(self, arr, m, sl):
+        """A torch tensor [T, n, ...] sharing memory with arr[m, sl] (time-major)."""
+        return torch.from_numpy(arr[m].swapaxes(0, 1))[:, sl]
+
+    def state_view(self, name, m, sl):
+        if name not in self.state:
+            self.state[name] = self._alloc(2)
+        return self.view(self.state[name], m, sl)
+
+    def blank_after_divergence(self) -> np.ndarray:
+        """Rows from each start's first bad row on become NaN; returns diverged_at [M, N]."""
+        for m, n in zip(*np.nonzero(self.first_bad >= 0)):
+            t = self.first_bad[m, n]
+            for arr in (self.position, self.loss, self.grad, *self.state.values()):
+                arr[m, n, t:] = np.nan
+        return self.first_bad
+
+
+def _run(fn, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise: float, gen: torch.Generator,
+         bound: float, rec: _Recorder, m: int, sl: slice, progress) -> None:
+    """Run one optimizer from the starts `x0` [n, 2], recording into starts `sl` of optimizer m.
+    A start is marked diverged at the first row whose loss is non-finite or whose position is
+    non-finite or beyond `bound` (`~(|p| <= bound)` is true for all three)."""
+    p = torch.nn.Parameter(x0.clone())
+    opt = build(spec, [p])
+    pos_v, loss_v, grad_v = (rec.view(a, m, sl) for a in (rec.position, rec.loss, rec.grad))
+    first_bad = torch.from_numpy(rec.first_bad[m])[sl]
+    needs_closure = spec.info().needs_closure
+    state_views = {}
+
+    def gradient(loss):
+        opt.zero_grad()
+        loss.sum().backward()
+        if noise:
+            p.grad.add_(torch.randn(p.shape, generator=gen, dtype=p.dtype), alpha=noise)
+
+    def closure():
+        loss = fn(p[:, 0], p[:, 1])
+        gradient(loss)
+        return loss.sum()
+
+    for t in range(steps + 1):
+        loss = fn(p[:, 0], p[:, 1])
+        pos_v[t] = p.detach()
+        loss_v[t] = loss.detach()
+        bad = ~(p.detach().abs() <= bound).all(1) | ~torch.isfinite(loss.detach())
+        first_bad.masked_fill_(bad & (first_bad < 0), t)
+        gradient(loss)
+        grad_v[t] = p.grad
+        if t == steps:
+            break
+        opt.step(closure) if needs_closure else opt.step()
+        for name, value in state_of(opt, p).items():
+            if name not in state_views:
+                state_views[name] = rec.state_view(name, m, sl)
+                state_views[name][0] = 0  # every recorded state starts at zero before update 1
+            state_views[name][t + 1] = value
+        if progress is not None and t % 50 == 49:
+            progress(50 * len(x0))
+    if progress is not None:
+        progress((steps % 50) * len(x0))
+
+
+def resolve_optimizers(optimizers) -> list[OptimizerSpec]:
+    """Normalise the accepted optimizer forms into specs with unique, readable labels."""
+    if isinstance(optimizers, (str, OptimizerSpec)):
+        optimizers = [optimizers]
+    specs = []
+    if isinstance(optimizers, Mapping):
+        for key, hp in optimizers.items():
+            name = str(key).split("#")[0]
+            spec = OptimizerSpec(name=name, hyperparameters=dict(hp or {}))
+            validate_spec(spec)
+            specs.append(spec)
+    elif isinstance(optimizers, Sequence):
+        for item in optimizers:
+            if isinstance(item, OptimizerSpec):
+                validate_spec(item)
+                specs.append(item)
+            elif isinstance(item, str):
+                specs.append(parse_optimizer(item))
+            else:
+                raise OptvizError(f"an optimizer must be a 'name:k=v' string or OptimizerSpec, not {item!r}")
+    else:
+        raise OptvizError(f"optimizers must be a string, list or mapping, not {optimizers!r}")
+    if not specs:
+        raise OptvizError("no optimizers given")
+    labels, out = set(), []
+    for spec in specs:
+        label = spec.label or default_label(spec)
+        base, k = label, 2
+        while label in labels:
+            label, k = f"{base} #{k}", k + 1
+        labels.add(label)
+        out.append(OptimizerSpec(spec.name, dict(spec.hyperparameters), label))
+    return out
+
+
+def default_label(spec: OptimizerSpec) -> str:
+    """'Adam lr=1' style: the title and the hyperparameters given explicitly."""
+    given = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                      for k, v in spec.hyperparameters.items())
+    title = get_optimizer(spec.name).title
+    return f"{title} {given}" if given else title
+
+
+def resolve_starts(starts, surf: Surface, seed: int) -> np.ndarray:
+    """[N, 2] float64 start points from the accepted forms."""
+    if starts is None:
+        return np.array([surf.start], dtype=np.float64)
+    if isinstance(starts, (int, np.integer)) and not isinstance(starts, bool):
+        if starts < 1:
+            raise OptvizError(f"number of starts must be >= 1, got {starts}")
+        rng = np.random.default_rng(seed)
+        (x0, x1), (y0, y1) = surf.box
+        return np.column_stack([rng.uniform(x0, x1, starts), rng.uniform(y0, y1, starts)])
+    arr = np.asarray(starts, dtype=np.float64)
+    if arr.ndim == 1 and arr.shape == (2,):
+        arr = arr[None]
+    if arr.ndim != 2 or arr.shape[1] != 2 or len(arr) == 0:
+        raise OptvizError(f"starts must have shape [N, 2], got {np.shape(starts)}")
+    if not np.isfinite(arr).all():
+        raise OptvizError("starts must be finite numbers")
+    return arr
+
+
+def check_memory(specs, N: int, T: int, dtype: str, limit: int) -> None:
+    """Refuse a run whose recorded arrays would not fit in `limit` bytes."""
+    itemsize = 4 if dtype == "float32" else 8
+    n_states = min(6, sum(2 for s in specs))
+    estimate = len(specs) * N * T * (5 + 2 * n_states) * itemsize
+    if estimate > limit:
+        raise OptvizError(
+            f"this run would record about {estimate / 2**30:.2f} GiB ({len(specs)} optimizers x {N} starts x "
+            f"{T} rows), over the limit of {limit / 2**30:.2f} GiB; use fewer starts or steps, or raise max_memory")
+
+
+def surface_grid(surf: Surface, box, n: int):
+    """The surface sampled on an n x n grid over `box` (float64; non-finite values become NaN)."""
+    (x0, x1), (y0, y1) = box
+    xs = torch.linspace(x0, x1, n, dtype=torch.float64)
+    ys = torch.linspace(y0, y1, n, dtype=torch.float64)
+    gx, gy = torch.meshgrid(xs, ys, indexing="xy")
+    with torch.no_grad():
+        z = surf.fn(gx, gy).numpy().copy()
+    z[~np.isfinite(z)] = np.nan
+    return xs.numpy(), ys.numpy(), z
+
+
+def _auto_box(surf: Surface, starts: np.ndarray, position: np.ndarray):
+    """The surface's box grown (with a small margin) to hold the starts and every finite position."""
+    (x0, x1), (y0, y1) = surf.box
+    flat = position.swapaxes(1, 2).reshape(-1, 2)  # the time-major base: contiguous, no copy
+    lo = np.fmin(np.fmin.reduce(flat, axis=0), starts.min(0))  # fmin/fmax skip NaN
+    hi = np.fmax(np.fmax.reduce(flat, axis=0), starts.max(0))
+    span = np.maximum(hi - lo, 1e-9)
+    lo, hi = lo - 0.05 * span, hi + 0.05 * span
+    return (min(x0, lo[0]), max(x1, hi[0])), (min(y0, lo[1]), max(y1, hi[1]))
+
+
+def _jsonable(d: dict) -> dict:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}

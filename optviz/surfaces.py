@@ -1,0 +1,215 @@
+"""The surface registry: 2-D loss functions with their view box, z-range, default start and minima.
+
+Every function takes torch tensors `w1, w2` (broadcasting over any batch shape) and returns the loss.
+A surface is looked up by registered name, or built from an expression in x/y (see `optviz.expr`).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+
+from .errors import OptvizError, unknown
+from .expr import compile_expression
+
+Box = tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Minimum:
+    """A known local or global minimum at (x, y)."""
+    x: float
+    y: float
+    kind: str = "global"  # "global", "local", "sharp" or "wide"
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A named 2-D loss surface. `fn(w1, w2)` is a broadcasting torch function."""
+    name: str
+    fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    box: Box
+    zrange: tuple[float, float]
+    start: tuple[float, float]
+    minima: tuple[Minimum, ...] = ()
+    title: str = ""
+    description: str = ""
+    expr: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def __call__(self, w1, w2):
+        return self.fn(w1, w2)
+
+    def info(self) -> dict:
+        """Plain-data description stored in an experiment's metadata."""
+        return {
+            "name": self.name, "title": self.title or self.name, "expr": self.expr,
+            "box": [list(self.box[0]), list(self.box[1])], "zrange": list(self.zrange),
+            "start": list(self.start),
+            "minima": [{"x": m.x, "y": m.y, "kind": m.kind} for m in self.minima],
+            **self.extra,
+        }
+
+
+SURFACES: dict[str, Surface] = {}
+
+
+def register_surface(name: str, *, box: Box, zrange, start, minima=(), title: str = "", **extra):
+    """Decorator adding a torch loss function to the registry under `name`; its docstring describes it."""
+    def wrap(fn):
+        SURFACES[name] = Surface(
+            name=name, fn=fn, box=box, zrange=tuple(zrange), start=tuple(start),
+            minima=tuple(Minimum(*m) for m in minima), title=title or name,
+            description=(fn.__doc__ or "").strip(), extra=extra)
+        return fn
+    return wrap
+
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def get_surface(spec, *, box: Box | None = None) -> Surface:
+    """A registered surface by name, a Surface as is, or a new one from an expression in x/y."""
+    if isinstance(spec, Surface):
+        return spec
+    if not isinstance(spec, str):
+        raise OptvizError(f"surface must be a name or an expression string, not {spec!r}")
+    key = spec.strip()
+    if key in SURFACES:
+        return SURFACES[key]
+    if _IDENT.match(key) and key not in ("x", "y", "w1", "w2"):
+        raise unknown("surface", key, SURFACES)
+    return expression_surface(key, box=box)
+
+
+def expression_surface(expr: str, *, box: Box | None = None) -> Surface:
+    """A Surface from a user expression; its z-range is measured on a grid over the box."""
+    fn = compile_expression(expr)
+    box = box or ((-5.0, 5.0), (-5.0, 5.0))
+    (x0, x1), (y0, y1) = box
+    xs = torch.linspace(x0, x1, 101, dtype=torch.float64)
+    ys = torch.linspace(y0, y1, 101, dtype=torch.float64)
+    gx, gy = torch.meshgrid(xs, ys, indexing="xy")
+    z = fn(gx, gy)
+    finite = z[torch.isfinite(z)]
+    if finite.numel() == 0:
+        raise OptvizError(f"surface expression {expr!r} is not finite anywhere in the box {box}")
+    start = (x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0))
+    return Surface(name="expr", fn=fn, box=box, zrange=(float(finite.min()), float(finite.max())),
+                   start=start, title=expr, description=f"user expression: {expr}", expr=expr)
+
+
+# ---- the registry -------------------------------------------------------------------------------
+
+@register_surface("pathological", box=((-8.0, 8.0), (-6.0, 8.0)), zrange=(0.0, 2.1), start=(7.0, 7.0),
+                  title="Pathological curvature")
+def pathological_curve_loss(w1, w2):
+    """The seed's surface: tanh(w1)^2 + 0.01|w1| + sigmoid(w2). A steep, narrow ravine along w1 = 0
+    and a slow slide towards w2 -> -inf; it has no finite minimum (the infimum is at w1 = 0, w2 -> -inf)."""
+    x1_loss = torch.tanh(w1) ** 2 + 0.01 * torch.abs(w1)
+    x2_loss = torch.sigmoid(w2)
+    return x1_loss + x2_loss
+
+
+@register_surface("rosenbrock", box=((-2.0, 2.0), (-1.0, 3.0)), zrange=(0.0, 2500.0), start=(-1.5, 2.5),
+                  minima=[(1.0, 1.0)], title="Rosenbrock")
+def rosenbrock(w1, w2):
+    """(1 - x)^2 + 100 (y - x^2)^2: a curved banana valley; the minimum at (1, 1) is easy to reach
+    and slow to approach along the valley floor."""
+    return (1 - w1) ** 2 + 100 * (w2 - w1 ** 2) ** 2
+
+
+@register_surface("beale", box=((-4.5, 4.5), (-4.5, 4.5)), zrange=(0.0, 2e5), start=(1.0, 1.5),
+                  minima=[(3.0, 0.5)], title="Beale")
+def beale(w1, w2):
+    """(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2: flat plateaus and sharp ridges;
+    minimum at (3, 0.5)."""
+    return ((1.5 - w1 + w1 * w2) ** 2 + (2.25 - w1 + w1 * w2 ** 2) ** 2
+            + (2.625 - w1 + w1 * w2 ** 3) ** 2)
+
+
+@register_surface("himmelblau", box=((-5.0, 5.0), (-5.0, 5.0)), zrange=(0.0, 900.0), start=(-0.3, -0.9),
+                  minima=[(3.0, 2.0), (-2.805118086952745, 3.131312518250573),
+                          (-3.779310253377747, -3.283185991286170), (3.584428340330492, -1.848126526964404)],
+                  title="Himmelblau")
+def himmelblau(w1, w2):
+    """(x^2 + y - 11)^2 + (x + y^2 - 7)^2: four equal minima; which one a run reaches depends on the
+    optimizer and the start (the default start sits near the local maximum)."""
+    return (w1 ** 2 + w2 - 11) ** 2 + (w1 + w2 ** 2 - 7) ** 2
+
+
+@register_surface("rastrigin", box=((-5.12, 5.12), (-5.12, 5.12)), zrange=(0.0, 81.0), start=(4.3, 4.6),
+                  minima=[(0.0, 0.0)], title="Rastrigin")
+def rastrigin(w1, w2):
+    """20 + x^2 - 10 cos(2 pi x) + y^2 - 10 cos(2 pi y): a bowl covered in local minima; the global
+    minimum is at the origin."""
+    return (20 + w1 ** 2 - 10 * torch.cos(2 * math.pi * w1)
+            + w2 ** 2 - 10 * torch.cos(2 * math.pi * w2))
+
+
+@register_surface("ackley", box=((-5.0, 5.0), (-5.0, 5.0)), zrange=(0.0, 14.5), start=(3.2, 3.9),
+                  minima=[(0.0, 0.0)], title="Ackley")
+def ackley(w1, w2):
+    """-20 exp(-0.2 sqrt((x^2 + y^2)/2)) - exp((cos 2 pi x + cos 2 pi y)/2) + e + 20: a nearly flat,
+    rippled outer region around one deep funnel at the origin (not differentiable exactly there)."""
+    r = torch.sqrt(0.5 * (w1 ** 2 + w2 ** 2))
+    waves = 0.5 * (torch.cos(2 * math.pi * w1) + torch.cos(2 * math.pi * w2))
+    return -20 * torch.exp(-0.2 * r) - torch.exp(waves) + math.e + 20
+
+
+@register_surface("booth", box=((-10.0, 10.0), (-10.0, 10.0)), zrange=(0.0, 2500.0), start=(-8.0, 8.0),
+                  minima=[(1.0, 3.0)], title="Booth")
+def booth(w1, w2):
+    """(x + 2y - 7)^2 + (2x + y - 5)^2: a convex quadratic with a tilted valley; minimum at (1, 3)."""
+    return (w1 + 2 * w2 - 7) ** 2 + (2 * w1 + w2 - 5) ** 2
+
+
+@register_surface("camel", box=((-2.5, 2.5), (-1.5, 1.5)), zrange=(-1.1, 10.0), start=(-2.0, 1.2),
+                  minima=[(0.08984201368301331, -0.7126564032704135),
+                          (-0.08984201368301331, 0.7126564032704135),
+                          (1.7036067157, -0.7960835694, "local"),
+                          (-1.7036067157, 0.7960835694, "local"),
+                          (1.6071047539, 0.5686514522, "local"),
+                          (-1.6071047539, -0.5686514522, "local")],
+                  title="Six-hump camel")
+def six_hump_camel(w1, w2):
+    """(4 - 2.1 x^2 + x^4/3) x^2 + xy + (-4 + 4 y^2) y^2: two global and four local minima."""
+    return (4 - 2.1 * w1 ** 2 + w1 ** 4 / 3) * w1 ** 2 + w1 * w2 + (-4 + 4 * w2 ** 2) * w2 ** 2
+
+
+@register_surface("ravine", box=((-5.0, 5.0), (-2.0, 2.0)), zrange=(0.0, 52.5), start=(-4.5, 1.5),
+                  minima=[(0.0, 0.0)], title="Ill-conditioned ravine", hessian=[[1.0, 0.0], [0.0, 20.0]])
+def ravine(w1, w2):
+    """(x^2 + 20 y^2) / 2: a convex quadratic with condition number 20 (Hessian diag(1, 20)); plain
+    gradient descent is stable only for lr < 2/20 = 0.1 and zig-zags across the steep axis."""
+    return 0.5 * (w1 ** 2 + 20 * w2 ** 2)
+
+
+@register_surface("saddle", box=((-2.5, 2.5), (-2.5, 2.5)), zrange=(-1.0, 6.0), start=(-2.2, 0.02),
+                  minima=[(0.0, math.sqrt(2.0)), (0.0, -math.sqrt(2.0))], title="Saddle")
+def saddle(w1, w2):
+    """x^2 - y^2 + y^4/4: a saddle point at the origin between two minima at (0, +-sqrt 2). Starts near
+    the ridge y = 0 crawl towards the saddle before they escape."""
+    return w1 ** 2 - w2 ** 2 + w2 ** 4 / 4
+
+
+SHARP = (-1.5, 0.0, 0.18, 1.0)   # centre x, centre y, width, depth
+WIDE = (1.5, 0.0, 1.0, 0.8)
+
+
+@register_surface("sharp-wide", box=((-4.0, 4.0), (-3.0, 3.0)), zrange=(0.0, 1.35), start=(0.0, 2.5),
+                  minima=[(-1.4971889696716767, 0.0, "sharp"), (1.428396838005242, 0.0, "wide")],
+                  title="Sharp and wide minima")
+def sharp_wide(w1, w2):
+    """1 + (x^2 + y^2)/50 - exp(-r_s^2 / (2 * 0.18^2)) - 0.8 exp(-r_w^2 / 2): a sharp, slightly deeper
+    minimum near (-1.5, 0) beside a wide, shallower one near (1.5, 0), on a gentle bowl. The seed's
+    "why not always Adam": which basin does each optimizer settle in?"""
+    bowl = (w1 ** 2 + w2 ** 2) / 50
+    sx, sy, ss, sd = SHARP
+    wx, wy, ws, wd = WIDE
+    sharp = sd * torch.exp(-((w1 - sx) ** 2 + (w2 - sy) ** 2) / (2 * ss ** 2))
+    wide = wd * torch.exp(-((w1 - wx) ** 2 + (w2 - wy) ** 2) / (2 * ws ** 2))
+    return 1 + bowl - sharp - wide
