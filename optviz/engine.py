@@ -68,9 +68,9 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
         x0 = torch.as_tensor(start_arr, dtype=tdtype)
         groups = [slice(0, N)] if info.coordinatewise else [slice(i, i + 1) for i in range(N)]
         for sl in groups:
-            _run(surf.fn, spec, x0[sl], T - 1, noise, gen, bound, rec, m, sl, progress)
+            _run(surf.fn, spec, x0[sl], T - 1, noise, gen, rec, m, sl, progress)
 
-    diverged_at = rec.blank_after_divergence()
+    diverged_at = rec.finish(bound)
     view = tuple(map(tuple, box)) if box is not None else _auto_box(surf, start_arr, rec.position)
     gx, gy, gz = surface_grid(surf, view, grid)
     meta = {
@@ -97,12 +97,13 @@ class _Recorder:
         self.loss = self._alloc(None)
         self.grad = self._alloc(2)
         self.state: dict[str, np.ndarray] = {}
-        self.first_bad = np.full((M, N), -1, np.int64)
+        self.state_written: dict[str, set[int]] = {}
 
     def _alloc(self, last):
+        """Uninitialised: every row of position, loss and grad is written by the run."""
         M, N, T = self.shape
         tail = (last,) if last else ()
-        return np.full((M, T, N, *tail), np.nan, self.np_dtype).swapaxes(1, 2)
+        return np.empty((M, T, N, *tail), self.np_dtype).swapaxes(1, 2)
 
     def view(self, arr, m, sl):
         """A torch tensor [T, n, ...] sharing memory with arr[m, sl] (time-major)."""
@@ -111,26 +112,41 @@ class _Recorder:
     def state_view(self, name, m, sl):
         if name not in self.state:
             self.state[name] = self._alloc(2)
+            self.state_written[name] = set()
+        self.state_written[name].add(m)
         return self.view(self.state[name], m, sl)
 
-    def blank_after_divergence(self) -> np.ndarray:
-        """Rows from each start's first bad row on become NaN; returns diverged_at [M, N]."""
-        for m, n in zip(*np.nonzero(self.first_bad >= 0)):
-            t = self.first_bad[m, n]
+    def finish(self, bound: float) -> np.ndarray:
+        """NaN for state an optimizer lacks and for rows from each start's first bad row on;
+        returns diverged_at [M, N]. A row is bad when its loss is non-finite or its position is
+        non-finite or beyond `bound` (`~(|p| <= bound)` is true for all three)."""
+        for name, arr in self.state.items():
+            for m in set(range(self.shape[0])) - self.state_written[name]:
+                arr[m] = np.nan
+        M, N, T = self.shape
+        first_bad = np.full((M, N), -1, np.int64)
+        block = max(1, 2**16 // max(N, 1))  # rows per block: temporaries stay in cache
+        for m in range(M):
+            pos_tm, loss_tm = self.position[m].swapaxes(0, 1), self.loss[m].swapaxes(0, 1)  # [T, N] views
+            for t0 in range(0, T, block):
+                with np.errstate(invalid="ignore"):
+                    bad = ~(np.abs(pos_tm[t0:t0 + block]) <= bound).all(-1) | ~np.isfinite(loss_tm[t0:t0 + block])
+                hit = bad.any(0) & (first_bad[m] < 0)
+                if hit.any():
+                    first_bad[m, hit] = t0 + bad[:, hit].argmax(0)
+        for m, n in zip(*np.nonzero(first_bad >= 0)):
+            t = first_bad[m, n]
             for arr in (self.position, self.loss, self.grad, *self.state.values()):
                 arr[m, n, t:] = np.nan
-        return self.first_bad
+        return first_bad
 
 
 def _run(fn, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise: float, gen: torch.Generator,
-         bound: float, rec: _Recorder, m: int, sl: slice, progress) -> None:
-    """Run one optimizer from the starts `x0` [n, 2], recording into starts `sl` of optimizer m.
-    A start is marked diverged at the first row whose loss is non-finite or whose position is
-    non-finite or beyond `bound` (`~(|p| <= bound)` is true for all three)."""
+         rec: _Recorder, m: int, sl: slice, progress) -> None:
+    """Run one optimizer from the starts `x0` [n, 2], recording into starts `sl` of optimizer m."""
     p = torch.nn.Parameter(x0.clone())
     opt = build(spec, [p])
     pos_v, loss_v, grad_v = (rec.view(a, m, sl) for a in (rec.position, rec.loss, rec.grad))
-    first_bad = torch.from_numpy(rec.first_bad[m])[sl]
     needs_closure = spec.info().needs_closure
     state_views = {}
 
@@ -149,8 +165,6 @@ def _run(fn, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise: float, ge
         loss = fn(p[:, 0], p[:, 1])
         pos_v[t] = p.detach()
         loss_v[t] = loss.detach()
-        bad = ~(p.detach().abs() <= bound).all(1) | ~torch.isfinite(loss.detach())
-        first_bad.masked_fill_(bad & (first_bad < 0), t)
         gradient(loss)
         grad_v[t] = p.grad
         if t == steps:
@@ -257,8 +271,9 @@ def _auto_box(surf: Surface, starts: np.ndarray, position: np.ndarray):
     """The surface's box grown (with a small margin) to hold the starts and every finite position."""
     (x0, x1), (y0, y1) = surf.box
     flat = position.swapaxes(1, 2).reshape(-1, 2)  # the time-major base: contiguous, no copy
-    lo = np.fmin(np.fmin.reduce(flat, axis=0), starts.min(0))  # fmin/fmax skip NaN
-    hi = np.fmax(np.fmax.reduce(flat, axis=0), starts.max(0))
+    # fmin/fmax skip NaN; reducing each column alone is ~10x faster than along axis 0 of [K, 2]
+    lo = np.fmin([np.fmin.reduce(flat[:, i]) for i in (0, 1)], starts.min(0))
+    hi = np.fmax([np.fmax.reduce(flat[:, i]) for i in (0, 1)], starts.max(0))
     span = np.maximum(hi - lo, 1e-9)
     lo, hi = lo - 0.05 * span, hi + 0.05 * span
     return (min(x0, lo[0]), max(x1, hi[0])), (min(y0, lo[1]), max(y1, hi[1]))

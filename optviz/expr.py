@@ -40,16 +40,6 @@ def _fail(expr: str, why: str) -> OptvizError:
     return OptvizError(f"invalid surface expression {expr!r}: {why}")
 
 
-def _number(node: ast.AST) -> float | None:
-    """The value of a constant (possibly negated) number node, else None."""
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _number(node.operand)
-        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return float(node.value)
-    return None
-
-
 def compile_expression(expr: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
     """Return f(w1, w2) computing `expr` with torch, broadcasting like any surface function."""
     if not isinstance(expr, str) or not expr.strip():
@@ -86,12 +76,14 @@ def compile_expression(expr: str) -> Callable[[torch.Tensor, torch.Tensor], torc
                 return inner
             return lambda w1, w2: -inner(w1, w2)
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            if isinstance(node.op, ast.Pow):
-                exponent = _number(node.right)
-                if exponent is not None and abs(exponent) > MAX_EXPONENT:
-                    raise _fail(expr, f"exponent {exponent:g} is too large (|exponent| <= {MAX_EXPONENT})")
             op = _BINOPS[type(node.op)]
             left, right = build(node.left), build(node.right)
+            if isinstance(node.op, ast.Pow) and not any(isinstance(n, ast.Name) and n.id in _VARS
+                                                        for n in ast.walk(node.right)):
+                probe = torch.zeros((), dtype=torch.float64)
+                exponent = float(_as_tensor(right(probe, probe), probe))
+                if not abs(exponent) <= MAX_EXPONENT:
+                    raise _fail(expr, f"exponent {exponent:g} is too large (|exponent| <= {MAX_EXPONENT})")
             return lambda w1, w2: _apply(op, left(w1, w2), right(w1, w2), w1)
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCS:

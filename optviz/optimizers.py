@@ -177,9 +177,9 @@ def parse_optimizer(text: str) -> OptimizerSpec:
     """Parse "adam:lr=1,beta1=0.8" (or just "adam") into an OptimizerSpec."""
     name, _, rest = text.strip().partition(":")
     # an import path "pkg.mod:Class" keeps its colon; its hyperparameters follow a second colon
-    if "." in name and rest and "=" not in rest.partition(":")[0]:
-        cls, _, rest = rest.partition(":")
-        name = f"{name}:{cls}"
+    head, _, tail = rest.partition(":")
+    if name.strip() not in OPTIMIZERS and head.strip().isidentifier():
+        name, rest = f"{name}:{head.strip()}", tail
     hp = {}
     for item in filter(None, (s.strip() for s in rest.split(","))):
         key, eq, value = item.partition("=")
