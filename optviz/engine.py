@@ -71,7 +71,7 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
             _run(surf.fn, spec, x0[sl], T - 1, noise, gen, rec, m, sl, progress)
 
     diverged_at = rec.finish(bound)
-    view = tuple(map(tuple, box)) if box is not None else _auto_box(surf, start_arr, rec.position)
+    view = tuple(map(tuple, box)) if box is not None else _auto_box(surf, start_arr, rec.position, diverged_at)
     gx, gy, gz = surface_grid(surf, view, grid)
     meta = {
         "surface": surf.info(),
@@ -267,13 +267,19 @@ def surface_grid(surf: Surface, box, n: int):
     return xs.numpy(), ys.numpy(), z
 
 
-def _auto_box(surf: Surface, starts: np.ndarray, position: np.ndarray):
-    """The surface's box grown (with a small margin) to hold the starts and every finite position."""
+def _auto_box(surf: Surface, starts: np.ndarray, position: np.ndarray, diverged_at: np.ndarray):
+    """The surface's box grown (with a small margin) to hold the starts and the positions of every
+    start that never diverged (a diverging one is drawn leaving the view instead of stretching it)."""
     (x0, x1), (y0, y1) = surf.box
-    flat = position.swapaxes(1, 2).reshape(-1, 2)  # the time-major base: contiguous, no copy
-    # fmin/fmax skip NaN; reducing each column alone is ~10x faster than along axis 0 of [K, 2]
-    lo = np.fmin([np.fmin.reduce(flat[:, i]) for i in (0, 1)], starts.min(0))
-    hi = np.fmax([np.fmax.reduce(flat[:, i]) for i in (0, 1)], starts.max(0))
+    lo, hi = starts.min(0), starts.max(0)
+    for m in range(position.shape[0]):
+        keep = diverged_at[m] < 0
+        if keep.any():
+            rows = position[m].swapaxes(0, 1)  # time-major [T, N, 2]: contiguous
+            flat = (rows if keep.all() else rows[:, keep]).reshape(-1, 2)
+            # fmin/fmax skip NaN; reducing each column alone is ~10x faster than along axis 0 of [K, 2]
+            lo = np.fmin(lo, [np.fmin.reduce(flat[:, i]) for i in (0, 1)])
+            hi = np.fmax(hi, [np.fmax.reduce(flat[:, i]) for i in (0, 1)])
     span = np.maximum(hi - lo, 1e-9)
     lo, hi = lo - 0.05 * span, hi + 0.05 * span
     return (min(x0, lo[0]), max(x1, hi[0])), (min(y0, lo[1]), max(y1, hi[1]))
