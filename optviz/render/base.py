@@ -1,0 +1,193 @@
+"""What the 2-D and 3-D animated scenes share: the figure, colours, legend, step counter, trails,
+divergence geometry, and the blit loop (background drawn once; each frame draws only what moves)."""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..experiment import Experiment
+from .style import Style, optimizer_colors
+from .timeline import Timeline, interpolate
+
+MINIMUM_COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "*", "h"]
+
+
+def surface_cmap(style: Style):
+    base = __import__("matplotlib").colormaps[style.colors.cmap]
+    lo, hi = style.colors.cmap_range
+    return LinearSegmentedColormap.from_list("optviz", base(np.linspace(lo, hi, 256)))
+
+
+def display_z(exp: Experiment):
+    """A function mapping loss to drawn height/colour: log10 for surfaces whose range is dominated by
+    steep walls (Rosenbrock, Beale, Booth), identity otherwise; and whether it is logarithmic."""
+    z = exp.grid_z[np.isfinite(exp.grid_z)]
+    zmin, zmax, zmed = float(z.min()), float(z.max()), float(np.median(z))
+    if zmed - zmin > 0 and (zmax - zmin) > 20 * (zmed - zmin):
+        delta = 0.01 * (zmed - zmin)
+        return (lambda v: np.log10(np.maximum(np.asarray(v, dtype=np.float64) - zmin, 0) + delta)), True
+    return (lambda v: np.asarray(v, dtype=np.float64)), False
+
+
+def exit_points(exp: Experiment) -> np.ndarray:
+    """[M, N, 2]: for each diverged start, where its path last is inside the view box (the crossing
+    of the box edge if it leaves before it diverges); NaN for starts that never diverged."""
+    (x0, x1), (y0, y1) = exp.box
+    out = np.full(exp.diverged_at.shape + (2,), np.nan)
+    for m, n in zip(*np.nonzero(exp.diverged_at >= 0)):
+        d = int(exp.diverged_at[m, n])
+        path = exp.position[m, n, :max(d, 1)].astype(np.float64)
+        inside = (path[:, 0] >= x0) & (path[:, 0] <= x1) & (path[:, 1] >= y0) & (path[:, 1] <= y1)
+        last = int(np.nonzero(inside)[0][-1]) if inside.any() else 0
+        p = path[last]
+        if last + 1 < len(path):  # clip the segment leaving the box to its edge
+            q = path[last + 1]
+            t = 1.0
+            for lo, hi, a, b in ((x0, x1, p[0], q[0]), (y0, y1, p[1], q[1])):
+                if b > hi:
+                    t = min(t, (hi - a) / (b - a))
+                elif b < lo:
+                    t = min(t, (lo - a) / (b - a))
+            p = p + max(t, 0.0) * (q - p)
+        out[m, n] = p
+    return out
+
+
+def nearest_minimum(exp: Experiment) -> np.ndarray:
+    """[M, N] index of the listed minimum nearest each start's final position (-1: none within 10%
+    of the view's diagonal, or diverged)."""
+    minima = np.array([[m["x"], m["y"]] for m in exp.minima]) if exp.minima else np.zeros((0, 2))
+    M, N, T, _ = exp.position.shape
+    out = np.full((M, N), -1)
+    if not len(minima):
+        return out
+    (x0, x1), (y0, y1) = exp.box
+    radius = 0.1 * np.hypot(x1 - x0, y1 - y0)
+    final = exp.position[:, :, -1].astype(np.float64)
+    d = np.linalg.norm(final[:, :, None, :] - minima[None, None], axis=-1)
+    best = np.nanargmin(np.where(np.isnan(d), np.inf, d), axis=-1)
+    ok = np.take_along_axis(d, best[..., None], -1)[..., 0] < radius
+    out[ok] = best[ok]
+    return out
+
+
+class SceneBase:
+    """Figure and per-frame plumbing; subclasses build axes/artists and implement `update(s)`."""
+
+    def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline()):
+        self.exp, self.style, self.timeline = exp, style, timeline
+        self.frame_steps = timeline.frame_steps(exp.steps)
+        self.M, self.N = exp.position.shape[:2]
+        self.colors = optimizer_colors(exp.names)
+        self.swarm = self.N > 12
+        self.trail = style.trail if style.trail else (12 if self.swarm else 0)
+        w, h = style.size
+        c = style.colors
+        self.fig = Figure(figsize=(w / style.dpi, h / style.dpi), dpi=style.dpi, facecolor=c.background)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.fs = 11 * style.scale
+        self.exits = exit_points(exp)
+        self.landing = nearest_minimum(exp) if style.color_by == "minimum" else None
+        self.animated = []
+
+    # ---- colours and labels -----------------------------------------------------------------
+    def ball_colors(self, m: int):
+        """One colour for every start of optimizer m, or per-start colours by landing minimum."""
+        if self.landing is None:
+            return self.colors[m]
+        return [MINIMUM_COLORS[k % len(MINIMUM_COLORS)] if k >= 0 else self.style.colors.muted
+                for k in self.landing[m]]
+
+    def label(self, m: int) -> str:
+        label = self.exp.labels[m]
+        d = self.exp.diverged_at[m]
+        if self.N == 1 and d[0] >= 0:
+            label += f"  (diverged at step {int(d[0])})"
+        elif (d >= 0).any():
+            label += f"  ({int((d >= 0).sum())}/{self.N} diverged)"
+        return label
+
+    def legend_handles(self):
+        ms = 6 if self.swarm else 8
+        handles = [Line2D([], [], color=self.colors[m], marker=MARKERS[m % len(MARKERS)] if self.landing is not None
+                          else "o", ms=ms * self.style.scale ** 0.5, lw=2, label=self.label(m))
+                   for m in range(self.M)]
+        if self.landing is not None:
+            for k, mn in enumerate(self.exp.minima):
+                handles.append(Line2D([], [], color=MINIMUM_COLORS[k % len(MINIMUM_COLORS)], marker="o", lw=0,
+                                      label=f"ends at ({mn['x']:.2f}, {mn['y']:.2f})"))
+        return handles
+
+    def counter_text(self, s: float) -> str:
+        return f"step {int(np.floor(s)):>{len(str(self.exp.steps))}d} / {self.exp.steps}"
+
+    # ---- geometry per frame -----------------------------------------------------------------
+    def balls_at(self, m: int, s: float) -> np.ndarray:
+        """[N, 2] ball positions at fractional step s (NaN once a start has diverged)."""
+        return interpolate(self.exp.position[m].astype(np.float64), s)
+
+    def trail_bands(self):
+        """(age_lo, age_hi, alpha, width factor) bands: a fading trail drawn as a few plain paths."""
+        if self.trail:
+            edges = np.linspace(0, self.trail, 4)
+            top = 0.55 if self.swarm else 0.9
+            return [(int(edges[i]), int(edges[i + 1]), top * (1 - i / 3), 1.0) for i in range(3)]
+        return [(0, 10, 0.95, 1.0), (10, 25, 0.75, 0.9), (25, 60, 0.5, 0.8), (60, None, 0.3, 0.7)]
+
+    @staticmethod
+    def band_path(rows: np.ndarray, s: float, lo: int, hi: int | None) -> np.ndarray:
+        """Every start's path between `hi` and `lo` steps before step s, as one polyline with NaN
+        rows separating the starts: [K, k] (rows is [N, T, k])."""
+        k = int(np.floor(s))
+        a = 0 if hi is None else max(0, k - hi)
+        b = k - lo
+        if b <= a and not (lo == 0 and s > k):
+            return np.zeros((0, rows.shape[-1]))
+        parts = [rows[:, a:max(b, a) + 1]]
+        if lo == 0 and s > k:
+            parts.append(interpolate(rows, s)[:, None])
+        pts = np.concatenate(parts + [np.full((rows.shape[0], 1, rows.shape[-1]), np.nan)], axis=1)
+        return pts.reshape(-1, rows.shape[-1])
+
+    # ---- the frame loop -----------------------------------------------------------------------
+    def prepare(self):
+        """Draw everything static once and keep it as the background."""
+        for a in self.animated:
+            a.set_animated(True)
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def render(self, i: int) -> np.ndarray:
+        """Frame i as a uint8 RGBA array [H, W, 4] (RGBA: copying it whole is a plain memcpy)."""
+        self.canvas.restore_region(self.background)
+        self.update(float(self.frame_steps[i]))
+        for a in self.animated:
+            a.axes.draw_artist(a) if a.axes is not None else self.fig.draw_artist(a)
+        return np.array(self.canvas.buffer_rgba())
+
+    def frames(self):
+        for i in range(len(self.frame_steps)):
+            yield self.render(i)
+
+    def frame_keys(self):
+        """Frames with equal keys look the same (a held last frame); None when every frame differs."""
+        return self.frame_steps
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.style.size
+
+    @property
+    def title(self) -> str:
+        return self.style.title or self.exp.meta["surface"]["title"]
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.frame_steps)
+
+    def update(self, s: float):  # pragma: no cover - implemented by the scenes
+        raise NotImplementedError

@@ -1,0 +1,166 @@
+"""Write a scene's frames to GIF, MP4, WebM, HTML or PNG.
+
+A scene has `size`, `n_frames`, `fps`-free `render(i)` -> uint8 RGBA [H, W, 4] and `frame_keys()`.
+GIFs use one palette shared by all frames (median cut over a few sample frames), frames quantised to it
+in the worker processes and written by Pillow, which stores only the changed rectangle of each frame
+and merges repeated frames. Very long GIFs stream through ffmpeg's paletteuse with the same palette
+instead, so memory stays bounded. MP4/WebM stream raw frames to ffmpeg. Output goes to a temp file
+beside the target and is renamed only on success; an error or Ctrl-C leaves nothing at the target.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from ..errors import OptvizError
+from ..experiment import atomic_path
+from .parallel import iter_frames, sample_rgb
+
+VIDEO_FORMATS = ("gif", "mp4", "webm", "html", "png")
+GIF_MEMORY = 200 * 2**20   # quantised frames held for Pillow above this stream through ffmpeg instead
+
+
+def ffmpeg_exe() -> str:
+    """The system ffmpeg, else the one imageio-ffmpeg ships; checked when first needed."""
+    exe = shutil.which("ffmpeg")
+    if exe:
+        return exe
+    try:
+        import imageio_ffmpeg
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception:  # noqa: BLE001 - any failure means "not available"
+        raise OptvizError("ffmpeg is needed for GIF/MP4/WebM output and was not found; "
+                          "install it (apt-get install ffmpeg) or `pip install imageio-ffmpeg`") from None
+
+
+def _raw_input(size, fps) -> list[str]:
+    w, h = size
+    return ["-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{w}x{h}", "-r", str(fps), "-i", "-"]
+
+
+def _pipe(args: list[str], frames, progress=None) -> None:
+    """Run ffmpeg with `args`, writing every frame to its stdin."""
+    proc = subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args],
+                            stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for frame in frames:
+            proc.stdin.write(np.ascontiguousarray(frame).data)
+            if progress:
+                progress(1)
+        proc.stdin.close()
+        err = proc.stderr.read().decode(errors="replace").strip()
+        if proc.wait() != 0:
+            raise OptvizError(f"ffmpeg failed: {err.splitlines()[-1] if err else 'unknown error'}")
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+
+
+def shared_palette(scene, colors: int = 255) -> Image.Image:
+    sample = sample_rgb(scene)
+    return Image.fromarray(sample).quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
+                                            dither=Image.Dither.NONE)
+
+
+def _quantize(palette_bytes: bytes, frame: np.ndarray) -> bytes:
+    pal = Image.new("P", (1, 1))
+    pal.putpalette(palette_bytes)
+    h, w = frame.shape[:2]
+    rgb = Image.frombuffer("RGBA", (w, h), np.ascontiguousarray(frame), "raw", "RGBA", 0, 1).convert("RGB")
+    return rgb.quantize(palette=pal, dither=Image.Dither.NONE).tobytes()
+
+
+def write_gif(path: Path, scene, fps: int, loop: bool = True, progress=None, workers=None) -> None:
+    palette = shared_palette(scene)
+    w, h = scene.size
+    if scene.n_frames * w * h > GIF_MEMORY:
+        return _write_gif_ffmpeg(path, scene, fps, loop, palette, progress, workers)
+    pal_bytes = bytes(palette.getpalette())
+    images = []
+    for data in iter_frames(scene, functools.partial(_quantize, pal_bytes), workers):
+        im = Image.frombytes("P", (w, h), data)
+        im.putpalette(pal_bytes)
+        images.append(im)
+        if progress:
+            progress(1)
+    # GIF delays are in 1/100 s; Pillow merges consecutive identical frames into one longer frame
+    images[0].save(path, format="GIF", save_all=True, append_images=images[1:], duration=1000 / fps,
+                   loop=0 if loop else None, optimize=True, disposal=1)
+
+
+def _write_gif_ffmpeg(path, scene, fps, loop, palette, progress, workers):
+    with tempfile.TemporaryDirectory() as tmp:
+        pal = np.zeros((256, 3), np.uint8)
+        colors = np.array(palette.getpalette(), np.uint8).reshape(-1, 3)[:256]
+        pal[:len(colors)] = colors
+        pal_png = Path(tmp) / "palette.png"
+        Image.fromarray(pal.reshape(16, 16, 3)).save(pal_png)
+        _pipe([*_raw_input(scene.size, fps), "-i", str(pal_png), "-lavfi",
+               "paletteuse=dither=none:diff_mode=rectangle", "-loop", "0" if loop else "-1", "-f", "gif",
+               str(path)], iter_frames(scene, None, workers), progress)
+
+
+def write_mp4(path: Path, scene, fps: int, progress=None, workers=None, crf: int = 20) -> None:
+    # yuv420p: what browsers, PowerPoint and Keynote play; bitexact: same frames, same bytes
+    _pipe([*_raw_input(scene.size, fps), "-c:v", "libx264", "-preset", "medium", "-crf", str(crf),
+           "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-map_metadata", "-1",
+           "-fflags", "+bitexact", "-flags:v", "+bitexact", "-f", "mp4", str(path)],
+          iter_frames(scene, None, workers), progress)
+
+
+def write_webm(path: Path, scene, fps: int, progress=None, workers=None) -> None:
+    _pipe([*_raw_input(scene.size, fps), "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "34", "-row-mt", "1",
+           "-pix_fmt", "yuv420p", "-map_metadata", "-1", "-fflags", "+bitexact", "-f", "webm", str(path)],
+          iter_frames(scene, None, workers), progress)
+
+
+def write_html(path: Path, scene, fps: int, progress=None, workers=None) -> None:
+    """A self-contained page: the MP4 embedded as base64 in a looping <video>."""
+    with tempfile.TemporaryDirectory() as tmp:
+        mp4 = Path(tmp) / "v.mp4"
+        write_mp4(mp4, scene, fps, progress, workers)
+        data = base64.b64encode(mp4.read_bytes()).decode()
+    path.write_text(html_page(scene.title, data, *scene.size))
+
+
+def html_page(title: str, mp4_base64: str, width: int, height: int) -> str:
+    title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\n"
+            f"<body style=\"margin:0\">\n<video width=\"{width}\" height=\"{height}\" autoplay loop muted "
+            f"playsinline controls src=\"data:video/mp4;base64,{mp4_base64}\"></video>\n</body></html>\n")
+
+
+def write_png(path: Path, frame: np.ndarray) -> None:
+    Image.fromarray(np.ascontiguousarray(frame)).convert("RGB").save(path, format="PNG", optimize=True)
+
+
+def write_animation(path, scene, fps: int, *, loop: bool = True, progress=None, workers=None) -> Path:
+    """Write `scene` to `path` in the format its extension names, atomically. PNG is the poster:
+    the last frame."""
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in VIDEO_FORMATS:
+        raise OptvizError(f"unknown animation format {fmt!r} for {str(path)!r}; "
+                          f"choose from: {', '.join(VIDEO_FORMATS)}")
+    if fmt != "png":
+        ffmpeg_exe()
+    with atomic_path(path) as tmp:
+        if fmt == "gif":
+            write_gif(tmp, scene, fps, loop, progress, workers)
+        elif fmt == "mp4":
+            write_mp4(tmp, scene, fps, progress, workers)
+        elif fmt == "webm":
+            write_webm(tmp, scene, fps, progress, workers)
+        elif fmt == "html":
+            write_html(tmp, scene, fps, progress, workers)
+        else:
+            write_png(tmp, scene.render(scene.n_frames - 1))
+    return path

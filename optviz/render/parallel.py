@@ -1,0 +1,62 @@
+"""Render a scene's frames in order, in forked worker processes when there are enough of them.
+
+Each worker inherits the prepared scene (figure, cached background) through fork and renders a chunk
+of frame indices; results come back in order. Frames whose key equals the previous frame's (a held
+last frame) are rendered once and repeated.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Iterator
+
+import numpy as np
+
+_SCENE = None
+
+
+def _work(job):
+    indices, transform = job
+    out = []
+    for i in indices:
+        frame = _SCENE.render(i)
+        out.append(transform(frame) if transform else frame)
+    return out
+
+
+def iter_frames(scene, transform: Callable | None = None, workers: int | None = None,
+                chunk: int = 12) -> Iterator:
+    """Yield transform(frame) for every frame of `scene` in order."""
+    keys = scene.frame_keys()
+    unique = [i for i in range(scene.n_frames) if i == 0 or keys is None or keys[i] != keys[i - 1]]
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if workers <= 1 or len(unique) < 3 * chunk or "fork" not in multiprocessing.get_all_start_methods():
+        results = (_render_one(scene, i, transform) for i in unique)
+        yield from _expand(unique, results, scene.n_frames)
+        return
+    global _SCENE
+    _SCENE = scene
+    jobs = [(unique[k:k + chunk], transform) for k in range(0, len(unique), chunk)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = (frame for batch in pool.imap(_work, jobs) for frame in batch)
+        yield from _expand(unique, results, scene.n_frames)
+    _SCENE = None
+
+
+def _render_one(scene, i, transform):
+    frame = scene.render(i)
+    return transform(frame) if transform else frame
+
+
+def _expand(unique: list[int], results: Iterator, n: int) -> Iterator:
+    """Repeat each rendered frame until the next unique index."""
+    bounds = unique[1:] + [n]
+    for start, stop, frame in zip(unique, bounds, results):
+        for _ in range(stop - start):
+            yield frame
+
+
+def sample_rgb(scene, count: int = 3) -> np.ndarray:
+    """A few frames stacked vertically (RGB), to build a shared palette from."""
+    idx = np.unique(np.linspace(0, scene.n_frames - 1, count).round().astype(int))
+    return np.concatenate([scene.render(int(i))[..., :3] for i in idx], axis=0)

@@ -1,0 +1,121 @@
+"""Colours, themes and size presets shared by every renderer (matplotlib and manim).
+
+One colour per optimizer name, so SGD is the same red in a GIF, a figure and a manim video. When the
+same optimizer appears twice, later copies get lighter or darker shades of its colour.
+"""
+from __future__ import annotations
+
+import colorsys
+from dataclasses import dataclass, field, replace
+
+from ..errors import OptvizError, unknown
+
+PALETTE = {
+    "sgd": "#e4572e",            # red-orange, as the seed's red
+    "momentum": "#2e86de",       # blue, as the seed's
+    "adam": "#7b2cbf",           # purple (the seed's grey disappears into a surface)
+    "torch-momentum": "#17a589",
+    "nesterov": "#00838f",
+    "torch-adam": "#9d4edd",
+    "adamw": "#c2185b",
+    "rmsprop": "#f4a100",
+    "adagrad": "#8d6e63",
+    "adadelta": "#ec407a",
+    "adamax": "#5c6bc0",
+    "nadam": "#43a047",
+    "radam": "#00acc1",
+    "lbfgs": "#37474f",
+}
+_FALLBACK = ["#d81b60", "#1e88e5", "#ffc107", "#004d40", "#8e24aa", "#6d4c41", "#00897b", "#f4511e"]
+
+
+def optimizer_colors(names: list[str]) -> list[str]:
+    """A colour per optimizer in order; repeats of a name get shades of its colour."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        base = PALETTE.get(name) or _FALLBACK[sum(map(ord, name)) % len(_FALLBACK)]
+        k = seen.get(name, 0)
+        seen[name] = k + 1
+        out.append(base if k == 0 else shade(base, k))
+    return out
+
+
+def shade(hex_color: str, k: int) -> str:
+    """The k-th variant of a colour: alternately lighter and darker."""
+    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    h, l, s = colorsys.rgb_to_hls(r, g, b)
+    step = 0.16 * ((k + 1) // 2)
+    l = min(0.85, l + step) if k % 2 else max(0.15, l - step)
+    r, g, b = colorsys.hls_to_rgb(h, l, s)
+    return "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in (r, g, b)))
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    foreground: str
+    muted: str
+    cmap: str            # the surface's colour map
+    cmap_range: tuple[float, float]   # the part of the colour map used (keeps balls readable)
+    contour: str
+
+
+THEMES = {
+    "light": Theme("light", "#ffffff", "#1d1d1f", "#6e6e73", "bone", (0.45, 1.0), "#ffffff"),
+    "dark": Theme("dark", "#111418", "#f2f2f2", "#a0a4ab", "bone", (0.05, 0.6), "#000000"),
+}
+
+PRESETS = {  # width, height in pixels; font scale
+    "blog": (800, 600, 1.0),
+    "slide": (1920, 1080, 2.0),
+    "square": (1080, 1080, 1.5),
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    """Everything about how a render looks, independent of the data."""
+    preset: str = "blog"
+    theme: str = "light"
+    width: int | None = None     # override the preset's size (rounded to even for video)
+    height: int | None = None
+    loss_panel: bool = False
+    arrows: tuple[str, ...] = ()  # "gradient", "velocity"
+    trail: int = 0               # steps of fading trail; 0 keeps the whole path
+    color_by: str = "optimizer"  # or "minimum": colour swarms by the minimum each start reaches
+    show_minima: bool = True
+    title: str | None = None
+    dpi: int = 100
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.preset not in PRESETS:
+            raise unknown("preset", self.preset, PRESETS)
+        if self.theme not in THEMES:
+            raise unknown("theme", self.theme, THEMES)
+        for a in self.arrows:
+            if a not in ("gradient", "velocity"):
+                raise OptvizError(f"unknown arrow {a!r}; choose from: gradient, velocity")
+        if self.color_by not in ("optimizer", "minimum"):
+            raise OptvizError(f"unknown color_by {self.color_by!r}; choose from: minimum, optimizer")
+        if self.trail < 0:
+            raise OptvizError(f"trail must be >= 0, got {self.trail}")
+
+    @property
+    def size(self) -> tuple[int, int]:
+        w, h, _ = PRESETS[self.preset]
+        w, h = self.width or w, self.height or h
+        return w - w % 2, h - h % 2
+
+    @property
+    def scale(self) -> float:
+        return PRESETS[self.preset][2] * (self.size[0] / PRESETS[self.preset][0]) ** 0.5
+
+    @property
+    def colors(self) -> Theme:
+        return THEMES[self.theme]
+
+    def with_(self, **kw) -> "Style":
+        return replace(self, **kw)
