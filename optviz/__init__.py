@@ -14,7 +14,7 @@ _EXPORTS = {
     "simulate": "engine", "Experiment": "experiment", "OptvizError": "errors",
     "SURFACES": "surfaces", "Surface": "surfaces", "get_surface": "surfaces", "register_surface": "surfaces",
     "OPTIMIZERS": "optimizers", "OptimizerSpec": "optimizers", "parse_optimizer": "optimizers",
-    "register_optimizer": "optimizers",
+    "register_optimizer": "optimizers", "plot_curve": "plotting",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

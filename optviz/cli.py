@@ -106,6 +106,112 @@ def cmd_list(args) -> int:
     return 0
 
 
+def add_render_arguments(p: argparse.ArgumentParser) -> None:
+    """Look-and-time flags for `render`; None means "not given" so a spec's value stands."""
+    p.add_argument("--view", choices=["2d", "3d", "map", "surface"])
+    p.add_argument("--preset", help="blog (800x600), slide (1920x1080) or square (1080x1080)")
+    p.add_argument("--theme", help="light or dark")
+    p.add_argument("--width", type=int)
+    p.add_argument("--height", type=int)
+    p.add_argument("--fps", type=int)
+    p.add_argument("--duration", type=float, help="seconds (default: one frame per step)")
+    p.add_argument("--hold", type=float, help="seconds to hold the last frame")
+    p.add_argument("--easing", help="linear, ease-in, ease-out or ease-in-out")
+    p.add_argument("--loss-panel", action="store_true", default=None)
+    p.add_argument("--arrows", help="comma-separated: gradient,velocity")
+    p.add_argument("--trail", type=int, help="steps of fading trail (0: whole path)")
+    p.add_argument("--color-by", dest="color_by", help="optimizer or minimum")
+    p.add_argument("--camera", help="3-D camera: fixed or orbit")
+    p.add_argument("--title")
+    p.add_argument("--workers", type=int, help="processes rendering frames (default: up to 4)")
+
+
+def spec_from_args(args):
+    """The spec file (if any) overlaid with the flags that were given."""
+    from .spec import RenderSpec, load_spec, parse_spec
+
+    spec = load_spec(args.spec) if args.spec else RenderSpec(run={"optimizers": []})
+    run = spec.run
+    for key in ("surface", "steps", "dtype", "noise", "seed"):
+        if getattr(args, key) is not None:
+            run[key] = getattr(args, key)
+    if args.start and args.starts:
+        raise OptvizError("give either --start points or --starts N, not both")
+    if args.start or args.starts:
+        run["starts"] = args.start or args.starts
+    if args.optimizer:
+        run["optimizers"] = list(args.optimizer)
+    style = {k: getattr(args, k) for k in ("preset", "theme", "width", "height", "loss_panel", "trail",
+                                           "color_by", "camera", "title") if getattr(args, k) is not None}
+    if args.arrows is not None:
+        style["arrows"] = [a.strip() for a in args.arrows.split(",") if a.strip()]
+    time = {k: getattr(args, k) for k in ("fps", "duration", "hold", "easing") if getattr(args, k) is not None}
+    doc_outputs = spec.outputs
+    if args.output:
+        view = args.view or (doc_outputs[0][0] if doc_outputs else "2d")
+        doc_outputs = [(view, args.output)]
+    elif args.view:
+        doc_outputs = [(args.view, path) for _, path in doc_outputs]
+    if not doc_outputs:
+        raise OptvizError("no output: give -o FILE (e.g. -o out.gif) or [[output]] tables in the spec")
+    merged = {**spec.style, **style}
+    checked = parse_spec({"style": merged, "time": {**spec.time, **time},
+                          "output": [{"view": v, "path": p} for v, p in doc_outputs]},
+                         args.spec or "command line")
+    checked.run = run
+    return checked
+
+
+def simulate_spec(run: dict, progress_label="simulating"):
+    """Run the simulation a checked spec describes."""
+    from .engine import resolve_optimizers, simulate
+    from .optimizers import OptimizerSpec, parse_optimizer
+
+    opts = []
+    for item in run.get("optimizers") or ["adam"]:
+        if isinstance(item, str):
+            opts.append(parse_optimizer(item))
+        else:
+            name, hp, label = item
+            opts.append(OptimizerSpec(name, hp, label))
+    resolve_optimizers(opts)  # validates before any work
+    starts = run.get("starts")
+    n = len(starts) if isinstance(starts, list) else (starts or 1)
+    steps = run.get("steps", 100)
+    with _progress(len(opts) * n * max(steps, 0), progress_label, "ball-steps") as bar:
+        return simulate(run.get("surface", "pathological"), opts, starts, steps,
+                        dtype=run.get("dtype", "float32"), noise=run.get("noise", 0.0), seed=run.get("seed", 0),
+                        box=run.get("box"), progress=bar.update if bar else None)
+
+
+def render_spec(spec, workers=None, exp=None) -> list[Path]:
+    """Simulate (unless given `exp`) and write every output of a checked spec."""
+    from .render.animate import render
+
+    style, timeline = spec.build()
+    exp = exp if exp is not None else simulate_spec(spec.run)
+    written = []
+    for view, path in spec.outputs:
+        frames = len(timeline.frame_steps(exp.steps)) if view in ("2d", "3d") else 0
+        with _progress(frames, f"rendering {Path(path).name}", "frames", minimum=60) as bar:
+            written.append(render(exp, path, view=view, style=style, timeline=timeline,
+                                  progress=bar.update if bar else None, workers=workers))
+    return written
+
+
+def cmd_render(args) -> int:
+    spec = spec_from_args(args)
+    render_spec(spec, workers=args.workers)
+    return 0
+
+
+def cmd_gallery(args) -> int:
+    from .gallery import render_gallery
+    render_gallery(args.directory, only=args.only, force=args.force, workers=args.workers,
+                   report=lambda line: print(line, file=sys.stderr))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="optviz", description="Optimizer trajectories on 2-D loss surfaces, and their pictures.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -114,6 +220,23 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_arguments(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(func=cmd_trajectory)
+
+    p = sub.add_parser("render", help="animate or plot a run: GIF, MP4, WebM, HTML, PNG, SVG, PDF")
+    p.add_argument("spec", nargs="?", help="a TOML spec (see optviz/spec.py); flags override it")
+    add_run_arguments(p)
+    for action in p._actions:  # for render, run flags default to "not given" so the spec's values stand
+        if action.dest in ("surface", "steps", "dtype", "noise", "seed"):
+            action.default = None
+    add_render_arguments(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="output file; the format comes from its extension")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("gallery", help="render the default gallery (skips what is up to date)")
+    p.add_argument("directory", nargs="?", default="assets")
+    p.add_argument("--only", action="append", help="render only these gallery entries")
+    p.add_argument("--force", action="store_true", help="render even what is up to date")
+    p.add_argument("--workers", type=int)
+    p.set_defaults(func=cmd_gallery)
     return parser
 
 

@@ -63,8 +63,8 @@ class Theme:
 
 
 THEMES = {
-    "light": Theme("light", "#ffffff", "#1d1d1f", "#6e6e73", "bone", (0.45, 1.0), "#ffffff"),
-    "dark": Theme("dark", "#111418", "#f2f2f2", "#a0a4ab", "bone", (0.05, 0.6), "#000000"),
+    "light": Theme("light", "#ffffff", "#1d1d1f", "#6e6e73", "bone", (0.35, 0.9), "#ffffff"),
+    "dark": Theme("dark", "#111418", "#f2f2f2", "#a0a4ab", "bone", (0.12, 0.72), "#000000"),
 }
 
 PRESETS = {  # width, height in pixels; font scale
@@ -86,6 +86,10 @@ class Style:
     trail: int = 0               # steps of fading trail; 0 keeps the whole path
     color_by: str = "optimizer"  # or "minimum": colour swarms by the minimum each start reaches
     show_minima: bool = True
+    camera: str = "fixed"        # 3-D: "fixed" or "orbit"
+    elev: float = 30.0           # 3-D camera elevation and azimuth (degrees); the seed's view
+    azim: float = 75.0
+    orbit: float = 120.0         # degrees the camera turns over an orbiting animation
     title: str | None = None
     dpi: int = 100
     extra: dict = field(default_factory=dict)
@@ -100,6 +104,8 @@ class Style:
                 raise OptvizError(f"unknown arrow {a!r}; choose from: gradient, velocity")
         if self.color_by not in ("optimizer", "minimum"):
             raise OptvizError(f"unknown color_by {self.color_by!r}; choose from: minimum, optimizer")
+        if self.camera not in ("fixed", "orbit"):
+            raise OptvizError(f"unknown camera {self.camera!r}; choose from: fixed, orbit")
         if self.trail < 0:
             raise OptvizError(f"trail must be >= 0, got {self.trail}")
 

@@ -1,0 +1,105 @@
+"""The default gallery `make render` writes into assets/: the seed's figures and animations, and one
+animation per notable surface. Entries whose spec and optviz version are unchanged since the last
+render (recorded in DIR/gallery.json) and whose files exist are skipped."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__
+from .experiment import atomic_path
+
+SEED = [{"name": "sgd", "lr": 10}, {"name": "momentum", "lr": 10, "momentum": 0.9}, {"name": "adam", "lr": 1}]
+
+ENTRIES = {
+    "seed-50": {
+        "surface": "pathological", "steps": 50, "starts": [[7, 7]], "optimizer": SEED,
+        "time": {"fps": 20, "hold": 1.5},
+        "output": [{"view": "surface", "path": "seed-surface.png"}, {"view": "map", "path": "seed-map-50.png"},
+                   {"view": "2d", "path": "seed-2d-50.gif"}, {"view": "2d", "path": "seed-2d-50.mp4"},
+                   {"view": "3d", "path": "seed-3d-50.gif"}, {"view": "3d", "path": "seed-3d-50.mp4"}],
+    },
+    "seed-1000": {
+        "surface": "pathological", "steps": 1000, "starts": [[7, 7]], "optimizer": SEED,
+        "style": {"loss_panel": True},
+        "time": {"fps": 20, "duration": 10, "easing": "ease-in", "hold": 2},
+        "output": [{"view": "map", "path": "seed-map-1000.png"}, {"view": "2d", "path": "seed-2d-1000.gif"},
+                   {"view": "2d", "path": "seed-2d-1000.mp4"}, {"view": "3d", "path": "seed-3d-1000.gif"},
+                   {"view": "3d", "path": "seed-3d-1000.mp4"}],
+    },
+    "rosenbrock": {
+        "surface": "rosenbrock", "steps": 300, "starts": [[-1.5, 2.5]],
+        "optimizer": [{"name": "sgd", "lr": 0.0015}, {"name": "momentum", "lr": 0.0015, "momentum": 0.9},
+                      {"name": "nesterov", "lr": 0.0002}, {"name": "adam", "lr": 0.05}],
+        "style": {"loss_panel": True}, "time": {"fps": 20, "duration": 8, "hold": 1.5},
+        "output": [{"view": "2d", "path": "rosenbrock-2d.gif"}],
+    },
+    "ravine": {
+        "surface": "ravine", "steps": 60, "starts": [[-4.5, 1.5]],
+        "optimizer": [{"name": "sgd", "lr": 0.095}, {"name": "momentum", "lr": 0.05, "momentum": 0.8},
+                      {"name": "adam", "lr": 0.3}, {"name": "sgd", "lr": 0.11}],
+        "style": {"arrows": ["gradient"]}, "time": {"fps": 10, "hold": 1.5},
+        "output": [{"view": "2d", "path": "ravine-2d.gif"}],
+    },
+    "himmelblau": {
+        "surface": "himmelblau", "steps": 120, "starts": 300, "seed": 1,
+        "optimizer": [{"name": "momentum", "lr": 0.01, "momentum": 0.9}],
+        "style": {"color_by": "minimum"}, "time": {"fps": 20, "duration": 5, "hold": 1.5},
+        "output": [{"view": "2d", "path": "himmelblau-swarm.gif"}],
+    },
+    "saddle": {
+        "surface": "saddle", "steps": 80, "starts": [[-2.2, 0.02]],
+        "optimizer": [{"name": "sgd", "lr": 0.05}, {"name": "momentum", "lr": 0.05, "momentum": 0.9},
+                      {"name": "adam", "lr": 0.05}],
+        "time": {"fps": 20, "hold": 1.5},
+        "output": [{"view": "3d", "path": "saddle-3d.gif"}],
+    },
+    "sharp-wide": {
+        "surface": "sharp-wide", "steps": 200, "starts": 200, "seed": 2,
+        "optimizer": [{"name": "momentum", "lr": 0.3, "momentum": 0.9}, {"name": "adam", "lr": 0.05}],
+        "time": {"fps": 20, "duration": 6, "hold": 1.5},
+        "output": [{"view": "2d", "path": "sharp-wide-swarm.gif"}],
+    },
+    "rastrigin": {
+        "surface": "rastrigin", "steps": 100, "starts": [[4.3, 4.6]],
+        "optimizer": [{"name": "sgd", "lr": 0.002}, {"name": "momentum", "lr": 0.01, "momentum": 0.95},
+                      {"name": "adam", "lr": 0.3}],
+        "style": {"camera": "orbit", "orbit": 90}, "time": {"fps": 20, "duration": 6, "hold": 1},
+        "output": [{"view": "3d", "path": "rastrigin-orbit.mp4"}],
+    },
+}
+
+
+def entry_hash(doc: dict) -> str:
+    return hashlib.sha256(json.dumps([doc, __version__], sort_keys=True).encode()).hexdigest()[:16]
+
+
+def render_gallery(directory, only=None, force=False, workers=None, report=lambda line: None) -> list[Path]:
+    from .cli import render_spec
+    from .errors import unknown
+    from .spec import parse_spec
+
+    directory = Path(directory)
+    manifest_path = directory / "gallery.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    names = only or list(ENTRIES)
+    for name in names:
+        if name not in ENTRIES:
+            raise unknown("gallery entry", name, ENTRIES)
+    written = []
+    for name in names:
+        doc = ENTRIES[name]
+        outputs = [directory / o["path"] for o in doc["output"]]
+        h = entry_hash(doc)
+        if not force and manifest.get(name) == h and all(p.exists() for p in outputs):
+            report(f"{name}: up to date")
+            continue
+        spec = parse_spec({**doc, "output": [{**o, "path": str(directory / o["path"])} for o in doc["output"]]},
+                          f"gallery entry {name}")
+        written += render_spec(spec, workers=workers)
+        manifest[name] = h
+        with atomic_path(manifest_path) as tmp:
+            tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        report(f"{name}: wrote {', '.join(p.name for p in outputs)}")
+    return written

@@ -1,0 +1,45 @@
+"""The renderers' entry point: `render(exp, path, view=...)` picks the scene and the writer."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import OptvizError
+from ..experiment import Experiment
+from .encode import VIDEO_FORMATS, write_animation
+from .figures import FIGURE_FORMATS, save_figure, surface_figure, trajectory_figure
+from .style import Style
+from .timeline import Timeline
+
+VIEWS = {"2d": "animated map", "3d": "animated surface", "map": "static map with trajectories",
+         "surface": "static 3-D surface"}
+
+
+def check_output(path, view: str) -> str:
+    """The output format of `path` for `view`, or an OptvizError naming the valid choices."""
+    if view not in VIEWS:
+        raise OptvizError(f"unknown view {view!r}; choose from: {', '.join(VIEWS)}")
+    fmt = Path(path).suffix.lstrip(".").lower()
+    valid = FIGURE_FORMATS if view in ("map", "surface") else VIDEO_FORMATS
+    if fmt not in valid:
+        raise OptvizError(f"unknown format {fmt!r} for the {view} view ({str(path)!r}); choose from: {', '.join(valid)}")
+    return fmt
+
+
+def make_scene(exp: Experiment, view: str, style: Style, timeline: Timeline):
+    if view == "3d":
+        from .scene3d import Scene3D
+        return Scene3D(exp, style, timeline)
+    from .scene2d import Scene2D
+    return Scene2D(exp, style, timeline)
+
+
+def render(exp: Experiment, path, *, view: str = "2d", style: Style = Style(), timeline: Timeline = Timeline(),
+           progress=None, workers: int | None = None) -> Path:
+    """Render `exp` to `path` (format from the extension): views 2d/3d animate (gif, mp4, webm, html, png
+    poster); views map/surface are static figures (png, svg, pdf)."""
+    check_output(path, view)
+    if view in ("map", "surface"):
+        fig = (trajectory_figure if view == "map" else surface_figure)(exp, style)
+        return save_figure(fig, path)
+    scene = make_scene(exp, view, style, timeline)
+    return write_animation(path, scene, timeline.fps, loop=timeline.loop, progress=progress, workers=workers)

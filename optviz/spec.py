@@ -1,0 +1,135 @@
+"""Render specs: a TOML file (or the CLI's flags) describing a run, its look and its outputs.
+
+    surface = "pathological"        # registered name or expression in x, y
+    steps = 50
+    starts = [[7, 7]]               # or a number of seeded random starts
+    noise = 0.0                     # std of Gaussian gradient noise
+    seed = 0
+    dtype = "float32"
+
+    [[optimizer]]                   # repeat for each optimizer; other keys are hyperparameters
+    name = "momentum"
+    lr = 10
+    momentum = 0.9
+
+    [style]                         # preset blog|slide|square, theme light|dark, loss_panel, arrows,
+    preset = "blog"                 # trail, color_by, show_minima, title, camera fixed|orbit, elev,
+                                    # azim, orbit, width, height
+    [time]                          # fps, duration (s; omit for one frame per step), easing, hold, loop
+    fps = 20
+
+    [[output]]                      # repeat; view 2d|3d|map|surface, path (format from extension)
+    view = "2d"
+    path = "seed.gif"
+
+Every key is checked before anything runs: unknown keys, wrong types and out-of-range values raise an
+OptvizError naming the key (the CLI prints it and exits 2, writing nothing).
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import OptvizError
+
+_NUM = (int, float)
+TOP = {"surface": str, "steps": int, "starts": (list, int), "noise": _NUM, "seed": int, "dtype": str,
+       "box": list, "optimizer": list, "style": dict, "time": dict, "output": list}
+STYLE = {"preset": str, "theme": str, "width": int, "height": int, "loss_panel": bool, "arrows": list,
+         "trail": int, "color_by": str, "show_minima": bool, "title": str, "camera": str, "elev": _NUM,
+         "azim": _NUM, "orbit": _NUM}
+TIME = {"fps": int, "duration": _NUM, "easing": str, "hold": _NUM, "loop": bool}
+OUTPUT = {"view": str, "path": str}
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list", dict: "a table"}
+
+
+@dataclass
+class RenderSpec:
+    """A checked spec: the run's arguments, Style and Timeline keywords, and outputs (view, path)."""
+    run: dict = field(default_factory=dict)
+    style: dict = field(default_factory=dict)
+    time: dict = field(default_factory=dict)
+    outputs: list = field(default_factory=list)
+
+    def build(self):
+        """Style and Timeline objects (validating their values)."""
+        from .render.style import Style
+        from .render.timeline import Timeline
+        style = dict(self.style)
+        if "arrows" in style:
+            style["arrows"] = tuple(style["arrows"])
+        return Style(**style), Timeline(**self.time)
+
+
+def _type_ok(value, expected) -> bool:
+    types = expected if isinstance(expected, tuple) else (expected,)
+    if isinstance(value, bool):
+        return bool in types
+    if float in types and isinstance(value, int):
+        return True
+    return isinstance(value, types)
+
+
+def _describe(expected) -> str:
+    types = expected if isinstance(expected, tuple) else (expected,)
+    if types == _NUM:
+        return "a number"
+    return " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
+
+
+def check_table(table: dict, schema: dict, where: str) -> dict:
+    for key, value in table.items():
+        name = f"{where}{key}"
+        if key not in schema:
+            raise OptvizError(f"unknown key {name!r}; choose from: {', '.join(where + k for k in sorted(schema))}")
+        if not _type_ok(value, schema[key]):
+            raise OptvizError(f"{name} must be {_describe(schema[key])}, got {value!r}")
+    return table
+
+
+def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
+    """Check a parsed TOML document and turn it into a RenderSpec."""
+    try:
+        check_table(doc, TOP, "")
+        run = {k: doc[k] for k in ("surface", "steps", "starts", "noise", "seed", "dtype", "box") if k in doc}
+        if "steps" in run and run["steps"] < 0:
+            raise OptvizError(f"steps must be >= 0, got {run['steps']}")
+        opts = []
+        for i, o in enumerate(doc.get("optimizer", [])):
+            if not isinstance(o, dict) or not isinstance(o.get("name"), str):
+                raise OptvizError(f"optimizer[{i}] needs a name, e.g. name = \"adam\"")
+            hp = {k: v for k, v in o.items() if k not in ("name", "label")}
+            opts.append((o["name"], hp, o.get("label", "")))
+        run["optimizers"] = opts
+        style = check_table(doc.get("style", {}), STYLE, "style.")
+        time = check_table(doc.get("time", {}), TIME, "time.")
+        outputs = []
+        for i, out in enumerate(doc.get("output", [])):
+            if not isinstance(out, dict):
+                raise OptvizError(f"output[{i}] must be a table with view and path")
+            check_table(out, OUTPUT, f"output[{i}].")
+            if "path" not in out:
+                raise OptvizError(f"output[{i}] needs a path, e.g. path = \"out.gif\"")
+            outputs.append((out.get("view", "2d"), out["path"]))
+        spec = RenderSpec(run=run, style=style, time=time, outputs=outputs)
+        spec.build()
+        from .render.animate import check_output
+        for view, path in outputs:
+            check_output(path, view)
+        return spec
+    except OptvizError as exc:
+        raise OptvizError(f"{source}: {exc}") from None
+    except TypeError as exc:  # a value of the right type the dataclasses still refuse
+        raise OptvizError(f"{source}: {exc}") from None
+
+
+def load_spec(path) -> RenderSpec:
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise OptvizError(f"spec file {str(path)!r} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise OptvizError(f"{path.name}: not valid TOML: {exc}") from None
+    return parse_spec(doc, path.name)
