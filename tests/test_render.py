@@ -1,0 +1,280 @@
+"""matplotlib renderers: files read back with imageio, balls where their points project, divergence,
+determinism, clean failures and interrupted renders."""
+import subprocess
+import sys
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+from mpl_toolkits.mplot3d import proj3d
+
+from optviz import OptvizError, simulate
+from optviz.render.animate import render
+from optviz.render.scene2d import Scene2D
+from optviz.render.scene3d import Scene3D
+from optviz.render.style import Style, optimizer_colors
+from optviz.render.timeline import Timeline
+from optviz.spec import load_spec
+
+SEED = ["sgd:lr=10", "momentum:lr=10,momentum=0.9", "adam:lr=1"]
+
+
+@pytest.fixture(scope="module")
+def seed_exp():
+    return simulate("pathological", SEED, [[7, 7]], 30)
+
+
+def pixel_of(ax, canvas_h, x, y):
+    """Display coordinates of data point (x, y) as (row, col) in the rendered array."""
+    px, py = ax.transData.transform((x, y))
+    return canvas_h - py, px
+
+
+def colour_near(frame, row, col, color, radius=4, tol=40):
+    """How many pixels within `radius` of (row, col) have `color` (to within `tol` per channel)."""
+    r0, c0 = int(round(row)), int(round(col))
+    patch = frame[max(r0 - radius, 0):r0 + radius + 1, max(c0 - radius, 0):c0 + radius + 1, :3].astype(int)
+    target = np.array(to_rgb(color)) * 255
+    return int((np.abs(patch - target).max(-1) <= tol).sum())
+
+
+def test_2d_balls_sit_where_their_points_project(seed_exp):
+    scene = Scene2D(seed_exp, Style(), Timeline(hold=0))
+    colors = optimizer_colors(seed_exp.names)
+    h = scene.size[1]
+    for i in (0, 12, 30):
+        frame = scene.render(i)
+        assert frame.shape == (600, 800, 4)
+        for m in range(3):
+            x, y = seed_exp.position[m, 0, i]
+            row, col = pixel_of(scene.ax, h, x, y)
+            # the ball on top (the last drawn) shows its colour at its centre
+            if m == 2 or not np.allclose(seed_exp.position[m, 0, i], seed_exp.position[2, 0, i], atol=0.5):
+                assert colour_near(frame, row, col, colors[m], radius=3) >= 5, (i, m)
+
+
+def test_3d_fixed_camera_balls_sit_where_their_points_project(seed_exp):
+    scene = Scene3D(seed_exp, Style(), Timeline(hold=0))
+    colors = optimizer_colors(seed_exp.names)
+    h = scene.size[1]
+    for i in (5, 30):
+        frame = scene.render(i)
+        for m in range(3):
+            x, y, z = scene.rows[m][0, i]
+            xs, ys, _ = proj3d.proj_transform(x, y, z, scene.ax.get_proj())
+            row, col = pixel_of(scene.ax, h, xs, ys)
+            assert colour_near(frame, row, col, colors[m], radius=3) >= 5, (i, m)
+
+
+def test_3d_balls_rest_on_the_surface(seed_exp):
+    scene = Scene3D(seed_exp, Style(), Timeline(hold=0))
+    for m in range(3):
+        z_ball = scene.rows[m][0, :, 2]
+        np.testing.assert_allclose(z_ball - scene.lift, seed_exp.loss[m, 0].astype(np.float64))
+        assert scene.lift > 0
+
+
+def test_gif_frames_size_and_duration(seed_exp, tmp_path):
+    timeline = Timeline(fps=20, hold=1.0)
+    path = render(seed_exp, tmp_path / "a.gif", view="2d", timeline=timeline)
+    frames = iio.imread(path, index=None)
+    steps = seed_exp.steps
+    # the held frames equal the last step's frame, so Pillow stores them as that frame, lasting longer
+    assert frames.shape[0] == steps + 1
+    assert frames.shape[1:3] == (600, 800)
+    durations = [iio.immeta(path, index=i)["duration"] for i in range(frames.shape[0])]
+    assert durations[:steps] == [50] * steps and durations[-1] == 50 + 1000
+    assert sum(durations) == pytest.approx(1000 * (steps + 1 + 20) / 20)
+    assert iio.immeta(path, index=0).get("loop") == 0
+
+
+def test_mp4_frames_fps_and_pixel_format(seed_exp, tmp_path):
+    path = render(seed_exp, tmp_path / "a.mp4", view="3d", style=Style(preset="square"),
+                  timeline=Timeline(fps=25, hold=0.4))
+    meta = iio.immeta(path, plugin="pyav")
+    frames = iio.imread(path, plugin="pyav")
+    assert frames.shape == (31 + 10, 1080, 1080, 3)
+    assert meta["fps"] == 25
+    import av
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264" and stream.codec_context.pix_fmt == "yuv420p"
+
+
+def test_resampled_timeline_with_easing():
+    t = Timeline(fps=10, duration=3, easing="ease-in", hold=0.5)
+    s = t.frame_steps(1000)
+    assert len(s) == 30 + 5 and s[0] == 0 and s[29] == 1000 and (s[30:] == 1000).all()
+    assert np.all(np.diff(s[:30]) > 0) and s[15] < 500  # ease-in: the early steps get more frames
+
+
+def test_other_formats(seed_exp, tmp_path):
+    for name, view in (("a.webm", "2d"), ("a.html", "2d"), ("poster.png", "3d"), ("map.png", "map"),
+                       ("map.svg", "map"), ("map.pdf", "map"), ("surface.png", "surface")):
+        path = render(seed_exp, tmp_path / name, view=view, timeline=Timeline(hold=0))
+        assert path.stat().st_size > 1000, name
+    assert "data:video/mp4;base64," in (tmp_path / "a.html").read_text()
+    assert iio.imread(tmp_path / "poster.png").shape == (600, 800, 3)
+    assert (tmp_path / "map.svg").read_text().lstrip().startswith("<?xml")
+    assert (tmp_path / "map.pdf").read_bytes()[:4] == b"%PDF"
+    assert not list(tmp_path.glob(".*"))
+
+
+def test_diverged_run_renders_with_exit_marker(tmp_path):
+    exp = simulate("ravine", ["sgd:lr=0.2", "sgd:lr=0.05"], [[-4.5, 1.5]], 30)
+    assert exp.diverged_at[0, 0] > 0
+    scene = Scene2D(exp, Style(), Timeline(hold=0))
+    frame = scene.render(scene.n_frames - 1)
+    ex = scene.exits[0, 0]
+    (x0, x1), (y0, y1) = exp.box
+    assert x0 - 1e-9 <= ex[0] <= x1 + 1e-9 and y0 - 1e-9 <= ex[1] <= y1 + 1e-9
+    row, col = pixel_of(scene.ax, scene.size[1], *ex)
+    assert colour_near(frame, row, col, scene.colors[0], radius=6) >= 5
+    for view in ("2d", "3d"):
+        assert render(exp, tmp_path / f"d{view}.gif", view=view, timeline=Timeline(hold=0)).exists()
+    assert "diverged at step" in scene.label(0)
+
+
+def test_swarm_coloured_by_minimum(tmp_path):
+    exp = simulate("himmelblau", ["adam:lr=0.1"], 60, 150, seed=4)
+    scene = Scene2D(exp, Style(color_by="minimum"), Timeline(hold=0))
+    assert set(np.unique(scene.landing)) <= {-1, 0, 1, 2, 3} and (scene.landing >= 0).mean() > 0.8
+    assert render(exp, tmp_path / "s.gif", style=Style(color_by="minimum"), timeline=Timeline(duration=2)).exists()
+
+
+def test_same_spec_gives_byte_identical_files(tmp_path):
+    a = simulate("pathological", SEED, [[7, 7]], 20)
+    b = simulate("pathological", SEED, [[7, 7]], 20)
+    for ext in ("gif", "mp4"):
+        pa = render(a, tmp_path / f"a.{ext}", timeline=Timeline(hold=0.2))
+        pb = render(b, tmp_path / f"b.{ext}", timeline=Timeline(hold=0.2), workers=1)
+        assert pa.read_bytes() == pb.read_bytes(), ext
+
+
+def test_interrupted_render_leaves_no_file(seed_exp, tmp_path, monkeypatch):
+    calls = {"n": 0}
+    original = Scene2D.render
+
+    def flaky(self, i):
+        calls["n"] += 1
+        if calls["n"] > 10:
+            raise KeyboardInterrupt
+        return original(self, i)
+    monkeypatch.setattr(Scene2D, "render", flaky)
+    for name in ("x.gif", "x.mp4"):
+        calls["n"] = 0
+        with pytest.raises(KeyboardInterrupt):
+            render(seed_exp, tmp_path / name, timeline=Timeline(hold=0), workers=1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "optviz", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_render_with_flags(tmp_path):
+    out = run_cli("render", "--surface", "pathological", "--optimizer", "sgd:lr=10", "--optimizer",
+                  "momentum:lr=10,momentum=0.9", "--optimizer", "adam:lr=1", "--start", "7,7", "--steps", "20",
+                  "--view", "3d", "--theme", "dark", "--hold", "0", "-o", "out.gif", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert iio.imread(tmp_path / "out.gif", index=None).shape[0] == 21  # steps 0..20, no hold
+
+
+SPEC = """
+surface = "pathological"
+steps = 12
+starts = [[7, 7]]
+
+[[optimizer]]
+name = "sgd"
+lr = 10
+
+[[optimizer]]
+name = "adam"
+lr = 1
+
+[style]
+preset = "blog"
+loss_panel = true
+arrows = ["gradient", "velocity"]
+
+[time]
+fps = 10
+hold = 0.5
+
+[[output]]
+view = "2d"
+path = "spec.gif"
+
+[[output]]
+view = "map"
+path = "spec.svg"
+"""
+
+
+def test_cli_render_spec(tmp_path):
+    (tmp_path / "s.toml").write_text(SPEC)
+    out = run_cli("render", "s.toml", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "spec.gif").exists() and (tmp_path / "spec.svg").exists()
+
+
+@pytest.mark.parametrize("edit,message", [
+    (("preset = \"blog\"", "colour = \"red\""), "unknown key 'style.colour'; choose from: style.arrows"),
+    (("fps = 10", "fps = \"fast\""), "time.fps must be an integer, got 'fast'"),
+    (("fps = 10", "fps = 0"), "fps must be a whole number from 1 to 120, got 0"),
+    (("steps = 12", "steps = -4"), "steps must be >= 0, got -4"),
+    (("preset = \"blog\"", "preset = \"poster\""), "unknown preset 'poster'; choose from: blog, slide, square"),
+    (("view = \"2d\"", "view = \"4d\""), "unknown view '4d'; choose from: 2d, 3d, map, surface"),
+    (("path = \"spec.gif\"", "path = \"spec.avi\""), "unknown format 'avi' for the 2d view"),
+    (("arrows = [\"gradient\", \"velocity\"]", "arrows = [\"wind\"]"), "unknown arrow 'wind'"),
+    (("surface = \"pathological\"", "surfac = \"pathological\""), "unknown key 'surfac'"),
+    (("lr = 10", "lr = -10"), "Invalid learning rate: -10"),
+    (("surface = \"pathological\"", "surface = \"rosenbrok\""), "unknown surface 'rosenbrok'"),
+    (("steps = 12", "steps = [12"), "not valid TOML"),
+])
+def test_bad_specs_fail_cleanly_with_nothing_written(tmp_path, edit, message):
+    (tmp_path / "s.toml").write_text(SPEC.replace(*edit, 1))
+    out = run_cli("render", "s.toml", cwd=tmp_path)
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in out.stderr, out.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]
+
+
+def test_bad_render_flags(tmp_path):
+    for args, message in ((["--theme", "neon", "-o", "a.gif"], "unknown theme 'neon'; choose from: dark, light"),
+                          (["-o", "a.docx"], "unknown format 'docx'"),
+                          ([], "no output"),
+                          (["--camera", "drone", "-o", "a.gif"], "unknown camera 'drone'")):
+        out = run_cli("render", *args, cwd=tmp_path)
+        assert out.returncode == 2 and message in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_renderers_do_not_import_torch():
+    code = ("import sys; import optviz.render.animate, optviz.render.scene3d, optviz.render.figures, optviz.spec; "
+            "assert 'torch' not in sys.modules; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and "ok" in out.stdout, out.stderr
+
+
+def test_core_does_not_import_matplotlib():
+    code = ("import sys; import optviz, optviz.engine, optviz.surfaces, optviz.optimizers; "
+            "optviz.simulate('ravine', 'adam', None, 3); "
+            "assert not any(m.startswith(('matplotlib', 'manim')) for m in sys.modules); print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and "ok" in out.stdout, out.stderr
+
+
+def test_plot_curve_has_the_seed_signature():
+    import matplotlib
+    matplotlib.use("Agg")
+    import optviz
+    ax = optviz.plot_curve(optviz.pathological_curve_loss, x_range=(-5, 5), y_range=(-5, 5), plot_3d=False)
+    assert ax.get_title() == "Pathological curvature" and len(ax.images) == 1
+    assert ax.images[0].get_array().shape == (100, 100)
+    ax3 = optviz.plot_curve(optviz.pathological_curve_loss, plot_3d=True, title="3-D")
+    assert ax3.name == "3d" and ax3.get_zlabel() == "loss"
