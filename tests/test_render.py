@@ -153,6 +153,16 @@ def test_same_spec_gives_byte_identical_files(tmp_path):
         assert pa.read_bytes() == pb.read_bytes(), ext
 
 
+def test_orbit_renders_in_parallel_deterministically(tmp_path):
+    exp = simulate("saddle", ["sgd:lr=0.05", "adam:lr=0.05"], None, 40)
+    style = Style(camera="orbit", orbit=60)
+    a = render(exp, tmp_path / "a.gif", view="3d", style=style, timeline=Timeline(hold=0), workers=2)
+    b = render(exp, tmp_path / "b.gif", view="3d", style=style, timeline=Timeline(hold=0), workers=1)
+    assert a.read_bytes() == b.read_bytes()
+    frames = iio.imread(a, index=None)
+    assert frames.shape[0] == 41 and not np.array_equal(frames[0], frames[-1])
+
+
 def test_interrupted_render_leaves_no_file(seed_exp, tmp_path, monkeypatch):
     calls = {"n": 0}
     original = Scene2D.render

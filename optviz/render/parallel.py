@@ -15,6 +15,15 @@ import numpy as np
 _SCENE = None
 
 
+def _fresh_fonts():
+    """Worker initializer. Forked children share the parent's open font files, file offsets included,
+    so two children reading glyphs through the parent's FT2Font objects corrupt each other's reads.
+    matplotlib empties its font cache at fork; mathtext's parse cache still holds FT2Fonts: empty it."""
+    from matplotlib import font_manager, mathtext
+    mathtext.MathTextParser._parse_cached.cache_clear()
+    font_manager._get_font.cache_clear()
+
+
 def _work(job):
     indices, transform = job
     out = []
@@ -37,7 +46,7 @@ def iter_frames(scene, transform: Callable | None = None, workers: int | None = 
     global _SCENE
     _SCENE = scene
     jobs = [(unique[k:k + chunk], transform) for k in range(0, len(unique), chunk)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_fresh_fonts) as pool:
         results = (frame for batch in pool.imap(_work, jobs) for frame in batch)
         yield from _expand(unique, results, scene.n_frames)
     _SCENE = None
