@@ -8,7 +8,6 @@ so its peak resident memory is its own.
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import time

@@ -10,7 +10,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from mpl_toolkits.mplot3d import proj3d
 
-from optviz import OptvizError, simulate
+from optviz import simulate
 from optviz.render.animate import render
 from optviz.render.scene2d import Scene2D
 from optviz.render.scene3d import Scene3D
@@ -288,3 +288,8 @@ def test_plot_curve_has_the_seed_signature():
     assert ax.images[0].get_array().shape == (100, 100)
     ax3 = optviz.plot_curve(optviz.pathological_curve_loss, plot_3d=True, title="3-D")
     assert ax3.name == "3d" and ax3.get_zlabel() == "loss"
+
+
+def test_example_spec_is_valid():
+    spec = load_spec(Path(__file__).resolve().parents[1] / "examples" / "seed-race.toml")
+    assert [v for v, _ in spec.outputs] == ["2d", "3d"] and len(spec.run["optimizers"]) == 3

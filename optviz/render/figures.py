@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 
 from ..errors import OptvizError
 from ..experiment import Experiment, atomic_path
-from .base import display_z, surface_cmap
+from .base import surface_cmap
+from .geometry import display_z
 from .scene2d import draw_map
 from .style import Style, optimizer_colors
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..experiment import Experiment
-from .base import MARKERS, SceneBase, display_z, surface_cmap
+from .base import MARKERS, SceneBase, surface_cmap
+from .geometry import display_z
 from .style import Style
 from .timeline import Timeline, interpolate
 

@@ -9,25 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..experiment import Experiment
-from .base import SceneBase, display_z, surface_cmap
+from .base import SceneBase, surface_cmap
+from .geometry import bilinear, display_z
 from .style import Style
 from .timeline import Timeline, interpolate
 
 DENSE = 6   # points per step along trails, so they follow the surface between steps
-
-
-def bilinear(gx: np.ndarray, gy: np.ndarray, gz: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The grid surface gz [Gy, Gx] interpolated at points (x, y) (clamped to the grid)."""
-    missing = np.isnan(x) | np.isnan(y)
-    x, y = np.where(missing, gx[0], x), np.where(missing, gy[0], y)
-    fx = np.clip(np.interp(x, gx, np.arange(len(gx))), 0, len(gx) - 1.000001)
-    fy = np.clip(np.interp(y, gy, np.arange(len(gy))), 0, len(gy) - 1.000001)
-    ix, iy = np.floor(fx).astype(int), np.floor(fy).astype(int)
-    tx, ty = fx - ix, fy - iy
-    z00, z01 = gz[iy, ix], gz[iy, ix + 1]
-    z10, z11 = gz[iy + 1, ix], gz[iy + 1, ix + 1]
-    out = (1 - ty) * ((1 - tx) * z00 + tx * z01) + ty * ((1 - tx) * z10 + tx * z11)
-    return np.where(missing, np.nan, out)
 
 
 class Scene3D(SceneBase):

@@ -1,0 +1,74 @@
+"""Geometry shared by every renderer (matplotlib and manim), numpy only: how loss maps to drawn
+height, where a diverging path leaves the view, which minimum a start lands in, and surface lookups."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..experiment import Experiment
+
+
+def display_z(exp: Experiment):
+    """A function mapping loss to drawn height/colour: log10 for surfaces whose range is dominated by
+    steep walls (Rosenbrock, Beale, Booth), identity otherwise; and whether it is logarithmic."""
+    z = exp.grid_z[np.isfinite(exp.grid_z)]
+    zmin, zmax, zmed = float(z.min()), float(z.max()), float(np.median(z))
+    if zmed - zmin > 0 and (zmax - zmin) > 20 * (zmed - zmin):
+        delta = 0.01 * (zmed - zmin)
+        return (lambda v: np.log10(np.maximum(np.asarray(v, dtype=np.float64) - zmin, 0) + delta)), True
+    return (lambda v: np.asarray(v, dtype=np.float64)), False
+
+
+def exit_points(exp: Experiment) -> np.ndarray:
+    """[M, N, 2]: for each diverged start, where its path last is inside the view box (the crossing
+    of the box edge if it leaves before it diverges); NaN for starts that never diverged."""
+    (x0, x1), (y0, y1) = exp.box
+    out = np.full(exp.diverged_at.shape + (2,), np.nan)
+    for m, n in zip(*np.nonzero(exp.diverged_at >= 0)):
+        d = int(exp.diverged_at[m, n])
+        path = exp.position[m, n, :max(d, 1)].astype(np.float64)
+        inside = (path[:, 0] >= x0) & (path[:, 0] <= x1) & (path[:, 1] >= y0) & (path[:, 1] <= y1)
+        last = int(np.nonzero(inside)[0][-1]) if inside.any() else 0
+        p = path[last]
+        if last + 1 < len(path):  # clip the segment leaving the box to its edge
+            q = path[last + 1]
+            t = 1.0
+            for lo, hi, a, b in ((x0, x1, p[0], q[0]), (y0, y1, p[1], q[1])):
+                if b > hi:
+                    t = min(t, (hi - a) / (b - a))
+                elif b < lo:
+                    t = min(t, (lo - a) / (b - a))
+            p = p + max(t, 0.0) * (q - p)
+        out[m, n] = p
+    return out
+
+
+def nearest_minimum(exp: Experiment) -> np.ndarray:
+    """[M, N] index of the listed minimum nearest each start's final position (-1: none within 10%
+    of the view's diagonal, or diverged)."""
+    minima = np.array([[m["x"], m["y"]] for m in exp.minima]) if exp.minima else np.zeros((0, 2))
+    M, N, T, _ = exp.position.shape
+    out = np.full((M, N), -1)
+    if not len(minima):
+        return out
+    (x0, x1), (y0, y1) = exp.box
+    radius = 0.1 * np.hypot(x1 - x0, y1 - y0)
+    final = exp.position[:, :, -1].astype(np.float64)
+    d = np.linalg.norm(final[:, :, None, :] - minima[None, None], axis=-1)
+    best = np.nanargmin(np.where(np.isnan(d), np.inf, d), axis=-1)
+    ok = np.take_along_axis(d, best[..., None], -1)[..., 0] < radius
+    out[ok] = best[ok]
+    return out
+
+
+def bilinear(gx: np.ndarray, gy: np.ndarray, gz: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The grid surface gz [Gy, Gx] interpolated at points (x, y) (clamped to the grid)."""
+    missing = np.isnan(x) | np.isnan(y)
+    x, y = np.where(missing, gx[0], x), np.where(missing, gy[0], y)
+    fx = np.clip(np.interp(x, gx, np.arange(len(gx))), 0, len(gx) - 1.000001)
+    fy = np.clip(np.interp(y, gy, np.arange(len(gy))), 0, len(gy) - 1.000001)
+    ix, iy = np.floor(fx).astype(int), np.floor(fy).astype(int)
+    tx, ty = fx - ix, fy - iy
+    z00, z01 = gz[iy, ix], gz[iy, ix + 1]
+    z10, z11 = gz[iy + 1, ix], gz[iy + 1, ix + 1]
+    out = (1 - ty) * ((1 - tx) * z00 + tx * z01) + ty * ((1 - tx) * z10 + tx * z11)
+    return np.where(missing, np.nan, out)
