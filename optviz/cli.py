@@ -124,6 +124,10 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--camera", help="3-D camera: fixed or orbit")
     p.add_argument("--title")
     p.add_argument("--workers", type=int, help="processes rendering frames (default: up to 4)")
+    p.add_argument("--engine", help="matplotlib (default) or manim")
+    p.add_argument("--scene", help="manim scene: rolling, topdown, swarm, rules, lecture")
+    p.add_argument("--quality", help="manim quality: preview, 720p30, 1080p30, 1080p60, 1440p60, 4k")
+    p.add_argument("--transparent", action="store_true", default=None, help="manim: alpha channel (.mov/.webm)")
 
 
 def spec_from_args(args):
@@ -155,7 +159,10 @@ def spec_from_args(args):
     if not doc_outputs:
         raise OptvizError("no output: give -o FILE (e.g. -o out.gif) or [[output]] tables in the spec")
     merged = {**spec.style, **style}
-    checked = parse_spec({"style": merged, "time": {**spec.time, **time},
+    manim = {**spec.manim, **{k: getattr(args, k) for k in ("engine", "scene", "quality", "transparent")
+                              if getattr(args, k) is not None}}
+    engine = manim.pop("engine", "matplotlib")
+    checked = parse_spec({"style": merged, "time": {**spec.time, **time}, "engine": engine, "manim": manim,
                           "output": [{"view": v, "path": p} for v, p in doc_outputs]},
                          args.spec or "command line")
     checked.run = run
@@ -190,6 +197,14 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
 
     style, timeline = spec.build()
     exp = exp if exp is not None else simulate_spec(spec.run)
+    if spec.engine == "manim":
+        from .render.manim_video import render_manim
+        m = spec.manim
+        options = {"theme": style.theme, **({"duration": timeline.duration} if timeline.duration else {}),
+                   **({"orbit": 0} if style.camera == "fixed" and "camera" in spec.style else {})}
+        return [render_manim(exp, path, scene=m.get("scene", "rolling"), quality=m.get("quality", "720p30"),
+                             transparent=m.get("transparent", False), options=options, workers=workers)
+                for _, path in spec.outputs]
     written = []
     for view, path in spec.outputs:
         frames = len(timeline.frame_steps(exp.steps)) if view in ("2d", "3d") else 0

@@ -22,6 +22,10 @@
     view = "2d"
     path = "seed.gif"
 
+    engine = "manim"                # (top level) render with manim instead of matplotlib, and then
+    [manim]                         # scene rolling|topdown|swarm|rules|lecture, quality preview|720p30|
+    scene = "rolling"               # 1080p30|1080p60|1440p60|4k, transparent (needs .mov or .webm)
+
 Every key is checked before anything runs: unknown keys, wrong types and out-of-range values raise an
 OptvizError naming the key (the CLI prints it and exits 2, writing nothing).
 """
@@ -35,7 +39,9 @@ from .errors import OptvizError
 
 _NUM = (int, float)
 TOP = {"surface": str, "steps": int, "starts": (list, int), "noise": _NUM, "seed": int, "dtype": str,
-       "box": list, "optimizer": list, "style": dict, "time": dict, "output": list}
+       "box": list, "optimizer": list, "style": dict, "time": dict, "output": list, "engine": str, "manim": dict}
+MANIM = {"scene": str, "quality": str, "transparent": bool}
+ENGINES = ("matplotlib", "manim")
 STYLE = {"preset": str, "theme": str, "width": int, "height": int, "loss_panel": bool, "arrows": list,
          "trail": int, "color_by": str, "show_minima": bool, "title": str, "camera": str, "elev": _NUM,
          "azim": _NUM, "orbit": _NUM}
@@ -51,6 +57,8 @@ class RenderSpec:
     style: dict = field(default_factory=dict)
     time: dict = field(default_factory=dict)
     outputs: list = field(default_factory=list)
+    engine: str = "matplotlib"
+    manim: dict = field(default_factory=dict)
 
     def build(self):
         """Style and Timeline objects (validating their values)."""
@@ -112,11 +120,21 @@ def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
             if "path" not in out:
                 raise OptvizError(f"output[{i}] needs a path, e.g. path = \"out.gif\"")
             outputs.append((out.get("view", "2d"), out["path"]))
-        spec = RenderSpec(run=run, style=style, time=time, outputs=outputs)
+        engine = doc.get("engine", "matplotlib")
+        if engine not in ENGINES:
+            raise OptvizError(f"unknown engine {engine!r}; choose from: {', '.join(ENGINES)}")
+        manim = check_table(doc.get("manim", {}), MANIM, "manim.")
+        spec = RenderSpec(run=run, style=style, time=time, outputs=outputs, engine=engine, manim=manim)
         spec.build()
-        from .render.animate import check_output
-        for view, path in outputs:
-            check_output(path, view)
+        if engine == "manim":
+            from .render.manim_video import check_request
+            for _, path in outputs:
+                check_request(path, manim.get("scene", "rolling"), manim.get("quality", "720p30"),
+                              manim.get("transparent", False))
+        else:
+            from .render.animate import check_output
+            for view, path in outputs:
+                check_output(path, view)
         return spec
     except OptvizError as exc:
         raise OptvizError(f"{source}: {exc}") from None

@@ -1,0 +1,199 @@
+"""Helpers shared by optviz's manim scenes: loading an experiment, the 3-D stage (axes + surface),
+balls, precomputed trails, legend and step counter.
+
+Scenes never import torch or re-implement an optimizer: they draw an optviz Experiment loaded from the
+NPZ named by $OPTVIZ_EXPERIMENT, or one the optviz command line computes (in a subprocess) and caches.
+Options come from $OPTVIZ_MANIM (JSON): duration, orbit, theme, segment ([k, n]: render part k of n).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UL, UR, Dot, Line, Sphere, Surface, Text, ThreeDAxes, VGroup,
+                   VMobject, config)
+
+from optviz.experiment import Experiment
+from optviz.render.geometry import bilinear, display_z, exit_points
+from optviz.render.style import THEMES, optimizer_colors
+
+SEED_RUN = ["--surface", "pathological", "--optimizer", "sgd:lr=10", "--optimizer",
+            "momentum:lr=10,momentum=0.9", "--optimizer", "adam:lr=1", "--start", "7,7", "--steps", "50"]
+FONT = "DejaVu Sans"
+
+
+def options() -> dict:
+    return json.loads(os.environ.get("OPTVIZ_MANIM", "{}") or "{}")
+
+
+def has_latex() -> bool:
+    return shutil.which("latex") is not None
+
+
+def load_experiment(default_args: list[str] = SEED_RUN, env: str = "OPTVIZ_EXPERIMENT") -> Experiment:
+    """The experiment named by $OPTVIZ_EXPERIMENT, else the default run computed by `optviz trajectory`
+    in a subprocess (so this process never imports torch) and cached under the media directory."""
+    path = os.environ.get(env)
+    if path:
+        return Experiment.load(path)
+    key = hashlib.sha256(json.dumps(default_args).encode()).hexdigest()[:16]
+    cache = Path(config.media_dir) / "optviz-cache" / f"{key}.npz"
+    if not cache.exists():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "optviz", "trajectory", *default_args, "-o", str(cache)], check=True)
+    return Experiment.load(cache)
+
+
+def segment_times(duration: float, segment=(0, 1)) -> tuple[float, float]:
+    """Start and end time of part k of n of a shot, on whole frames, so the parts rendered in
+    parallel join into exactly the frames of the whole shot."""
+    k, n = segment
+    frames = round(duration * config.frame_rate)
+    return (frames * k // n) / config.frame_rate, (frames * (k + 1) // n) / config.frame_rate
+
+
+def ease(u: np.ndarray | float, kind: str = "linear"):
+    u = np.clip(u, 0.0, 1.0)
+    return u * u if kind == "ease-in" else u
+
+
+class Stage:
+    """3-D axes scaled so the surface's shape shows, its surface coloured by height, and the mapping
+    from an experiment's data to scene points."""
+
+    def __init__(self, exp: Experiment, *, size: float = 6.0, height: float = 2.6, resolution: int = 24,
+                 theme: str = "dark", opacity: float = 0.85):
+        self.exp, self.theme = exp, THEMES[theme]
+        (x0, x1), (y0, y1) = exp.box
+        self.zf, self.log = display_z(exp)
+        zg = self.zf(exp.grid_z)
+        self.zmin, self.zmax = float(np.nanmin(zg)), float(np.nanmax(zg))
+        aspect = (y1 - y0) / (x1 - x0)
+        xl, yl = (size, size * aspect) if aspect <= 1 else (size / aspect, size)
+        # ThreeDAxes has fixed lengths whatever the ranges: set them, or z is stretched ~4x
+        self.axes = ThreeDAxes(x_range=(x0, x1, (x1 - x0) / 4), y_range=(y0, y1, (y1 - y0) / 4),
+                               z_range=(self.zmin, self.zmax, (self.zmax - self.zmin) / 4),
+                               x_length=xl, y_length=yl, z_length=height,
+                               axis_config={"include_tip": False, "stroke_width": 1.5,
+                                            "color": self.theme.muted})
+        self.lift = 0.025 * (self.zmax - self.zmin or 1.0)
+        self.surface = Surface(lambda u, v: self.point(u, v), u_range=(x0, x1), v_range=(y0, y1),
+                               resolution=(resolution, resolution), fill_opacity=opacity,
+                               checkerboard_colors=False, stroke_width=0.3, stroke_color=self.theme.background)
+        self.surface.set_fill_by_value(axes=self.axes, colorscale=HEIGHT_COLORS, axis=2)
+
+    def centre(self):
+        """The middle of the stage: where the camera looks."""
+        (x0, x1), (y0, y1) = self.exp.box
+        return self.axes.c2p((x0 + x1) / 2, (y0 + y1) / 2, (self.zmin + self.zmax) / 2)
+
+    def z_at(self, x, y):
+        g = self.exp
+        return self.zf(bilinear(g.grid_x, g.grid_y, g.grid_z, np.asarray(x, float), np.asarray(y, float)))
+
+    def point(self, x: float, y: float, z: float | None = None):
+        """Scene coordinates of data point (x, y) on the surface (or at display height z)."""
+        z = float(self.z_at(np.array([x]), np.array([y]))[0]) if z is None else z
+        return self.axes.c2p(x, y, z)
+
+    def points(self, xyz: np.ndarray) -> np.ndarray:
+        """Vectorised c2p for [K, 3] data points (x, y, display z)."""
+        origin = np.array(self.axes.c2p(0, 0, 0))
+        ex = np.array(self.axes.c2p(1, 0, 0)) - origin
+        ey = np.array(self.axes.c2p(0, 1, 0)) - origin
+        ez = np.array(self.axes.c2p(0, 0, 1)) - origin
+        return origin + xyz[:, :1] * ex + xyz[:, 1:2] * ey + xyz[:, 2:3] * ez
+
+    def path(self, m: int, n: int = 0, dense: int = 4) -> np.ndarray:
+        """[(T-1)*dense+1, 3] scene points of a trajectory, subdivided so the trail hugs the surface;
+        at the steps themselves the height is the recorded loss. NaN after divergence."""
+        pos = self.exp.position[m, n].astype(np.float64)
+        T = len(pos)
+        u = np.arange((T - 1) * dense + 1) / dense
+        i = np.minimum(np.floor(u).astype(int), max(T - 2, 0))
+        t = (u - i)[:, None]
+        xy = pos[i] * (1 - t) + pos[np.minimum(i + 1, T - 1)] * t
+        z = self.z_at(xy[:, 0], xy[:, 1])
+        z[::dense] = self.zf(self.exp.loss[m, n].astype(np.float64))
+        return self.points(np.column_stack([xy, z + self.lift]))
+
+
+HEIGHT_COLORS = ["#1b2a49", "#2f4b7c", "#5a7fa6", "#8fb1c9", "#cfe0e8"]
+
+
+def ball(color: str, radius: float = 0.14) -> Sphere:
+    # resolution (8, 8): the default (24, 12) costs 5-6x more per frame for no visible gain at this size
+    s = Sphere(radius=radius, resolution=(8, 8))
+    s.set_fill(color, opacity=1).set_stroke(width=0)
+    return s
+
+
+def cross(color: str, size: float = 0.14) -> VGroup:
+    return VGroup(Line(UL * size, DOWN * size + RIGHT * size, color=color, stroke_width=5),
+                  Line(UR * size, DOWN * size + LEFT * size, color=color, stroke_width=5))
+
+
+def legend(exp: Experiment, colors: list[str], theme: str = "dark", font_size: int = 22) -> VGroup:
+    fg = THEMES[theme].foreground
+    rows = VGroup(*[VGroup(Dot(color=c, radius=0.09), Text(label, font=FONT, font_size=font_size, color=fg)).arrange(RIGHT, buff=0.15)
+                    for c, label in zip(colors, exp.labels)])
+    return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+
+
+class StepCounter(VGroup):
+    """ "step 37 / 50" with one slot per digit: updating swaps single glyphs (Text.become between
+    strings of different lengths drops glyphs), and unused leading slots are hidden."""
+
+    def __init__(self, steps: int, theme: str = "dark", font_size: int = 26):
+        fg = THEMES[theme].foreground
+        width = len(str(steps))
+        self.glyphs = [Text(str(d), font=FONT, font_size=font_size, color=fg) for d in range(10)]
+        # one Text lays out the line, so the digit slots sit on the same baseline as the words
+        line = Text(f"step {'0' * width} / {steps}", font=FONT, font_size=font_size, color=fg)
+        self.slots = VGroup(*line.submobjects[4:4 + width])
+        super().__init__(*line.submobjects)
+        self.shown = None
+        self.show(0)
+
+    def show(self, step: int) -> "StepCounter":
+        if step == self.shown:
+            return self
+        text = str(step).rjust(len(self.slots))
+        for slot, ch in zip(self.slots, text):
+            glyph = self.glyphs[int(ch) if ch != " " else 0].copy()
+            glyph.move_to(slot.get_center()).align_to(slot, DOWN)
+            slot.become(glyph).set_opacity(0 if ch == " " else 1)
+        self.shown = step
+        return self
+
+
+def trail_mobject(color: str, width: float = 3.0) -> VMobject:
+    # trails are drawn after the shaded balls (manim draws unshaded mobjects last): keep them light
+    return VMobject(stroke_color=color, stroke_width=width, stroke_opacity=0.8, fill_opacity=0)
+
+
+def set_trail(trail: VMobject, pts: np.ndarray, k: float) -> None:
+    """Show the precomputed path up to fractional index k (no TracedPath: the geometry is known)."""
+    i = int(np.floor(k))
+    head = pts[: i + 1]
+    if k > i and i + 1 < len(pts):
+        head = np.vstack([head, pts[i] + (k - i) * (pts[i + 1] - pts[i])])
+    head = head[np.isfinite(head).all(1)]
+    if len(head) >= 2:
+        trail.set_points_as_corners(head)
+    else:
+        trail.clear_points()
+
+
+def colors_for(exp: Experiment) -> list[str]:
+    return optimizer_colors(exp.names)
+
+
+__all__ = ["segment_times", "Stage", "ball", "cross", "legend", "StepCounter", "trail_mobject", "set_trail", "colors_for",
+           "load_experiment", "options", "ease", "exit_points", "has_latex", "FONT", "SEED_RUN"]
