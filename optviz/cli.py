@@ -37,19 +37,16 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
 
 
-def run_from_args(args):
-    """Simulate what the run flags describe, with a progress bar for long work."""
-    from .engine import simulate
-
+def run_from_args(args) -> dict:
+    """The run options the shared flags give (only those given, so a spec's values can stand)."""
     if args.start and args.starts:
         raise OptvizError("give either --start points or --starts N, not both")
-    starts = args.start or args.starts
-    n_opt = len(args.optimizer or ["adam"])
-    n_starts = len(args.start) if args.start else (args.starts or 1)
-    total = n_opt * n_starts * max(args.steps, 0)
-    with _progress(total, "simulating", "ball-steps") as bar:
-        return simulate(args.surface, args.optimizer or ["adam"], starts, args.steps, dtype=args.dtype,
-                        noise=args.noise, seed=args.seed, progress=bar.update if bar else None)
+    run = {k: getattr(args, k) for k in ("surface", "steps", "dtype", "noise", "seed") if getattr(args, k) is not None}
+    if args.start or args.starts:
+        run["starts"] = args.start or args.starts
+    if args.optimizer:
+        run["optimizers"] = list(args.optimizer)
+    return run
 
 
 class _progress:
@@ -78,8 +75,7 @@ def cmd_trajectory(args) -> int:
     fmt = Path(args.output).suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise OptvizError(f"unknown output format {fmt!r} for {args.output!r}; choose from: {', '.join(FORMATS)}")
-    exp = run_from_args(args)
-    exp.save(args.output)
+    simulate_spec(run_from_args(args)).save(args.output)
     return 0
 
 
@@ -135,16 +131,7 @@ def spec_from_args(args):
     from .spec import RenderSpec, load_spec, parse_spec
 
     spec = load_spec(args.spec) if args.spec else RenderSpec(run={"optimizers": []})
-    run = spec.run
-    for key in ("surface", "steps", "dtype", "noise", "seed"):
-        if getattr(args, key) is not None:
-            run[key] = getattr(args, key)
-    if args.start and args.starts:
-        raise OptvizError("give either --start points or --starts N, not both")
-    if args.start or args.starts:
-        run["starts"] = args.start or args.starts
-    if args.optimizer:
-        run["optimizers"] = list(args.optimizer)
+    run = {**spec.run, **run_from_args(args)}
     style = {k: getattr(args, k) for k in ("preset", "theme", "width", "height", "loss_panel", "trail",
                                            "color_by", "camera", "title") if getattr(args, k) is not None}
     if args.arrows is not None:
@@ -171,7 +158,7 @@ def spec_from_args(args):
 
 def simulate_spec(run: dict, progress_label="simulating"):
     """Run the simulation a checked spec describes."""
-    from .engine import resolve_optimizers, simulate
+    from .engine import simulate
     from .optimizers import OptimizerSpec, parse_optimizer
 
     opts = []
@@ -181,7 +168,6 @@ def simulate_spec(run: dict, progress_label="simulating"):
         else:
             name, hp, label = item
             opts.append(OptimizerSpec(name, hp, label))
-    resolve_optimizers(opts)  # validates before any work
     starts = run.get("starts")
     n = len(starts) if isinstance(starts, list) else (starts or 1)
     steps = run.get("steps", 100)
@@ -196,11 +182,14 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
     from .render.animate import render
 
     style, timeline = spec.build()
-    exp = exp if exp is not None else simulate_spec(spec.run)
+    lecture = spec.engine == "manim" and spec.manim.get("scene") == "lecture"
+    exp = exp if exp is not None or lecture else simulate_spec(spec.run)  # the lecture computes its own runs
     if spec.engine == "manim":
         from .render.manim_video import render_manim
         m = spec.manim
-        options = {"theme": style.theme, **({"duration": timeline.duration} if timeline.duration else {}),
+        # manim videos are dark (3Blue1Brown style) unless a theme is asked for
+        options = {"theme": spec.style.get("theme", "dark"),
+                   **({"duration": timeline.duration} if timeline.duration else {}),
                    **({"orbit": 0} if style.camera == "fixed" and "camera" in spec.style else {})}
         return [render_manim(exp, path, scene=m.get("scene", "rolling"), quality=m.get("quality", "720p30"),
                              transparent=m.get("transparent", False), options=options, workers=workers)

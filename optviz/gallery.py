@@ -71,6 +71,18 @@ ENTRIES = {
 }
 
 
+# manim videos: the rolling-balls shot, and the lecture (1080p, with .srt subtitles and section videos)
+ENTRIES["manim-rolling"] = {
+    "surface": "pathological", "steps": 50, "starts": [[7, 7]], "optimizer": SEED,
+    "engine": "manim", "manim": {"scene": "rolling", "quality": "720p30"}, "time": {"duration": 10},
+    "output": [{"path": "manim-rolling.mp4"}],
+}
+ENTRIES["lecture"] = {
+    "engine": "manim", "manim": {"scene": "lecture", "quality": "1080p30"},
+    "output": [{"path": "lecture.mp4"}],
+}
+
+
 def entry_hash(doc: dict) -> str:
     return hashlib.sha256(json.dumps([doc, __version__], sort_keys=True).encode()).hexdigest()[:16]
 

@@ -133,4 +133,5 @@ def test_transparent_webm(seed_npz, tmp_path):
     import av
     with av.open(str(out)) as c:
         assert c.streams.video[0].codec_context.name in ("vp9", "libvpx-vp9")
-        assert c.streams.video[0].metadata.get("alpha_mode") == "1"  # VP9 keeps alpha as a side channel
+        meta = {k.lower(): v for k, v in c.streams.video[0].metadata.items()}
+        assert meta.get("alpha_mode") == "1"  # VP9 keeps alpha as a side channel

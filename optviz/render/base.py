@@ -117,10 +117,6 @@ class SceneBase:
             a.axes.draw_artist(a) if a.axes is not None else self.fig.draw_artist(a)
         return np.array(self.canvas.buffer_rgba())
 
-    def frames(self):
-        for i in range(len(self.frame_steps)):
-            yield self.render(i)
-
     def frame_keys(self):
         """Frames with equal keys look the same (a held last frame); None when every frame differs."""
         return self.frame_steps

@@ -6,7 +6,7 @@ same optimizer appears twice, later copies get lighter or darker shades of its c
 from __future__ import annotations
 
 import colorsys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 from ..errors import OptvizError, unknown
 
@@ -92,7 +92,6 @@ class Style:
     orbit: float = 120.0         # degrees the camera turns over an orbiting animation
     title: str | None = None
     dpi: int = 100
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.preset not in PRESETS:
@@ -122,6 +121,3 @@ class Style:
     @property
     def colors(self) -> Theme:
         return THEMES[self.theme]
-
-    def with_(self, **kw) -> "Style":
-        return replace(self, **kw)
