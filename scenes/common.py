@@ -110,17 +110,19 @@ class Stage:
         ez = np.array(self.axes.c2p(0, 0, 1)) - origin
         return origin + xyz[:, :1] * ex + xyz[:, 1:2] * ey + xyz[:, 2:3] * ez
 
-    def path(self, m: int, n: int = 0, dense: int = 4) -> np.ndarray:
-        """[(T-1)*dense+1, 3] scene points of a trajectory, subdivided so the trail hugs the surface;
-        at the steps themselves the height is the recorded loss. NaN after divergence."""
-        pos = self.exp.position[m, n].astype(np.float64)
+    def path(self, m: int, n: int = 0, dense: int = 4, exp: Experiment | None = None) -> np.ndarray:
+        """[(T-1)*dense+1, 3] scene points of a trajectory of `exp` (default: the stage's own), subdivided
+        so the trail hugs the surface; at the steps themselves the height is the recorded loss. NaN
+        after divergence."""
+        exp = exp if exp is not None else self.exp
+        pos = exp.position[m, n].astype(np.float64)
         T = len(pos)
         u = np.arange((T - 1) * dense + 1) / dense
         i = np.minimum(np.floor(u).astype(int), max(T - 2, 0))
         t = (u - i)[:, None]
         xy = pos[i] * (1 - t) + pos[np.minimum(i + 1, T - 1)] * t
         z = self.z_at(xy[:, 0], xy[:, 1])
-        z[::dense] = self.zf(self.exp.loss[m, n].astype(np.float64))
+        z[::dense] = self.zf(exp.loss[m, n].astype(np.float64))
         return self.points(np.column_stack([xy, z + self.lift]))
 
 

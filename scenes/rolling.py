@@ -30,7 +30,7 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
     (first start each), driven by `clock` through `steps_at(t)`. All geometry is precomputed; each
     frame only picks points. Returns everything added, to fade out later."""
     colors = colors_for(exp)
-    paths = [stage.path(m, 0, DENSE) for m in range(len(colors))]
+    paths = [stage.path(m, 0, DENSE, exp=exp) for m in range(len(colors))]
     exits = exit_points(exp)
     balls, trails, gone = [], [], []
     for m, color in enumerate(colors):

@@ -47,6 +47,30 @@ def test_bad_manim_requests_fail_cleanly(tmp_path, args, message):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_race_draws_its_own_experiment_on_a_shared_stage(tmp_path):
+    """The lecture reuses one stage for the 50- and 1000-step races: the balls must follow the run
+    they are given, not the stage's."""
+    from manim import ThreeDScene, ValueTracker, tempconfig
+    sys.path.insert(0, str(SCENES))
+    from common import Stage
+    from rolling import add_race
+
+    short = simulate("pathological", SEED, [[7, 7]], 50)
+    long = simulate("pathological", SEED, [[7, 7]], 1000)
+    with tempconfig({"media_dir": str(tmp_path), "verbosity": "WARNING"}):
+        scene = ThreeDScene()
+        stage = Stage(short, theme="dark")
+        clock = ValueTracker(0)
+        mobs = add_race(scene, stage, long, clock, lambda t: long.steps * t, "dark", title=False)
+        clock.set_value(1.0)
+        spheres = [m for m in mobs if m.__class__.__name__ == "Sphere"]
+        for m, ball in enumerate(spheres):
+            ball.update()
+            end = stage.points(np.array([[*long.position[m, 0, -1].astype(float),
+                                          stage.zf(float(long.loss[m, 0, -1])) + stage.lift]]))[0]
+            np.testing.assert_allclose(ball.get_center(), end, atol=1e-9)
+
+
 def video_frames(path):
     import imageio.v3 as iio
     return iio.imread(path, plugin="pyav"), iio.immeta(path, plugin="pyav")
