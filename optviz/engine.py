@@ -173,7 +173,8 @@ def _run(fn, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise: float, ge
         for name, value in state_of(opt, p).items():
             if name not in state_views:
                 state_views[name] = rec.state_view(name, m, sl)
-                state_views[name][0] = 0  # every recorded state starts at zero before update 1
+                # state starts at zero before update 1; state that appears later was unknown before
+                state_views[name][:t + 1] = 0 if t == 0 else float("nan")
             state_views[name][t + 1] = value
         if progress is not None and t % 50 == 49:
             progress(50 * len(x0))
@@ -247,7 +248,7 @@ def resolve_starts(starts, surf: Surface, seed: int) -> np.ndarray:
 def check_memory(specs, N: int, T: int, dtype: str, limit: int) -> None:
     """Refuse a run whose recorded arrays would not fit in `limit` bytes."""
     itemsize = 4 if dtype == "float32" else 8
-    n_states = min(6, sum(2 for s in specs))
+    n_states = min(6, 2 * len(specs))  # state arrays [M, N, T, 2]: at most two per optimizer, six kinds
     estimate = len(specs) * N * T * (5 + 2 * n_states) * itemsize
     if estimate > limit:
         raise OptvizError(

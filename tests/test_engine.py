@@ -131,6 +131,13 @@ def test_user_optimizer_by_import_path():
         simulate("ravine", ["nowhere.mod:Opt"], None, 5)
 
 
+def test_state_that_appears_late_is_nan_before():
+    exp = simulate("ravine", ["user_optim:LateMomentum:lr=0.01"], [[1.0, 1.0]], 6, dtype="float64")
+    v = exp.state["velocity"][0, 0]
+    assert np.isnan(v[:3]).all() and np.isfinite(v[3:]).all()
+    np.testing.assert_allclose(v[3], exp.grad[0, 0, 2])  # first buffer: 0.5 * 0 + g at update 3
+
+
 def test_starts_and_grid():
     exp = simulate("himmelblau", "adam:lr=0.1", 7, 3, seed=2)
     assert exp.starts.shape == (7, 2)

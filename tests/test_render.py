@@ -103,6 +103,17 @@ def test_mp4_frames_fps_and_pixel_format(seed_exp, tmp_path):
         assert stream.codec_context.name == "h264" and stream.codec_context.pix_fmt == "yuv420p"
 
 
+def test_gif_palette_mapping_of_changed_pixels_equals_whole_frame_mapping(seed_exp):
+    from optviz.render.encode import PaletteMapper, shared_palette
+    scene = Scene2D(seed_exp, Style(arrows=("gradient",)), Timeline(hold=0))
+    mapper = PaletteMapper(shared_palette(scene), scene.background_rgba)
+    whole = PaletteMapper(shared_palette(scene), None)
+    for i in (0, 7, 30):
+        frame = scene.render(i)
+        a, b = mapper.image(mapper(frame), scene.size), whole.image(whole(frame), scene.size)
+        assert a.tobytes() == b.tobytes() and a.getpalette() == b.getpalette()
+
+
 def test_resampled_timeline_with_easing():
     t = Timeline(fps=10, duration=3, easing="ease-in", hold=0.5)
     s = t.frame_steps(1000)

@@ -23,6 +23,16 @@ def surface_cmap(style: Style):
     return LinearSegmentedColormap.from_list("optviz", base(np.linspace(lo, hi, 256)))
 
 
+def _has_data(artist) -> bool:
+    """False for a line with nothing to draw (an unused trail band or exit marker): skipping it saves
+    the per-artist drawing overhead."""
+    verts3d = getattr(artist, "_verts3d", None)  # a 3-D line keeps its data here, not in get_xdata
+    if verts3d is not None:
+        return len(verts3d[0]) > 0
+    get = getattr(artist, "get_xdata", None)
+    return get is None or len(get(orig=True)) > 0
+
+
 class SceneBase:
     """Figure and per-frame plumbing; subclasses build axes/artists and implement `update(s)`."""
 
@@ -41,6 +51,7 @@ class SceneBase:
         self.exits = exit_points(exp)
         self.landing = nearest_minimum(exp) if style.color_by == "minimum" else None
         self.animated = []
+        self.background_rgba = None   # the static picture every frame starts from (None: no such picture)
 
     # ---- colours and labels -----------------------------------------------------------------
     def ball_colors(self, m: int):
@@ -108,13 +119,15 @@ class SceneBase:
             a.set_animated(True)
         self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self.background_rgba = np.array(self.canvas.buffer_rgba())
 
     def render(self, i: int) -> np.ndarray:
         """Frame i as a uint8 RGBA array [H, W, 4] (RGBA: copying it whole is a plain memcpy)."""
         self.canvas.restore_region(self.background)
         self.update(float(self.frame_steps[i]))
         for a in self.animated:
-            a.axes.draw_artist(a) if a.axes is not None else self.fig.draw_artist(a)
+            if _has_data(a):
+                a.axes.draw_artist(a) if a.axes is not None else self.fig.draw_artist(a)
         return np.array(self.canvas.buffer_rgba())
 
     def frame_keys(self):

@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 _SCENE = None
+_TRANSFORM = None
 
 
 def _fresh_fonts():
@@ -24,13 +25,8 @@ def _fresh_fonts():
     font_manager._get_font.cache_clear()
 
 
-def _work(job):
-    indices, transform = job
-    out = []
-    for i in indices:
-        frame = _SCENE.render(i)
-        out.append(transform(frame) if transform else frame)
-    return out
+def _work(indices):
+    return [_render_one(_SCENE, i, _TRANSFORM) for i in indices]
 
 
 def iter_frames(scene, transform: Callable | None = None, workers: int | None = None,
@@ -43,13 +39,16 @@ def iter_frames(scene, transform: Callable | None = None, workers: int | None = 
         results = (_render_one(scene, i, transform) for i in unique)
         yield from _expand(unique, results, scene.n_frames)
         return
-    global _SCENE
-    _SCENE = scene
-    jobs = [(unique[k:k + chunk], transform) for k in range(0, len(unique), chunk)]
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_fresh_fonts) as pool:
-        results = (frame for batch in pool.imap(_work, jobs) for frame in batch)
-        yield from _expand(unique, results, scene.n_frames)
-    _SCENE = None
+    global _SCENE, _TRANSFORM
+    _SCENE, _TRANSFORM = scene, transform  # inherited by the forked workers, not pickled per job
+    jobs = [unique[k:k + chunk] for k in range(0, len(unique), chunk)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_fresh_fonts) as pool:
+            results = (frame for batch in pool.imap(_work, jobs) for frame in batch)
+            yield from _expand(unique, results, scene.n_frames)
+    finally:
+        _SCENE = _TRANSFORM = None
+_TRANSFORM = None
 
 
 def _render_one(scene, i, transform):
