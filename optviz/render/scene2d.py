@@ -11,7 +11,7 @@ from .geometry import display_z
 from .style import Style
 from .timeline import Timeline, interpolate
 
-ARROW_STATE = {"velocity": ("velocity", "exp_avg")}  # drawn as -v: the direction the state pushes
+VELOCITY_STATES = ("velocity", "exp_avg")  # momentum's v, else Adam's m; drawn as -v, where it pushes
 
 
 def draw_map(ax, exp: Experiment, style: Style, *, levels: int = 28):
@@ -94,7 +94,7 @@ class Scene2D(SceneBase):
                 if kind == "gradient":
                     vec = -self.exp.grad[m].astype(np.float64)
                 else:
-                    key = next((k for k in ARROW_STATE["velocity"] if k in self.exp.state
+                    key = next((k for k in VELOCITY_STATES if k in self.exp.state
                                 and np.isfinite(self.exp.state[k][m]).any()), None)
                     if key is None:
                         continue
