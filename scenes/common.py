@@ -20,7 +20,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, UR, Dot, Line, Sphere, Surface, Text, 
                    VMobject, config)
 
 from optviz.experiment import Experiment
-from optviz.render.geometry import bilinear, display_z, exit_points
+from optviz.render.geometry import bilinear, dense_path, display_z, exit_points
 from optviz.render.style import THEMES, optimizer_colors
 
 SEED_RUN = ["--surface", "pathological", "--optimizer", "sgd:lr=10", "--optimizer",
@@ -111,19 +111,10 @@ class Stage:
         return origin + xyz[:, :1] * ex + xyz[:, 1:2] * ey + xyz[:, 2:3] * ez
 
     def path(self, m: int, n: int = 0, dense: int = 4, exp: Experiment | None = None) -> np.ndarray:
-        """[(T-1)*dense+1, 3] scene points of a trajectory of `exp` (default: the stage's own), subdivided
-        so the trail hugs the surface; at the steps themselves the height is the recorded loss. NaN
-        after divergence."""
-        exp = exp if exp is not None else self.exp
-        pos = exp.position[m, n].astype(np.float64)
-        T = len(pos)
-        u = np.arange((T - 1) * dense + 1) / dense
-        i = np.minimum(np.floor(u).astype(int), max(T - 2, 0))
-        t = (u - i)[:, None]
-        xy = pos[i] * (1 - t) + pos[np.minimum(i + 1, T - 1)] * t
-        z = self.z_at(xy[:, 0], xy[:, 1])
-        z[::dense] = self.zf(exp.loss[m, n].astype(np.float64))
-        return self.points(np.column_stack([xy, z + self.lift]))
+        """[(T-1)*dense+1, 3] scene points of start n of optimizer m of `exp` (default: the stage's own),
+        subdivided so the trail hugs this stage's surface; at the steps the height is the recorded loss."""
+        xyz = dense_path(exp if exp is not None else self.exp, m, dense, self.zf, slice(n, n + 1), grid=self.exp)[0]
+        return self.points(xyz + [0.0, 0.0, self.lift])
 
 
 HEIGHT_COLORS = ["#1b2a49", "#2f4b7c", "#5a7fa6", "#8fb1c9", "#cfe0e8"]

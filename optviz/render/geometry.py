@@ -72,3 +72,20 @@ def bilinear(gx: np.ndarray, gy: np.ndarray, gz: np.ndarray, x: np.ndarray, y: n
     z10, z11 = gz[iy + 1, ix], gz[iy + 1, ix + 1]
     out = (1 - ty) * ((1 - tx) * z00 + tx * z01) + ty * ((1 - tx) * z10 + tx * z11)
     return np.where(missing, np.nan, out)
+
+
+def dense_path(exp: Experiment, m: int, dense: int, zf, starts=slice(None), grid: Experiment | None = None):
+    """[n, (T-1)*dense+1, 3] points (x, y, drawn height) of optimizer m's paths, each step subdivided
+    `dense` times so a trail hugs the surface: heights between steps come from the surface grid of
+    `grid` (default `exp`), at the steps themselves from the recorded loss. `zf` maps loss to drawn
+    height (see display_z). NaN after divergence."""
+    grid = grid if grid is not None else exp
+    pos = exp.position[m, starts].astype(np.float64)
+    T = pos.shape[1]
+    u = np.arange((T - 1) * dense + 1) / dense
+    i = np.minimum(np.floor(u).astype(int), max(T - 2, 0))
+    t = (u - i)[None, :, None]
+    xy = pos[:, i] * (1 - t) + pos[:, np.minimum(i + 1, T - 1)] * t
+    z = zf(bilinear(grid.grid_x, grid.grid_y, grid.grid_z, xy[..., 0], xy[..., 1]))
+    z[:, ::dense] = zf(exp.loss[m, starts].astype(np.float64))
+    return np.concatenate([xy, z[..., None]], axis=-1)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..experiment import Experiment
 from .base import SceneBase, surface_cmap
-from .geometry import bilinear, display_z
+from .geometry import bilinear, dense_path, display_z
 from .style import Style
 from .timeline import Timeline, interpolate
 
@@ -58,7 +58,7 @@ class Scene3D(SceneBase):
                    fontsize=9.5 * sc, frameon=False, labelcolor=c.foreground, handlelength=1.6)
         self.counter = fig.text(0.03, 0.05, "", color=c.foreground, fontsize=11 * sc, family="monospace")
 
-        self.dense = [self._dense_path(m) for m in range(self.M)]
+        self.dense = [dense_path(exp, m, DENSE, f) + [0.0, 0.0, self.lift] for m in range(self.M)]
         self.rows = [np.concatenate([exp.position[m].astype(np.float64),
                                      f(exp.loss[m].astype(np.float64))[..., None] + self.lift], axis=-1)
                      for m in range(self.M)]
@@ -80,19 +80,6 @@ class Scene3D(SceneBase):
         self.animated = [*(line for band in self.trails for line in band), *self.gone, *self.balls, self.counter]
         if style.camera == "fixed":
             self.prepare()
-
-    def _dense_path(self, m: int) -> np.ndarray:
-        """[N, (T-1)*DENSE+1, 3]: the path subdivided, z from the grid so the trail hugs the surface."""
-        pos = self.exp.position[m].astype(np.float64)
-        N, T, _ = pos.shape
-        u = np.arange((T - 1) * DENSE + 1) / DENSE
-        i = np.minimum(np.floor(u).astype(int), T - 2) if T > 1 else np.zeros_like(u, dtype=int)
-        t = (u - i)[None, :, None]
-        xy = pos[:, i] * (1 - t) + pos[:, np.minimum(i + 1, T - 1)] * t if T > 1 else pos
-        z = self.zf(bilinear(self.exp.grid_x, self.exp.grid_y, self.exp.grid_z, xy[..., 0], xy[..., 1]))
-        exact = self.zf(self.exp.loss[m].astype(np.float64))   # at the steps themselves: the recorded loss
-        z[:, ::DENSE] = exact
-        return np.concatenate([xy, z[..., None] + self.lift], axis=-1)
 
     def frame_keys(self):
         return self.frame_steps if self.style.camera == "fixed" else None
