@@ -34,6 +34,9 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--steps", type=int, default=100)
     p.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     p.add_argument("--noise", type=float, default=0.0, help="std of Gaussian gradient noise")
+    p.add_argument("--batch-size", dest="batch_size", type=int, metavar="B",
+                   help="mini-batch gradients of B points (data surfaces: least-squares, logistic)")
+    p.add_argument("--cloud", type=int, metavar="K", help="run every start K times with its own noise")
     p.add_argument("--seed", type=int, default=0)
 
 
@@ -41,7 +44,8 @@ def run_from_args(args) -> dict:
     """The run options the shared flags give (only those given, so a spec's values can stand)."""
     if args.start and args.starts:
         raise OptvizError("give either --start points or --starts N, not both")
-    run = {k: getattr(args, k) for k in ("surface", "steps", "dtype", "noise", "seed") if getattr(args, k) is not None}
+    run = {k: getattr(args, k) for k in ("surface", "steps", "dtype", "noise", "batch_size", "cloud", "seed")
+           if getattr(args, k) is not None}
     if args.start or args.starts:
         run["starts"] = args.start or args.starts
     if args.optimizer:
@@ -169,11 +173,12 @@ def simulate_spec(run: dict, progress_label="simulating"):
             name, hp, label = item
             opts.append(OptimizerSpec(name, hp, label))
     starts = run.get("starts")
-    n = len(starts) if isinstance(starts, list) else (starts or 1)
+    n = (len(starts) if isinstance(starts, list) else (starts or 1)) * run.get("cloud", 1)
     steps = run.get("steps", 100)
     with _progress(len(opts) * n * max(steps, 0), progress_label, "ball-steps") as bar:
         return simulate(run.get("surface", "pathological"), opts, starts, steps,
-                        dtype=run.get("dtype", "float32"), noise=run.get("noise", 0.0), seed=run.get("seed", 0),
+                        dtype=run.get("dtype", "float32"), noise=run.get("noise", 0.0),
+                        batch_size=run.get("batch_size"), cloud=run.get("cloud", 1), seed=run.get("seed", 0),
                         box=run.get("box"), progress=bar.update if bar else None)
 
 

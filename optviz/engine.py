@@ -24,7 +24,8 @@ GRID = 200
 
 
 def simulate(surface="pathological", optimizers="adam", starts=None, steps: int = 100, *,
-             dtype: str = "float32", noise: float = 0.0, seed: int = 0, box=None, bound: float | None = None,
+             dtype: str = "float32", noise: float = 0.0, batch_size: int | None = None, cloud: int = 1,
+             seed: int = 0, box=None, bound: float | None = None,
              grid: int = GRID, max_memory: int = DEFAULT_MAX_MEMORY,
              progress: Callable[[int], None] | None = None) -> Experiment:
     """Run every optimizer from every start for `steps` updates and return an Experiment.
@@ -37,6 +38,10 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
     steps       number of updates; T = steps + 1 rows are recorded
     dtype       "float32" (the seed's) or "float64"
     noise       standard deviation of seeded Gaussian noise added to every gradient (stochastic GD)
+    batch_size  on a data surface (`least-squares`, `logistic`), step on the gradient of the loss over
+                this many points drawn with replacement per run and step (mini-batch SGD); the
+                recorded loss stays the full-data loss, the recorded gradient is the mini-batch one
+    cloud       run every start this many times (each copy gets its own noise and batches): a cloud
     seed        seeds the noise and the random starts
     box         ((x0, x1), (y0, y1)) view box for the grid; default: the surface's box grown to hold
                 every trajectory
@@ -53,7 +58,10 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
         raise OptvizError(f"steps must be a whole number >= 0, got {steps!r}")
     if not noise >= 0:
         raise OptvizError(f"noise must be >= 0, got {noise!r}")
-    start_arr = resolve_starts(starts, surf, seed)
+    check_batch(surf, batch_size)
+    if not isinstance(cloud, (int, np.integer)) or cloud < 1:
+        raise OptvizError(f"cloud must be a whole number >= 1, got {cloud!r}")
+    start_arr = np.repeat(resolve_starts(starts, surf, seed), int(cloud), axis=0)
     M, N, T = len(specs), len(start_arr), int(steps) + 1
     check_memory(specs, N, T, dtype, max_memory)
     scale = max(1.0, *(abs(v) for pair in surf.box for v in pair), float(np.abs(start_arr).max()))
@@ -68,7 +76,7 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
         x0 = torch.as_tensor(start_arr, dtype=tdtype)
         groups = [slice(0, N)] if info.coordinatewise else [slice(i, i + 1) for i in range(N)]
         for sl in groups:
-            _run(surf.fn, spec, x0[sl], T - 1, noise, gen, rec, m, sl, progress)
+            _run(surf, spec, x0[sl], T - 1, noise, batch_size, gen, rec, m, sl, progress)
 
     diverged_at = rec.finish(bound)
     view = tuple(map(tuple, box)) if box is not None else _auto_box(surf, start_arr, rec.position, diverged_at)
@@ -80,6 +88,7 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
                         "rule": s.info().rule}
                        for s in specs],
         "steps": int(steps), "dtype": dtype, "noise": float(noise), "seed": int(seed),
+        "batch_size": batch_size, "cloud": int(cloud),
         "box": [list(view[0]), list(view[1])], "bound": bound, "optviz_version": __version__,
     }
     return Experiment(position=rec.position, loss=rec.loss, grad=rec.grad, diverged_at=diverged_at,
@@ -141,9 +150,22 @@ class _Recorder:
         return first_bad
 
 
-def _run(fn, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise: float, gen: torch.Generator,
-         rec: _Recorder, m: int, sl: slice, progress) -> None:
+def check_batch(surf: Surface, batch_size) -> None:
+    if batch_size is None:
+        return
+    if surf.batch is None:
+        from .surfaces import SURFACES
+        data = [n for n, s in SURFACES.items() if s.batch is not None]
+        raise OptvizError(f"batch_size needs a data surface, not {surf.name!r}; choose from: {', '.join(data)}")
+    if not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= surf.n_data:
+        raise OptvizError(f"batch_size must be a whole number from 1 to {surf.n_data} for {surf.name}, "
+                          f"got {batch_size!r}")
+
+
+def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise: float, batch_size,
+         gen: torch.Generator, rec: _Recorder, m: int, sl: slice, progress) -> None:
     """Run one optimizer from the starts `x0` [n, 2], recording into starts `sl` of optimizer m."""
+    fn = surf.fn
     p = torch.nn.Parameter(x0.clone())
     opt = build(spec, [p])
     pos_v, loss_v, grad_v = (rec.view(a, m, sl) for a in (rec.position, rec.loss, rec.grad))
@@ -152,6 +174,9 @@ def _run(fn, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise: float, ge
 
     def gradient(loss):
         opt.zero_grad()
+        if batch_size:
+            idx = torch.randint(surf.n_data, (len(x0), batch_size), generator=gen)
+            loss = surf.batch(p[:, 0], p[:, 1], idx)
         loss.sum().backward()
         if noise:
             p.grad.add_(torch.randn(p.shape, generator=gen, dtype=p.dtype), alpha=noise)

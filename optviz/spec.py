@@ -4,6 +4,8 @@
     steps = 50
     starts = [[7, 7]]               # or a number of seeded random starts
     noise = 0.0                     # std of Gaussian gradient noise
+    batch_size = 8                  # mini-batch gradients on a data surface (least-squares, logistic)
+    cloud = 1                       # copies of every start, each with its own noise: a cloud of balls
     seed = 0
     dtype = "float32"
 
@@ -39,7 +41,9 @@ from .errors import OptvizError
 
 _NUM = (int, float)
 TOP = {"surface": str, "steps": int, "starts": (list, int), "noise": _NUM, "seed": int, "dtype": str,
+       "batch_size": int, "cloud": int,
        "box": list, "optimizer": list, "style": dict, "time": dict, "output": list, "engine": str, "manim": dict}
+RUN_KEYS = ("surface", "steps", "starts", "noise", "batch_size", "cloud", "seed", "dtype", "box")
 MANIM = {"scene": str, "quality": str, "transparent": bool}
 ENGINES = ("matplotlib", "manim")
 STYLE = {"preset": str, "theme": str, "width": int, "height": int, "loss_panel": bool, "arrows": list,
@@ -100,7 +104,7 @@ def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
     """Check a parsed TOML document and turn it into a RenderSpec."""
     try:
         check_table(doc, TOP, "")
-        run = {k: doc[k] for k in ("surface", "steps", "starts", "noise", "seed", "dtype", "box") if k in doc}
+        run = {k: doc[k] for k in RUN_KEYS if k in doc}
         if "steps" in run and run["steps"] < 0:
             raise OptvizError(f"steps must be >= 0, got {run['steps']}")
         opts = []

@@ -39,6 +39,10 @@ class Surface:
     description: str = ""
     expr: str | None = None
     extra: dict = field(default_factory=dict)
+    # data surfaces (the loss of a model on a dataset) also give mini-batch losses:
+    # batch(w1 [n], w2 [n], idx [n, B] int64) -> [n], the loss on data points idx for each of n runs
+    batch: Callable | None = None
+    n_data: int = 0
 
     def __call__(self, w1, w2):
         return self.fn(w1, w2)
@@ -50,6 +54,7 @@ class Surface:
             "box": [list(self.box[0]), list(self.box[1])], "zrange": list(self.zrange),
             "start": list(self.start),
             "minima": [{"x": m.x, "y": m.y, "kind": m.kind} for m in self.minima],
+            **({"n_data": self.n_data} if self.batch is not None else {}),
             **self.extra,
         }
 
@@ -57,13 +62,14 @@ class Surface:
 SURFACES: dict[str, Surface] = {}
 
 
-def register_surface(name: str, *, box: Box, zrange, start, minima=(), title: str = "", **extra):
+def register_surface(name: str, *, box: Box, zrange, start, minima=(), title: str = "", batch=None,
+                     n_data: int = 0, **extra):
     """Decorator adding a torch loss function to the registry under `name`; its docstring describes it."""
     def wrap(fn):
         SURFACES[name] = Surface(
             name=name, fn=fn, box=box, zrange=tuple(zrange), start=tuple(start),
             minima=tuple(Minimum(*m) for m in minima), title=title or name,
-            description=(fn.__doc__ or "").strip(), extra=extra)
+            description=(fn.__doc__ or "").strip(), extra=extra, batch=batch, n_data=n_data)
         return fn
     return wrap
 
@@ -213,3 +219,6 @@ def sharp_wide(w1, w2):
     sharp = sd * torch.exp(-((w1 - sx) ** 2 + (w2 - sy) ** 2) / (2 * ss ** 2))
     wide = wd * torch.exp(-((w1 - wx) ** 2 + (w2 - wy) ** 2) / (2 * ws ** 2))
     return 1 + bowl - sharp - wide
+
+
+from . import datasets  # noqa: E402,F401  (registers the data surfaces; it imports register_surface from here)

@@ -1,0 +1,69 @@
+"""A trainability map as plain numpy data (no torch), saved as NPZ; computed by `optviz.trainability`.
+
+Every pixel is one run of one optimizer from one start with the hyperparameters at that pixel.
+F maps of H x W pixels (F > 1 for a zoom sequence; frame f zooms into the previous ones):
+
+    x_values     [F, W]     float64  hyperparameter `meta["x"]["name"]` of each column
+    y_values     [F, H]     float64  hyperparameter `meta["y"]["name"]` of each row
+    diverged_at  [F, H, W]  int32    first step whose loss was non-finite or position beyond the bound, -1 if none
+    final_loss   [F, H, W]  float64  loss after the last step (NaN where diverged)
+    mean_loss    [F, H, W]  float64  mean loss over the steps before divergence (texture of the picture)
+    converged    [F, H, W]  bool     ended within `meta["tol"]` of a known minimum
+    meta         dict: surface, optimizer, fixed hyperparameters, axes (name, lo, hi, scale), steps, start,
+                 dtype, device, tol, bound, optviz version
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .experiment import atomic_path
+
+ARRAYS = ("x_values", "y_values", "diverged_at", "final_loss", "mean_loss", "converged")
+OUTCOMES = ("converged", "diverged", "neither")
+
+
+@dataclass
+class TrainabilityMap:
+    x_values: np.ndarray
+    y_values: np.ndarray
+    diverged_at: np.ndarray
+    final_loss: np.ndarray
+    mean_loss: np.ndarray
+    converged: np.ndarray
+    meta: dict
+
+    @property
+    def diverged(self) -> np.ndarray:
+        return self.diverged_at >= 0
+
+    @property
+    def outcome(self) -> np.ndarray:
+        """[F, H, W] int8: 0 converged, 1 diverged, 2 neither (bounded but not at a minimum)."""
+        out = np.full(self.diverged_at.shape, 2, np.int8)
+        out[self.converged] = 0
+        out[self.diverged] = 1
+        return out
+
+    def fractions(self, f: int = 0) -> dict[str, float]:
+        o = self.outcome[f]
+        return {name: float((o == k).mean()) for k, name in enumerate(OUTCOMES)}
+
+    def extent(self, f: int = 0) -> tuple[float, float, float, float]:
+        return (float(self.x_values[f, 0]), float(self.x_values[f, -1]),
+                float(self.y_values[f, 0]), float(self.y_values[f, -1]))
+
+    def save(self, path) -> Path:
+        with atomic_path(path, ".npz") as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez_compressed(fh, **{k: getattr(self, k) for k in ARRAYS},
+                                    meta=np.array(json.dumps(self.meta)))
+        return Path(path)
+
+    @classmethod
+    def load(cls, path) -> "TrainabilityMap":
+        with np.load(path) as z:
+            return cls(**{k: z[k] for k in ARRAYS}, meta=json.loads(str(z["meta"])))

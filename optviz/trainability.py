@@ -1,0 +1,225 @@
+"""Trainability maps: one run per pixel of a hyperparameter grid, batched, chunked, on CPU or GPU.
+
+A 1000 x 1000 map of 1,000 steps is 1e9 ball-steps. All pixels of a chunk step together as one
+[2, P] tensor (coordinate-major, so w[0] and w[1] are contiguous) through a per-element kernel from
+`optviz.kernels`; memory is bounded by the chunk size, not the map size. Returns a `TrainabilityMap`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import torch
+
+from . import __version__
+from .engine import DTYPES
+from .errors import OptvizError
+from .kernels import Kernel, check_axis, get_kernel
+from .maps import TrainabilityMap
+from .surfaces import get_surface
+
+SCALES = ("log", "linear")
+DEVICES = ("cpu", "cuda", "auto")
+CHUNK = 2 ** 18   # pixels per chunk: ~100 MB of float32 temporaries, and the fastest size measured on CPU
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One map axis: a hyperparameter swept from lo to hi on a log or linear scale."""
+    name: str
+    lo: float
+    hi: float
+    scale: str = "log"
+
+    def values(self, n: int) -> np.ndarray:
+        if self.scale == "log":
+            return np.geomspace(self.lo, self.hi, n)
+        return np.linspace(self.lo, self.hi, n)
+
+    def to_unit(self, v):
+        """Position of v along the axis in [0, 1] (log or linear)."""
+        f = np.log10 if self.scale == "log" else (lambda a: np.asarray(a, float))
+        return (f(v) - f(self.lo)) / (f(self.hi) - f(self.lo))
+
+    def window(self, centre: float, fraction: float) -> "Axis":
+        """The axis shrunk to `fraction` of its width around `centre`, on its own scale."""
+        if self.scale == "log":
+            c, half = math.log10(centre), fraction * (math.log10(self.hi) - math.log10(self.lo)) / 2
+            return Axis(self.name, 10 ** (c - half), 10 ** (c + half), "log")
+        half = fraction * (self.hi - self.lo) / 2
+        return Axis(self.name, centre - half, centre + half, "linear")
+
+
+def parse_axis(text: str) -> Axis:
+    """'lr=1e-3:10' (log scale) or 'momentum=0:0.99:linear'."""
+    try:
+        name, rest = text.split("=", 1)
+        parts = rest.split(":")
+        lo, hi = float(parts[0]), float(parts[1])
+        scale = parts[2] if len(parts) > 2 else ("log" if name.strip().startswith("lr") else "linear")
+    except (ValueError, IndexError):
+        raise OptvizError(f"bad axis {text!r}; write name=lo:hi[:log|linear], e.g. lr=1e-3:10 or "
+                          "momentum=0:0.99") from None
+    return make_axis(name.strip(), lo, hi, scale)
+
+
+def make_axis(name, lo, hi, scale="log") -> Axis:
+    if scale not in SCALES:
+        raise OptvizError(f"unknown axis scale {scale!r} for {name}; choose from: {', '.join(SCALES)}")
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise OptvizError(f"axis {name} needs finite lo < hi, got {lo!r}:{hi!r}")
+    if scale == "log" and lo <= 0:
+        raise OptvizError(f"log axis {name} needs lo > 0, got {lo!r}; use :linear")
+    return Axis(name, float(lo), float(hi), scale)
+
+
+def resolve_device(device: str) -> torch.device:
+    """'auto' uses CUDA when torch sees it; asking for 'cuda' without one is an error, not a silent CPU run."""
+    if device not in DEVICES:
+        raise OptvizError(f"unknown device {device!r}; choose from: {', '.join(DEVICES)}")
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise OptvizError("device 'cuda' asked for, but torch sees no CUDA GPU; use --device cpu or auto")
+    return torch.device(device)
+
+
+def trainability_map(surface="ravine", optimizer: str = "torch-momentum", x: Axis | str = "lr=1e-3:1",
+                     y: Axis | str = "momentum=0:0.99", *, resolution=(200, 200), steps: int = 1000,
+                     start=None, hyperparameters: dict | None = None, dtype: str = "float32",
+                     device: str = "cpu", chunk: int = CHUNK, tol: float | None = None,
+                     progress: Callable[[int], None] | None = None) -> TrainabilityMap:
+    """Run `optimizer` from `start` for `steps` updates at every pixel of the (x, y) hyperparameter grid.
+
+    resolution       (W, H) pixels, or one int for a square map
+    hyperparameters  fixed values of the optimizer's other hyperparameters
+    tol              a run has converged when it ends within `tol` of a known minimum
+                     (default: 1e-3 x the box diagonal)
+    progress         called with the number of ball-steps done since the last call
+    """
+    return zoom_maps(surface, optimizer, x, y, [(0.5, 0.5, 1.0)], resolution=resolution, steps=steps,
+                     start=start, hyperparameters=hyperparameters, dtype=dtype, device=device, chunk=chunk,
+                     tol=tol, progress=progress)
+
+
+def zoom_maps(surface, optimizer, x, y, windows, *, resolution=(200, 200), steps=1000, start=None,
+              hyperparameters=None, dtype="float32", device="cpu", chunk=CHUNK, tol=None,
+              progress=None) -> TrainabilityMap:
+    """One map per window (cx, cy, fraction): the (x, y) axes shrunk to `fraction` of their width
+    around the point at unit position (cx, cy) of the full axes. Stacked into one TrainabilityMap."""
+    surf = get_surface(surface)
+    k = get_kernel(optimizer)
+    x, y = (parse_axis(a) if isinstance(a, str) else a for a in (x, y))
+    for a in (x, y):
+        check_axis(k, a.name)
+    if x.name == y.name:
+        raise OptvizError(f"the two map axes must differ, both are {x.name!r}")
+    hp = {**k.defaults, **(hyperparameters or {})}
+    bad = set(hp) - set(k.hyper)
+    if bad:
+        raise OptvizError(f"{optimizer} has no hyperparameter {sorted(bad)[0]!r}; choose from: {', '.join(k.hyper)}")
+    W, H = (resolution, resolution) if isinstance(resolution, int) else tuple(resolution)
+    if min(W, H) < 2 or not isinstance(steps, int) or steps < 1:
+        raise OptvizError(f"a map needs at least 2 x 2 pixels and 1 step, got {W} x {H} and {steps!r}")
+    if dtype not in DTYPES:
+        raise OptvizError(f"unknown dtype {dtype!r}; choose from: {', '.join(DTYPES)}")
+    dev = resolve_device(device)
+    start = tuple(surf.start if start is None else start)
+    (bx0, bx1), (by0, by1) = surf.box
+    scale = max(1.0, *(abs(v) for v in (bx0, bx1, by0, by1, *start)))
+    bound = 1000.0 * scale
+    tol = float(tol) if tol is not None else 1e-3 * math.hypot(bx1 - bx0, by1 - by0)
+    minima = torch.tensor([[m.x, m.y] for m in surf.minima], dtype=torch.float64).reshape(-1, 2)
+
+    frames = []
+    for cx, cy, frac in windows:
+        fx = x.window(_from_unit(x, cx), frac) if frac < 1 else x
+        fy = y.window(_from_unit(y, cy), frac) if frac < 1 else y
+        xv, yv = fx.values(W), fy.values(H)
+        gx, gy = np.meshgrid(xv, yv)  # [H, W]
+        out = _run_pixels(surf.fn, k, {x.name: gx.ravel(), y.name: gy.ravel()}, hp, start, steps,
+                          DTYPES[dtype], dev, chunk, bound, tol, minima, progress)
+        frames.append((xv, yv, *(a.reshape(H, W) for a in out)))
+    stack = [np.stack(a) for a in zip(*frames)]
+    meta = {"surface": surf.info(), "optimizer": optimizer, "hyperparameters": hp,
+            "x": vars(x), "y": vars(y), "windows": [list(w) for w in windows], "steps": steps,
+            "start": list(start), "dtype": dtype, "device": str(dev), "tol": tol, "bound": bound,
+            "optviz_version": __version__}
+    return TrainabilityMap(*stack, meta=meta)
+
+
+def _from_unit(a: Axis, u: float) -> float:
+    if a.scale == "log":
+        return 10 ** (math.log10(a.lo) + u * (math.log10(a.hi) - math.log10(a.lo)))
+    return a.lo + u * (a.hi - a.lo)
+
+
+def _run_pixels(fn, k: Kernel, varying: dict, hp: dict, start, steps, tdtype, dev, chunk, bound, tol,
+                minima, progress):
+    """Run every pixel; returns flat numpy (diverged_at, final_loss, mean_loss, converged)."""
+    P = len(next(iter(varying.values())))
+    div_out = np.empty(P, np.int32)
+    final_out, mean_out = np.empty(P), np.empty(P)
+    conv_out = np.empty(P, bool)
+    for c0 in range(0, P, chunk):
+        sl = slice(c0, min(P, c0 + chunk))
+        n = sl.stop - sl.start
+        h = {**hp, **{name: torch.as_tensor(v[sl], dtype=tdtype, device=dev) for name, v in varying.items()}}
+        if "lr_x" in h or "lr_y" in h:  # a learning rate per coordinate: lr becomes [2, n]
+            base = h.get("lr", hp["lr"])
+            h["lr"] = torch.stack([torch.as_tensor(h.pop("lr_x", base), dtype=tdtype, device=dev).expand(n),
+                                   torch.as_tensor(h.pop("lr_y", base), dtype=tdtype, device=dev).expand(n)])
+        w = torch.tensor(start, dtype=tdtype, device=dev)[:, None].repeat(1, n)
+        state = k.init(w)
+        div = torch.full((n,), -1, dtype=torch.int32, device=dev)
+        loss_sum = torch.zeros(n, dtype=tdtype, device=dev)
+        for t in range(steps + 1):
+            w.requires_grad_(True)
+            loss = fn(w[0], w[1])
+            if t < steps:
+                g, = torch.autograd.grad(loss.sum(), w)
+            w = w.detach()
+            loss = loss.detach()
+            # |w| <= bound is false for NaN and inf too; a diverged pixel stays diverged
+            bad = ~((w.abs() <= bound).all(0) & torch.isfinite(loss)) & (div < 0)
+            div.masked_fill_(bad, t)
+            loss_sum += loss.masked_fill(div >= 0, 0)
+            if t == steps:
+                break
+            w = w + k.update(g, state, t + 1, **h)
+            if progress is not None and t % 100 == 99:
+                progress(100 * n)
+        if progress is not None:
+            progress((steps % 100) * n)
+        alive = div < 0
+        rows = torch.where(alive, div.new_full((n,), steps + 1), div).to(torch.float64)
+        dist = (torch.cdist(w.T.to(torch.float64), minima.to(dev)).min(1).values if len(minima)
+                else torch.full((n,), math.inf, dtype=torch.float64, device=dev))
+        div_out[sl] = div.cpu().numpy()
+        final_out[sl] = torch.where(alive, loss.to(torch.float64), math.nan).cpu().numpy()
+        mean_out[sl] = (loss_sum / rows).cpu().numpy()
+        conv_out[sl] = (alive & (dist <= tol)).cpu().numpy()
+    return div_out, final_out, mean_out, conv_out
+
+
+def boundary_point(m: TrainabilityMap, f: int = 0, near=(0.5, 0.5)) -> tuple[float, float]:
+    """Unit position (in frame f's axes) of the diverged/not-diverged boundary pixel nearest `near`."""
+    d = m.diverged[f]
+    edge = np.zeros_like(d)
+    edge[:, 1:] |= d[:, 1:] != d[:, :-1]
+    edge[1:, :] |= d[1:, :] != d[:-1, :]
+    iy, ix = np.nonzero(edge)
+    if len(ix) == 0:
+        raise OptvizError("the map has no boundary between diverging and converging runs to zoom into; "
+                          "widen the axes")
+    H, W = d.shape
+    u, v = ix / (W - 1), iy / (H - 1)
+    i = np.argmin((u - near[0]) ** 2 + (v - near[1]) ** 2)
+    return float(u[i]), float(v[i])
+
+
+def zoom_windows(centre, depth: float, frames: int):
+    """Windows shrinking geometrically from the full axes to 1/depth of their width around `centre`."""
+    return [(centre[0], centre[1], depth ** (-i / max(frames - 1, 1))) for i in range(frames)]
