@@ -108,7 +108,7 @@ def cmd_list(args) -> int:
 
 def add_render_arguments(p: argparse.ArgumentParser) -> None:
     """Look-and-time flags for `render`; None means "not given" so a spec's value stands."""
-    p.add_argument("--view", choices=["2d", "3d", "map", "surface"])
+    p.add_argument("--view", choices=["2d", "3d", "grid", "map", "surface"])
     p.add_argument("--preset", help="blog (800x600), slide (1920x1080) or square (1080x1080)")
     p.add_argument("--theme", help="light or dark")
     p.add_argument("--width", type=int)
@@ -201,7 +201,7 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
                 for _, path in spec.outputs]
     written = []
     for view, path in spec.outputs:
-        frames = len(timeline.frame_steps(exp.steps)) if view in ("2d", "3d") else 0
+        frames = len(timeline.frame_steps(exp.steps)) if view in ("2d", "3d", "grid") else 0
         with _progress(frames, f"rendering {Path(path).name}", "frames", minimum=60) as bar:
             written.append(render(exp, path, view=view, style=style, timeline=timeline,
                                   progress=bar.update if bar else None, workers=workers))
@@ -239,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_render_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", help="output file; the format comes from its extension")
     p.set_defaults(func=cmd_render)
+
+    from .experiments import add_parser
+    add_parser(sub)
 
     p = sub.add_parser("gallery", help="render the default gallery (skips what is up to date)")
     p.add_argument("directory", nargs="?", default="assets")

@@ -44,12 +44,13 @@ class Axis:
         return (f(v) - f(self.lo)) / (f(self.hi) - f(self.lo))
 
     def window(self, centre: float, fraction: float) -> "Axis":
-        """The axis shrunk to `fraction` of its width around `centre`, on its own scale."""
-        if self.scale == "log":
-            c, half = math.log10(centre), fraction * (math.log10(self.hi) - math.log10(self.lo)) / 2
-            return Axis(self.name, 10 ** (c - half), 10 ** (c + half), "log")
-        half = fraction * (self.hi - self.lo) / 2
-        return Axis(self.name, centre - half, centre + half, "linear")
+        """The axis shrunk to `fraction` of its width around `centre` (on its own scale), shifted to
+        stay inside the axis (a zoom never shows momentum < 0 just because its target is near 0)."""
+        f, inv = (math.log10, lambda v: 10 ** v) if self.scale == "log" else (float, float)
+        lo, hi = f(self.lo), f(self.hi)
+        half = fraction * (hi - lo) / 2
+        c = min(max(f(centre), lo + half), hi - half)
+        return Axis(self.name, inv(c - half), inv(c + half), self.scale)
 
 
 def parse_axis(text: str) -> Axis:
@@ -106,9 +107,12 @@ def trainability_map(surface="ravine", optimizer: str = "torch-momentum", x: Axi
 
 def zoom_maps(surface, optimizer, x, y, windows, *, resolution=(200, 200), steps=1000, start=None,
               hyperparameters=None, dtype="float32", device="cpu", chunk=CHUNK, tol=None,
-              progress=None) -> TrainabilityMap:
+              follow: bool = False, progress=None) -> TrainabilityMap:
     """One map per window (cx, cy, fraction): the (x, y) axes shrunk to `fraction` of their width
-    around the point at unit position (cx, cy) of the full axes. Stacked into one TrainabilityMap."""
+    around the point at unit position (cx, cy) of the full axes. Stacked into one TrainabilityMap.
+    With `follow`, each window after the first is re-centred on the diverging boundary found in the
+    previous frame nearest its target, so a deep zoom stays on the boundary (a pixel of the first
+    frame only locates it to within that pixel)."""
     surf = get_surface(surface)
     k = get_kernel(optimizer)
     x, y = (parse_axis(a) if isinstance(a, str) else a for a in (x, y))
@@ -133,8 +137,10 @@ def zoom_maps(surface, optimizer, x, y, windows, *, resolution=(200, 200), steps
     tol = float(tol) if tol is not None else 1e-3 * math.hypot(bx1 - bx0, by1 - by0)
     minima = torch.tensor([[m.x, m.y] for m in surf.minima], dtype=torch.float64).reshape(-1, 2)
 
-    frames = []
-    for cx, cy, frac in windows:
+    frames, windows, target = [], [list(w) for w in windows], None
+    for i, (cx, cy, frac) in enumerate(windows):
+        if follow and target is not None:
+            cx, cy = windows[i][:2] = target
         fx = x.window(_from_unit(x, cx), frac) if frac < 1 else x
         fy = y.window(_from_unit(y, cy), frac) if frac < 1 else y
         xv, yv = fx.values(W), fy.values(H)
@@ -142,9 +148,15 @@ def zoom_maps(surface, optimizer, x, y, windows, *, resolution=(200, 200), steps
         out = _run_pixels(surf.fn, k, {x.name: gx.ravel(), y.name: gy.ravel()}, hp, start, steps,
                           DTYPES[dtype], dev, chunk, bound, tol, minima, progress)
         frames.append((xv, yv, *(a.reshape(H, W) for a in out)))
+        if follow:
+            near = (float(fx.to_unit(_from_unit(x, cx))), float(fy.to_unit(_from_unit(y, cy))))
+            u, v = _boundary(frames[-1][2] >= 0, near)
+            target = (float(x.to_unit(_from_unit(fx, u))), float(y.to_unit(_from_unit(fy, v))))
     stack = [np.stack(a) for a in zip(*frames)]
-    meta = {"surface": surf.info(), "optimizer": optimizer, "hyperparameters": hp,
-            "x": vars(x), "y": vars(y), "windows": [list(w) for w in windows], "steps": steps,
+    from .optimizers import OPTIMIZERS
+    meta = {"surface": surf.info(), "optimizer": optimizer, "optimizer_title": OPTIMIZERS[optimizer].title,
+            "hyperparameters": hp,
+            "x": vars(x), "y": vars(y), "windows": windows, "steps": steps,
             "start": list(start), "dtype": dtype, "device": str(dev), "tol": tol, "bound": bound,
             "optviz_version": __version__}
     return TrainabilityMap(*stack, meta=meta)
@@ -205,17 +217,20 @@ def _run_pixels(fn, k: Kernel, varying: dict, hp: dict, start, steps, tdtype, de
 
 
 def boundary_point(m: TrainabilityMap, f: int = 0, near=(0.5, 0.5)) -> tuple[float, float]:
-    """Unit position (in frame f's axes) of the diverged/not-diverged boundary pixel nearest `near`."""
-    d = m.diverged[f]
-    edge = np.zeros_like(d)
-    edge[:, 1:] |= d[:, 1:] != d[:, :-1]
-    edge[1:, :] |= d[1:, :] != d[:-1, :]
-    iy, ix = np.nonzero(edge)
-    if len(ix) == 0:
+    """Unit position (in frame f's axes) of the diverged/not-diverged boundary nearest `near`."""
+    return _boundary(m.diverged[f], near)
+
+
+def _boundary(d: np.ndarray, near) -> tuple[float, float]:
+    """The midpoint between two neighbouring pixels of `d` [H, W] that differ, nearest `near` (unit)."""
+    H, W = d.shape
+    iy, ix = np.nonzero(d[:, 1:] != d[:, :-1])
+    jy, jx = np.nonzero(d[1:, :] != d[:-1, :])
+    u = np.concatenate([(ix + 0.5) / (W - 1), jx / (W - 1)])
+    v = np.concatenate([iy / (H - 1), (jy + 0.5) / (H - 1)])
+    if len(u) == 0:
         raise OptvizError("the map has no boundary between diverging and converging runs to zoom into; "
                           "widen the axes")
-    H, W = d.shape
-    u, v = ix / (W - 1), iy / (H - 1)
     i = np.argmin((u - near[0]) ** 2 + (v - near[1]) ** 2)
     return float(u[i]), float(v[i])
 

@@ -10,7 +10,7 @@ from .figures import FIGURE_FORMATS, save_figure, surface_figure, trajectory_fig
 from .style import Style
 from .timeline import Timeline
 
-VIEWS = {"2d": "animated map", "3d": "animated surface", "map": "static map with trajectories",
+VIEWS = {"2d": "animated map", "3d": "animated surface", "grid": "animated small multiples, a panel per optimizer", "map": "static map with trajectories",
          "surface": "static 3-D surface"}
 
 
@@ -26,6 +26,9 @@ def check_output(path, view: str) -> str:
 
 
 def make_scene(exp: Experiment, view: str, style: Style, timeline: Timeline):
+    if view == "grid":
+        from .panels import PanelScene
+        return PanelScene(exp, style, timeline)
     if view == "3d":
         from .scene3d import Scene3D
         return Scene3D(exp, style, timeline)
@@ -35,7 +38,7 @@ def make_scene(exp: Experiment, view: str, style: Style, timeline: Timeline):
 
 def render(exp: Experiment, path, *, view: str = "2d", style: Style = Style(), timeline: Timeline = Timeline(),
            progress=None, workers: int | None = None) -> Path:
-    """Render `exp` to `path` (format from the extension): views 2d/3d animate (gif, mp4, webm, html, png
+    """Render `exp` to `path` (format from the extension): views 2d/3d/grid animate (gif, mp4, webm, html, png
     poster); views map/surface are static figures (png, svg, pdf)."""
     check_output(path, view)
     if view in ("map", "surface"):

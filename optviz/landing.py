@@ -1,0 +1,103 @@
+"""Where runs land: counts per minimum (plus "neither" and "diverged") over seeds, with confidence intervals.
+
+numpy only: `classify` reads an Experiment; `LandingResult` holds counts [S, M, K] for S seeds, M
+optimizers and K categories and summarises them. `optviz.experiments` runs the seeds.
+"""
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .experiment import Experiment, atomic_path
+
+
+def categories(minima: list[dict]) -> list[str]:
+    """One name per known minimum (its kind when the kinds are distinct), then neither and diverged."""
+    kinds = [m["kind"] for m in minima]
+    names = kinds if len(set(kinds)) == len(kinds) else [f"({m['x']:.2f}, {m['y']:.2f})" for m in minima]
+    return [*names, "neither", "diverged"]
+
+
+def default_radius(exp: Experiment) -> float:
+    (x0, x1), (y0, y1) = exp.meta["surface"]["box"]
+    return 0.05 * math.hypot(x1 - x0, y1 - y0)
+
+
+def classify(exp: Experiment, radius: float | None = None) -> np.ndarray:
+    """[M, N] category index of every run's last position: k for the k-th minimum when it ends within
+    `radius` of it (default 5% of the surface box's diagonal), then neither, then diverged."""
+    radius = default_radius(exp) if radius is None else radius
+    K = len(exp.minima)
+    final = exp.position[:, :, -1].astype(np.float64)
+    out = np.full(final.shape[:2], K, np.int64)
+    if K:
+        mins = np.array([[m["x"], m["y"]] for m in exp.minima])
+        d = np.linalg.norm(final[:, :, None, :] - mins, axis=-1)  # [M, N, K]
+        near = np.nanargmin(np.where(np.isfinite(d), d, np.inf), axis=-1)
+        hit = np.take_along_axis(d, near[..., None], -1)[..., 0] <= radius
+        out[hit] = near[hit]
+    out[exp.diverged_at >= 0] = K + 1
+    return out
+
+
+@dataclass
+class LandingResult:
+    counts: np.ndarray          # [S, M, K] int64
+    categories: list[str]
+    labels: list[str]
+    seeds: list[int]
+    starts_per_seed: int
+    meta: dict
+
+    @property
+    def fractions(self) -> np.ndarray:
+        return self.counts / self.starts_per_seed
+
+    def summary(self, level: float = 0.95):
+        """Mean fraction [M, K] over seeds and its confidence interval (lo, hi): Student's t over the
+        seeds' fractions when there are several seeds, else the Wilson interval over the one seed's starts."""
+        f = self.fractions
+        S = len(self.seeds)
+        mean = f.mean(0)
+        if S > 1:
+            from scipy.stats import t as student_t
+            half = student_t.ppf((1 + level) / 2, S - 1) * f.std(0, ddof=1) / math.sqrt(S)
+            lo, hi = mean - half, mean + half
+        else:
+            from scipy.stats import norm
+            z, n = norm.ppf((1 + level) / 2), self.starts_per_seed
+            centre = (mean + z * z / (2 * n)) / (1 + z * z / n)
+            half = z * np.sqrt(mean * (1 - mean) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+            lo, hi = centre - half, centre + half
+        return mean, np.clip(lo, 0, 1), np.clip(hi, 0, 1)
+
+    def table(self, level: float = 0.95) -> str:
+        """Plain-text table: mean percentage and CI per optimizer and category."""
+        mean, lo, hi = self.summary(level)
+        width = max(len(lab) for lab in self.labels) + 2
+        head = "".join(f"{c:>22s}" for c in self.categories)
+        lines = [f"{'optimizer':{width}s}{head}"]
+        for m, lab in enumerate(self.labels):
+            cells = "".join(f"{100 * mean[m, k]:>7.1f}% [{100 * lo[m, k]:5.1f}, {100 * hi[m, k]:5.1f}]"
+                            for k in range(len(self.categories)))
+            lines.append(f"{lab:{width}s}{cells}")
+        lines.append(f"({len(self.seeds)} seeds x {self.starts_per_seed} starts; {int(level * 100)}% confidence "
+                     f"interval over seeds in brackets)")
+        return "\n".join(lines)
+
+    def save_csv(self, path, level: float = 0.95):
+        """One row per optimizer and category: counts per seed, mean fraction and its interval."""
+        mean, lo, hi = self.summary(level)
+        with atomic_path(path, ".csv") as tmp:
+            with open(tmp, "w", newline="") as fh:
+                out = csv.writer(fh)
+                out.writerow(["optimizer", "category", "mean_fraction", "ci_low", "ci_high", "level", "seeds",
+                              "starts_per_seed", *(f"count_seed{s}" for s in self.seeds)])
+                for m, lab in enumerate(self.labels):
+                    for k, cat in enumerate(self.categories):
+                        out.writerow([lab, cat, f"{mean[m, k]:.6f}", f"{lo[m, k]:.6f}", f"{hi[m, k]:.6f}", level,
+                                      len(self.seeds), self.starts_per_seed, *self.counts[:, m, k].tolist()])
+        return path
