@@ -37,11 +37,21 @@ def _outputs(prefix: str, *suffixes: str) -> list[Path]:
     return [base.parent / f"{base.name}{s}" for s in suffixes]
 
 
+def _animations(base: Path, formats: str) -> list[Path]:
+    from .render.encode import VIDEO_FORMATS
+    out = []
+    for fmt in (f.strip().lower() for f in formats.split(",") if f.strip()):
+        if fmt not in VIDEO_FORMATS or fmt == "png":
+            raise OptvizError(f"unknown animation format {fmt!r}; choose from: gif, mp4, webm, html")
+        out.append(base.parent / f"{base.name}.{fmt}")
+    return out
+
+
 def _style_args(p):
     p.add_argument("--preset", default="blog")
     p.add_argument("--theme", default="light")
     p.add_argument("--fps", type=int, default=20)
-    p.add_argument("--mp4", action="store_true", help="also write an MP4 beside each GIF")
+    p.add_argument("--formats", default="gif", help="animation formats, comma-separated: gif, mp4, webm")
     p.add_argument("--workers", type=int)
 
 
@@ -99,7 +109,8 @@ def minima(args) -> list[Path]:
     from .render.style import Style
     from .render.timeline import Timeline
 
-    csv_path, png, gif, mp4 = _outputs(args.output, ".csv", "-bars.png", "-swarm.gif", "-swarm.mp4")
+    csv_path, png, swarm_path = _outputs(args.output, ".csv", "-bars.png", "-swarm")
+    animations = _animations(swarm_path, args.formats)   # checked before any work
     style = Style(preset=args.preset, theme=args.theme)
     total = args.seeds * args.starts * args.steps * len(args.optimizer or MINIMA_DEFAULT)
     with _progress(total, "simulating") as bar:
@@ -109,7 +120,7 @@ def minima(args) -> list[Path]:
     written = [result.save_csv(csv_path, args.level), save_landing_chart(result, png, style, args.level)]
     swarm = Style(preset=args.preset, theme=args.theme, color_by="minimum")
     timeline = Timeline(fps=args.fps, duration=6, hold=1.5)
-    for path in [gif] + ([mp4] if args.mp4 else []):
+    for path in animations:
         written.append(render(exp, path, view="2d", style=swarm, timeline=timeline, workers=args.workers))
     return written
 
@@ -178,7 +189,8 @@ def sweep(args) -> list[Path]:
     exp.meta["sweep"] = {"shape": list(shape), "grid": args.grid, "optimizer": args.optimizer}
     timeline = Timeline(fps=args.fps, duration=args.duration, hold=args.hold)
     style = Style(preset=args.preset, theme=args.theme)
-    paths = [Path(args.output)] + ([Path(args.output).with_suffix(".mp4")] if args.mp4 else [])
+    paths = [Path(args.output)] + [p for p in _animations(Path(args.output).with_suffix(""), args.formats)
+                                   if p.suffix != Path(args.output).suffix and args.formats != "gif"]
     return [render(exp, p, view="grid", style=style, timeline=timeline, workers=args.workers) for p in paths]
 
 
@@ -222,7 +234,8 @@ def trainability(args) -> list[Path]:
     from .render.style import Style
     from .trainability import CHUNK, boundary_point, resolve_device, trainability_map, zoom_maps, zoom_windows
 
-    png, npz, gif, mp4, znpz = _outputs(args.output, ".png", ".npz", "-zoom.gif", "-zoom.mp4", "-zoom.npz")
+    png, npz, zoom_path, znpz = _outputs(args.output, ".png", ".npz", "-zoom", "-zoom.npz")
+    animations = _animations(zoom_path, args.formats)
     resolve_device(args.device)
     opt = parse_optimizer(args.optimizer)
     start = parse_point(args.start) if args.start else None
@@ -248,7 +261,7 @@ def trainability(args) -> list[Path]:
                              progress=bar.update if bar else None, **common)
         written.append(zoom.save(znpz))
         scene = ZoomScene(zoom, style, hold_frames=args.fps * 2)
-        for path in [gif] + ([mp4] if args.mp4 else []):
+        for path in animations:
             written.append(write_animation(path, scene, args.fps, workers=args.workers))
     return written
 

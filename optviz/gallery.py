@@ -83,6 +83,35 @@ ENTRIES["lecture"] = {
 }
 
 
+# a cloud per optimizer: mini-batch SGD on a real least-squares problem (each ball sees its own batches)
+ENTRIES["stochastic"] = {
+    "surface": "least-squares", "steps": 150, "starts": [[-1.5, 2.5]], "cloud": 40, "batch_size": 4, "seed": 0,
+    "optimizer": [{"name": "sgd", "lr": 0.05}, {"name": "momentum", "lr": 0.05, "momentum": 0.9},
+                  {"name": "adam", "lr": 0.1}],
+    "time": {"fps": 20, "duration": 6, "hold": 1.5},
+    "output": [{"view": "2d", "path": "stochastic-cloud.gif"}],
+}
+ENTRIES["manim-stochastic"] = {**ENTRIES["stochastic"], "engine": "manim",
+                               "manim": {"scene": "swarm", "quality": "720p30"}, "time": {"duration": 8},
+                               "output": [{"path": "manim-stochastic.mp4"}]}
+
+# studies (`optviz experiment ...`): argv after the experiment name; outputs are relative to the directory
+EXPERIMENT_ENTRIES = {
+    "minima": (["minima", "--starts", "200", "--seeds", "10", "-o", "{dir}/minima"],
+               ["minima.csv", "minima-bars.png", "minima-swarm.gif"]),
+    "sweep": (["sweep", "--surface", "pathological", "--optimizer", "momentum", "--grid", "lr=3,10,20,40",
+               "--grid", "momentum=0,0.5,0.9", "--steps", "100", "-o", "{dir}/sweep-seed.gif"],
+              ["sweep-seed.gif"]),
+    "map": (["map", "--resolution", "1000", "--steps", "1000", "-o", "{dir}/map-ravine"],
+            ["map-ravine.png"]),
+    "map-zoom": (["map", "--surface", "himmelblau", "--optimizer", "sgd", "--x", "lr_x=1e-3:0.1", "--y",
+                  "lr_y=1e-3:0.1", "--resolution", "1000", "--steps", "500", "--zoom-frames", "60",
+                  "--zoom-depth", "30", "--zoom-resolution", "400x300", "--formats", "mp4",
+                  "-o", "{dir}/map-himmelblau"],
+                 ["map-himmelblau.png", "map-himmelblau-zoom.mp4"]),
+}
+
+
 def entry_hash(doc: dict) -> str:
     return hashlib.sha256(json.dumps([doc, __version__], sort_keys=True).encode()).hexdigest()[:16]
 
@@ -95,23 +124,38 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
     directory = Path(directory)
     manifest_path = directory / "gallery.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    names = only or list(ENTRIES)
+    every = {**ENTRIES, **EXPERIMENT_ENTRIES}
+    names = only or list(every)
     for name in names:
-        if name not in ENTRIES:
-            raise unknown("gallery entry", name, ENTRIES)
+        if name not in every:
+            raise unknown("gallery entry", name, every)
     written = []
     for name in names:
-        doc = ENTRIES[name]
-        outputs = [directory / o["path"] for o in doc["output"]]
+        doc = every[name]
+        if name in EXPERIMENT_ENTRIES:
+            argv, files = doc
+            outputs = [directory / f for f in files]
+        else:
+            outputs = [directory / o["path"] for o in doc["output"]]
         h = entry_hash(doc)
         if not force and manifest.get(name) == h and all(p.exists() for p in outputs):
             report(f"{name}: up to date")
             continue
-        spec = parse_spec({**doc, "output": [{**o, "path": str(directory / o["path"])} for o in doc["output"]]},
-                          f"gallery entry {name}")
-        written += render_spec(spec, workers=workers)
+        if name in EXPERIMENT_ENTRIES:
+            written += _run_experiment([a.replace("{dir}", str(directory)) for a in argv], workers)
+        else:
+            spec = parse_spec({**doc, "output": [{**o, "path": str(directory / o["path"])} for o in doc["output"]]},
+                              f"gallery entry {name}")
+            written += render_spec(spec, workers=workers)
         manifest[name] = h
         with atomic_path(manifest_path) as tmp:
             tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         report(f"{name}: wrote {', '.join(p.name for p in outputs)}")
     return written
+
+
+def _run_experiment(argv: list[str], workers) -> list[Path]:
+    from .cli import build_parser
+    from .experiments import EXPERIMENTS
+    args = build_parser().parse_args(["experiment", *argv, *(["--workers", str(workers)] if workers else [])])
+    return EXPERIMENTS[args.experiment][1](args)

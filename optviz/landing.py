@@ -78,7 +78,7 @@ class LandingResult:
         """Plain-text table: mean percentage and CI per optimizer and category."""
         mean, lo, hi = self.summary(level)
         width = max(len(lab) for lab in self.labels) + 2
-        head = "".join(f"{c:>22s}" for c in self.categories)
+        head = "".join(f"{c:>23s}" for c in self.categories)
         lines = [f"{'optimizer':{width}s}{head}"]
         for m, lab in enumerate(self.labels):
             cells = "".join(f"{100 * mean[m, k]:>7.1f}% [{100 * lo[m, k]:5.1f}, {100 * hi[m, k]:5.1f}]"

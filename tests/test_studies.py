@@ -225,7 +225,7 @@ def test_sweep_renders_one_titled_panel_per_setting(tmp_path):
     for m in range(2):   # the two stable runs end at the minimum, drawn in their own colour
         x, y = scene.axes[m].transData.transform(exp.position[m, 0, -1])
         rgb = frame[h - int(round(y)), int(round(x)), :3] / 255
-        colour = np.array([int(optimizer_colors(exp.names)[m][i:i + 2], 16) for i in (1, 3, 5)]) / 255
+        colour = np.array([int(scene.colors[m][i:i + 2], 16) for i in (1, 3, 5)]) / 255
         assert np.abs(rgb - colour).max() < 0.12
     out = tmp_path / "sweep.gif"
     assert main(["experiment", "sweep", "--surface", "ravine", "--grid", "lr=0.05,0.105", "--steps", "30",

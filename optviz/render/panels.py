@@ -13,7 +13,7 @@ import numpy as np
 from ..experiment import Experiment
 from .base import SceneBase
 from .scene2d import draw_map
-from .style import Style
+from .style import Style, optimizer_colors
 from .timeline import Timeline, interpolate
 
 
@@ -29,6 +29,8 @@ def grid_shape(exp: Experiment) -> tuple[int, int]:
 class PanelScene(SceneBase):
     def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline()):
         super().__init__(exp, style, timeline)
+        # panels already tell the settings apart: one optimizer keeps one colour (no shades per copy)
+        self.colors = [optimizer_colors([n])[0] for n in exp.names]
         c, sc = style.colors, style.scale
         rows, cols = grid_shape(exp)
         fig = self.fig
