@@ -14,7 +14,8 @@ _EXPORTS = {
     "simulate": "engine", "Experiment": "experiment", "OptvizError": "errors",
     "SURFACES": "surfaces", "Surface": "surfaces", "get_surface": "surfaces", "register_surface": "surfaces",
     "OPTIMIZERS": "optimizers", "OptimizerSpec": "optimizers", "parse_optimizer": "optimizers",
-    "register_optimizer": "optimizers", "plot_curve": "plotting",
+    "register_optimizer": "optimizers", "plot_curve": "plotting", "animate": "notebook",
+    "trainability_map": "trainability",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

@@ -27,8 +27,9 @@ def parse_point(text: str) -> tuple[float, float]:
 def add_run_arguments(p: argparse.ArgumentParser) -> None:
     """The flags that define a run, shared by `trajectory` and `render`."""
     p.add_argument("--surface", default="pathological", help="registered name or expression in x, y")
-    p.add_argument("--optimizer", action="append", metavar="NAME[:k=v,...]",
-                   help="e.g. adam:lr=1 (repeatable; default adam)")
+    p.add_argument("--optimizer", action="append", metavar="NAME[:k=v,...][@SCHEDULE]",
+                   help="e.g. adam:lr=1, or sgd:lr=1@cosine with a learning-rate schedule (repeatable; "
+                        "default adam)")
     p.add_argument("--start", action="append", type=parse_point, metavar="X,Y", help="repeatable")
     p.add_argument("--starts", type=int, metavar="N", help="N seeded random starts in the surface's box")
     p.add_argument("--steps", type=int, default=100)
@@ -163,15 +164,17 @@ def spec_from_args(args):
 def simulate_spec(run: dict, progress_label="simulating"):
     """Run the simulation a checked spec describes."""
     from .engine import simulate
-    from .optimizers import OptimizerSpec, parse_optimizer
+    from .optimizers import OptimizerSpec, parse_optimizer, validate_spec
 
     opts = []
     for item in run.get("optimizers") or ["adam"]:
         if isinstance(item, str):
             opts.append(parse_optimizer(item))
         else:
-            name, hp, label = item
-            opts.append(OptimizerSpec(name, hp, label))
+            name, hp, label, schedule = item
+            spec = OptimizerSpec(name, hp, label, schedule)
+            validate_spec(spec)
+            opts.append(spec)
     starts = run.get("starts")
     n = (len(starts) if isinstance(starts, list) else (starts or 1)) * run.get("cloud", 1)
     steps = run.get("steps", 100)

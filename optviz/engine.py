@@ -70,20 +70,28 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
     np_dtype = np.float32 if dtype == "float32" else np.float64
 
     rec = _Recorder(M, N, T, np_dtype)
+    lrs = np.full((M, T), np.nan)   # the learning rate of update t+1 at row t (NaN: last row, or no lr)
     for m, spec in enumerate(specs):
+        lr = spec.resolved().get("lr")
+        if spec.schedule:
+            from .schedules import learning_rates
+            lrs[m, :T - 1] = learning_rates(spec.schedule, float(lr), T - 1)
+        elif isinstance(lr, (int, float)):
+            lrs[m, :T - 1] = lr
         info = spec.info()
         gen = torch.Generator().manual_seed(int(seed) * 1000003 + m)
         x0 = torch.as_tensor(start_arr, dtype=tdtype)
         groups = [slice(0, N)] if info.coordinatewise else [slice(i, i + 1) for i in range(N)]
         for sl in groups:
-            _run(surf, spec, x0[sl], T - 1, noise, batch_size, gen, rec, m, sl, progress)
+            _run(surf, spec, x0[sl], T - 1, noise, batch_size, gen, rec, m, sl, progress,
+                 lrs[m] if spec.schedule else None)
 
     diverged_at = rec.finish(bound)
     view = tuple(map(tuple, box)) if box is not None else _auto_box(surf, start_arr, rec.position, diverged_at)
     gx, gy, gz = surface_grid(surf, view, grid)
     meta = {
         "surface": surf.info(),
-        "optimizers": [{"name": s.name, "title": s.info().title, "label": s.label,
+        "optimizers": [{"name": s.name, "title": s.info().title, "label": s.label, "schedule": s.schedule,
                         "hyperparameters": _jsonable(s.resolved()), "given": _jsonable(s.hyperparameters),
                         "rule": s.info().rule}
                        for s in specs],
@@ -92,7 +100,7 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
         "box": [list(view[0]), list(view[1])], "bound": bound, "optviz_version": __version__,
     }
     return Experiment(position=rec.position, loss=rec.loss, grad=rec.grad, diverged_at=diverged_at,
-                      starts=start_arr, grid_x=gx, grid_y=gy, grid_z=gz, meta=meta, state=rec.state)
+                      starts=start_arr, grid_x=gx, grid_y=gy, grid_z=gz, meta=meta, state=rec.state, lr=lrs)
 
 
 class _Recorder:
@@ -163,7 +171,7 @@ def check_batch(surf: Surface, batch_size) -> None:
 
 
 def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise: float, batch_size,
-         gen: torch.Generator, rec: _Recorder, m: int, sl: slice, progress) -> None:
+         gen: torch.Generator, rec: _Recorder, m: int, sl: slice, progress, lrs=None) -> None:
     """Run one optimizer from the starts `x0` [n, 2], recording into starts `sl` of optimizer m."""
     fn = surf.fn
     p = torch.nn.Parameter(x0.clone())
@@ -194,6 +202,9 @@ def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise
         grad_v[t] = p.grad
         if t == steps:
             break
+        if lrs is not None:
+            from .schedules import set_lr
+            set_lr(opt, float(lrs[t]))
         opt.step(closure) if needs_closure else opt.step()
         for name, value in state_of(opt, p).items():
             if name not in state_views:
@@ -238,7 +249,7 @@ def resolve_optimizers(optimizers) -> list[OptimizerSpec]:
         while label in labels:
             label, k = f"{base} #{k}", k + 1
         labels.add(label)
-        out.append(OptimizerSpec(spec.name, dict(spec.hyperparameters), label))
+        out.append(OptimizerSpec(spec.name, dict(spec.hyperparameters), label, spec.schedule))
     return out
 
 
@@ -247,7 +258,8 @@ def default_label(spec: OptimizerSpec) -> str:
     given = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
                       for k, v in spec.hyperparameters.items())
     title = get_optimizer(spec.name).title
-    return f"{title} {given}" if given else title
+    label = f"{title} {given}" if given else title
+    return f"{label} @{spec.schedule}" if spec.schedule else label
 
 
 def resolve_starts(starts, surf: Surface, seed: int) -> np.ndarray:

@@ -10,6 +10,8 @@ state *before* update t+1, so rows 0..steps-1 with their loss are the seed's `tr
     grad         [M, N, T, 2]  float32/64  gradient the optimizer saw at `position` (noise included)
     state[name]  [M, N, T, 2]  float32/64  optimizer state after update t (velocity, exp_avg, exp_avg_sq,
                                            ...); NaN for optimizers that have no such state
+    lr           [M, T]        float64     learning rate of update t+1 (follows a schedule); NaN in the
+                                           last row and for optimizers without an lr
     step         [M, N, T, 2]  (property) the update that led to row t, position[t] - position[t-1]
     diverged_at  [M, N]        int64       first row that was non-finite or out of bounds, -1 if none;
                                            rows from there on are NaN
@@ -49,6 +51,7 @@ class Experiment:
     grid_z: np.ndarray
     meta: dict
     state: dict[str, np.ndarray] = field(default_factory=dict)
+    lr: np.ndarray | None = None    # [M, T] learning rate of update t+1 (schedules); NaN where none
 
     # ---- convenient views ---------------------------------------------------------------------
     @property
@@ -92,6 +95,30 @@ class Experiment:
             return {"m_hat": self.state["exp_avg"][m] / (1 - b1 ** t),
                     "v_hat": self.state["exp_avg_sq"][m] / (1 - b2 ** t)}
 
+    # ---- notebooks --------------------------------------------------------------------------------
+    def _repr_html_(self) -> str:
+        """Jupyter shows the static map with every trajectory and a line per optimizer."""
+        import base64
+        import html
+        import io
+
+        from .render.figures import trajectory_figure
+        fig = trajectory_figure(self)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        img = base64.b64encode(buf.getvalue()).decode()
+        rows = []
+        for m, label in enumerate(self.labels):
+            d = self.diverged_at[m]
+            final = self.loss[m, :, -1].astype(np.float64)
+            fate = f"{int((d >= 0).sum())}/{len(d)} diverged" if (d >= 0).any() else "all finite"
+            best = f"{np.nanmin(final):.4g}" if np.isfinite(final).any() else "-"
+            rows.append(f"<tr><td>{html.escape(label)}</td><td>{best}</td><td>{fate}</td></tr>")
+        return (f'<div><img src="data:image/png;base64,{img}"/><table><tr><th>optimizer</th>'
+                f"<th>lowest final loss</th><th>runs</th></tr>{''.join(rows)}</table>"
+                f"<p>{len(self.starts)} start(s), {self.steps} steps on {html.escape(self.meta['surface']['title'])}; "
+                f"<code>optviz.animate(exp)</code> animates it.</p></div>")
+
     # ---- files --------------------------------------------------------------------------------
     def save(self, path, fmt: str | None = None) -> Path:
         """Write to .npz, .csv or .json (by extension unless `fmt`), atomically (temp file + rename)."""
@@ -107,6 +134,8 @@ class Experiment:
     def _write_npz(self, tmp: Path) -> None:
         arrays = {k: getattr(self, k) for k in ARRAYS}
         arrays.update({f"state_{k}": v for k, v in self.state.items()})
+        if self.lr is not None:
+            arrays["lr"] = self.lr
         arrays["meta"] = np.array(json.dumps(self.meta, sort_keys=True))
         with open(tmp, "wb") as fh:
             np.savez_compressed(fh, **arrays)
@@ -157,7 +186,7 @@ class Experiment:
             raise OptvizError(f"{str(path)!r} is not an optviz experiment (missing {', '.join(missing)})")
         meta = json.loads(str(arrays.pop("meta")))
         state = {k[len("state_"):]: arrays.pop(k) for k in list(arrays) if k.startswith("state_")}
-        return cls(meta=meta, state=state, **{k: arrays[k] for k in ARRAYS})
+        return cls(meta=meta, state=state, lr=arrays.get("lr"), **{k: arrays[k] for k in ARRAYS})
 
 
 class atomic_path:

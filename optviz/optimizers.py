@@ -152,6 +152,7 @@ class OptimizerSpec:
     name: str
     hyperparameters: dict = field(default_factory=dict)
     label: str = ""
+    schedule: str | None = None      # a learning-rate schedule, see optviz.schedules
 
     def info(self) -> OptimizerInfo:
         return get_optimizer(self.name)
@@ -174,7 +175,9 @@ def _parse_value(text: str):
 
 
 def parse_optimizer(text: str) -> OptimizerSpec:
-    """Parse "adam:lr=1,beta1=0.8" (or just "adam") into an OptimizerSpec."""
+    """Parse "adam:lr=1,beta1=0.8" (or just "adam") into an OptimizerSpec; "...@cosine" adds a
+    learning-rate schedule (see optviz.schedules)."""
+    text, at, sched = text.partition("@")
     name, _, rest = text.strip().partition(":")
     # an import path "pkg.mod:Class" keeps its colon; its hyperparameters follow a second colon
     head, _, tail = rest.partition(":")
@@ -186,7 +189,7 @@ def parse_optimizer(text: str) -> OptimizerSpec:
         if not eq or not key.strip():
             raise OptvizError(f"bad hyperparameter {item!r} in optimizer {text!r}; write name:key=value,key=value")
         hp[key.strip()] = _parse_value(value)
-    spec = OptimizerSpec(name=name.strip(), hyperparameters=hp)
+    spec = OptimizerSpec(name=name.strip(), hyperparameters=hp, schedule=sched.strip() if at else None)
     validate_spec(spec)
     return spec
 
@@ -230,6 +233,11 @@ def validate_spec(spec: OptimizerSpec) -> None:
         build(spec, [torch.zeros(2, requires_grad=True)])
     except (ValueError, TypeError) as exc:
         raise OptvizError(f"optimizer {spec.name!r}: {exc}") from None
+    if spec.schedule is not None:
+        from .schedules import learning_rates
+        if "lr" not in spec.resolved():
+            raise OptvizError(f"optimizer {spec.name!r} has no lr to schedule")
+        learning_rates(spec.schedule, float(spec.resolved()["lr"]), 2)
 
 
 def build(spec: OptimizerSpec, params):

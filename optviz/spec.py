@@ -10,7 +10,7 @@
     dtype = "float32"
 
     [[optimizer]]                   # repeat for each optimizer; other keys are hyperparameters
-    name = "momentum"
+    name = "momentum"               # schedule = "cosine" adds a learning-rate schedule (optviz.schedules)
     lr = 10
     momentum = 0.9
 
@@ -111,8 +111,10 @@ def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
         for i, o in enumerate(doc.get("optimizer", [])):
             if not isinstance(o, dict) or not isinstance(o.get("name"), str):
                 raise OptvizError(f"optimizer[{i}] needs a name, e.g. name = \"adam\"")
-            hp = {k: v for k, v in o.items() if k not in ("name", "label")}
-            opts.append((o["name"], hp, o.get("label", "")))
+            hp = {k: v for k, v in o.items() if k not in ("name", "label", "schedule")}
+            if not isinstance(o.get("schedule", ""), str):
+                raise OptvizError(f"optimizer[{i}].schedule must be a string such as \"cosine\"")
+            opts.append((o["name"], hp, o.get("label", ""), o.get("schedule")))
         run["optimizers"] = opts
         style = check_table(doc.get("style", {}), STYLE, "style.")
         time = check_table(doc.get("time", {}), TIME, "time.")

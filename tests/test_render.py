@@ -248,7 +248,7 @@ def test_cli_render_spec(tmp_path):
     (("fps = 10", "fps = 0"), "fps must be a whole number from 1 to 120, got 0"),
     (("steps = 12", "steps = -4"), "steps must be >= 0, got -4"),
     (("preset = \"blog\"", "preset = \"poster\""), "unknown preset 'poster'; choose from: blog, slide, square"),
-    (("view = \"2d\"", "view = \"4d\""), "unknown view '4d'; choose from: 2d, 3d, map, surface"),
+    (("view = \"2d\"", "view = \"4d\""), "unknown view '4d'; choose from: 2d, 3d, grid, map, surface"),
     (("path = \"spec.gif\"", "path = \"spec.avi\""), "unknown format 'avi' for the 2d view"),
     (("arrows = [\"gradient\", \"velocity\"]", "arrows = [\"wind\"]"), "unknown arrow 'wind'"),
     (("surface = \"pathological\"", "surfac = \"pathological\""), "unknown key 'surfac'"),

@@ -82,7 +82,15 @@ class SceneBase:
         return handles
 
     def counter_text(self, s: float) -> str:
-        return f"step {int(np.floor(s)):>{len(str(self.exp.steps))}d} / {self.exp.steps}"
+        """The step, and the current learning rate of every optimizer that follows a schedule."""
+        k = int(np.floor(s))
+        text = f"step {k:>{len(str(self.exp.steps))}d} / {self.exp.steps}"
+        lr = self.exp.lr
+        for m, o in enumerate(self.exp.meta["optimizers"]):
+            if o.get("schedule") and lr is not None:
+                value = lr[m, min(k, lr.shape[1] - 2)]
+                text += f"\n{o['title']}: lr {value:.3g}"
+        return text
 
     # ---- geometry per frame -----------------------------------------------------------------
     def balls_at(self, m: int, s: float) -> np.ndarray:
