@@ -125,6 +125,9 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--camera", help="3-D camera: fixed or orbit")
     p.add_argument("--title")
     p.add_argument("--workers", type=int, help="processes rendering frames (default: up to 4)")
+    p.add_argument("--max-size", dest="max_size", metavar="SIZE",
+                   help="fit GIFs into SIZE (e.g. 2MB) by lowering fps, colours, then scale")
+    p.add_argument("--mp4", action="store_true", default=None, help="also write an MP4 beside every GIF")
     p.add_argument("--engine", help="matplotlib (default) or manim")
     p.add_argument("--scene", help="manim scene: rolling, topdown, swarm, rules, lecture")
     p.add_argument("--quality", help="manim quality: preview, 720p30, 1080p30, 1080p60, 1440p60, 4k")
@@ -158,6 +161,13 @@ def spec_from_args(args):
                           "output": [{"view": v, "path": p} for v, p in doc_outputs]},
                          args.spec or "command line")
     checked.run = run
+    if args.max_size is not None:
+        from .render.budget import parse_size
+        parse_size(args.max_size)
+        checked.max_size = args.max_size
+    else:
+        checked.max_size = spec.max_size
+    checked.mp4 = args.mp4 if args.mp4 is not None else spec.mp4
     return checked
 
 
@@ -203,11 +213,17 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
                              transparent=m.get("transparent", False), options=options, workers=workers)
                 for _, path in spec.outputs]
     written = []
-    for view, path in spec.outputs:
+    outputs = list(spec.outputs)
+    if spec.mp4:
+        outputs += [(v, str(Path(p).with_suffix(".mp4"))) for v, p in spec.outputs
+                    if Path(p).suffix.lower() == ".gif" and (v, str(Path(p).with_suffix(".mp4"))) not in outputs]
+    for view, path in outputs:
         frames = len(timeline.frame_steps(exp.steps)) if view in ("2d", "3d", "grid") else 0
-        with _progress(frames, f"rendering {Path(path).name}", "frames", minimum=60) as bar:
+        budget = spec.max_size if Path(path).suffix.lower() == ".gif" else None
+        with _progress(frames if budget is None else 0, f"rendering {Path(path).name}", "frames", minimum=60) as bar:
             written.append(render(exp, path, view=view, style=style, timeline=timeline,
-                                  progress=bar.update if bar else None, workers=workers))
+                                  progress=bar.update if bar else None, workers=workers, max_size=budget,
+                                  report=lambda line: print(line, file=sys.stderr)))
     return written
 
 

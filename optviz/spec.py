@@ -24,6 +24,8 @@
     view = "2d"
     path = "seed.gif"
 
+    max_size = "2MB"                # (top level) fit every GIF into this many bytes; mp4 = true also
+                                    # writes an MP4 beside every GIF
     engine = "manim"                # (top level) render with manim instead of matplotlib, and then
     [manim]                         # scene rolling|topdown|swarm|rules|lecture, quality preview|720p30|
     scene = "rolling"               # 1080p30|1080p60|1440p60|4k, transparent (needs .mov or .webm)
@@ -42,7 +44,7 @@ from .errors import OptvizError
 _NUM = (int, float)
 TOP = {"surface": str, "steps": int, "starts": (list, int), "noise": _NUM, "seed": int, "dtype": str,
        "batch_size": int, "cloud": int,
-       "box": list, "optimizer": list, "style": dict, "time": dict, "output": list, "engine": str, "manim": dict}
+       "box": list, "max_size": (str, int), "mp4": bool, "optimizer": list, "style": dict, "time": dict, "output": list, "engine": str, "manim": dict}
 RUN_KEYS = ("surface", "steps", "starts", "noise", "batch_size", "cloud", "seed", "dtype", "box")
 MANIM = {"scene": str, "quality": str, "transparent": bool}
 ENGINES = ("matplotlib", "manim")
@@ -63,6 +65,8 @@ class RenderSpec:
     outputs: list = field(default_factory=list)
     engine: str = "matplotlib"
     manim: dict = field(default_factory=dict)
+    max_size: str | int | None = None   # GIF size budget, e.g. "2MB" (see render.budget)
+    mp4: bool = False                   # also write an MP4 beside every GIF
 
     def build(self):
         """Style and Timeline objects (validating their values)."""
@@ -130,7 +134,11 @@ def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
         if engine not in ENGINES:
             raise OptvizError(f"unknown engine {engine!r}; choose from: {', '.join(ENGINES)}")
         manim = check_table(doc.get("manim", {}), MANIM, "manim.")
-        spec = RenderSpec(run=run, style=style, time=time, outputs=outputs, engine=engine, manim=manim)
+        spec = RenderSpec(run=run, style=style, time=time, outputs=outputs, engine=engine, manim=manim,
+                          max_size=doc.get("max_size"), mp4=doc.get("mp4", False))
+        if spec.max_size is not None:
+            from .render.budget import parse_size
+            parse_size(spec.max_size)
         spec.build()
         if engine == "manim":
             from .render.manim_video import check_request

@@ -37,12 +37,21 @@ def make_scene(exp: Experiment, view: str, style: Style, timeline: Timeline):
 
 
 def render(exp: Experiment, path, *, view: str = "2d", style: Style = Style(), timeline: Timeline = Timeline(),
-           progress=None, workers: int | None = None) -> Path:
+           progress=None, workers: int | None = None, max_size=None, report=None) -> Path:
     """Render `exp` to `path` (format from the extension): views 2d/3d/grid animate (gif, mp4, webm, html, png
-    poster); views map/surface are static figures (png, svg, pdf)."""
+    poster); views map/surface are static figures (png, svg, pdf). `max_size` ("2MB") makes a GIF fit
+    (see render.budget); `report` receives a line saying what it chose."""
     check_output(path, view)
     if view in ("map", "surface"):
         fig = (trajectory_figure if view == "map" else surface_figure)(exp, style)
         return save_figure(fig, path)
+    if max_size is not None and Path(path).suffix.lower() == ".gif":
+        from .budget import fit_gif, parse_size
+        budget = parse_size(max_size)
+        fit = fit_gif(path, lambda st, tl: make_scene(exp, view, st, tl), style, timeline, budget,
+                      workers=workers)
+        if report:
+            report(f"{Path(path).name}: {fit.describe(budget)}")
+        return Path(path)
     scene = make_scene(exp, view, style, timeline)
     return write_animation(path, scene, timeline.fps, loop=timeline.loop, progress=progress, workers=workers)

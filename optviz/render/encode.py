@@ -64,9 +64,18 @@ def _pipe(args: list[str], frames, progress=None) -> None:
 
 
 def shared_palette(scene, colors: int = 255) -> Image.Image:
+    """A palette of `colors` entries: median cut over sample frames, plus the scene's key colours (its
+    optimizers') exactly, so a small ball keeps its colour even when few colours are left."""
     sample = sample_rgb(scene)[::2, ::2]  # every other pixel: 4x less to sort, same colours
-    return Image.fromarray(np.ascontiguousarray(sample)).quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
-                                                                  dither=Image.Dither.NONE)
+    keys = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in dict.fromkeys(getattr(scene, "colors", []))
+            if isinstance(c, str) and c.startswith("#") and len(c) == 7][:colors // 2]
+    cut = Image.fromarray(np.ascontiguousarray(sample)).quantize(colors=colors - len(keys),
+                                                                 method=Image.Quantize.MEDIANCUT,
+                                                                 dither=Image.Dither.NONE)
+    entries = cut.getpalette()[:3 * (colors - len(keys))] + [v for rgb in keys for v in rgb]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(entries + [0] * (768 - len(entries)))
+    return palette
 
 
 class PaletteMapper:
@@ -109,8 +118,9 @@ class PaletteMapper:
         return im
 
 
-def write_gif(path: Path, scene, fps: int, loop: bool = True, progress=None, workers=None) -> None:
-    palette = shared_palette(scene)
+def write_gif(path: Path, scene, fps: int, loop: bool = True, progress=None, workers=None,
+              colors: int = 255) -> None:
+    palette = shared_palette(scene, colors)
     w, h = scene.size
     if scene.n_frames * w * h > GIF_MEMORY:
         return _write_gif_ffmpeg(path, scene, fps, loop, palette, progress, workers)
@@ -171,7 +181,8 @@ def write_png(path: Path, frame: np.ndarray) -> None:
     Image.fromarray(np.ascontiguousarray(frame)).convert("RGB").save(path, format="PNG", optimize=True)
 
 
-def write_animation(path, scene, fps: int, *, loop: bool = True, progress=None, workers=None) -> Path:
+def write_animation(path, scene, fps: int, *, loop: bool = True, progress=None, workers=None,
+                    colors: int = 255) -> Path:
     """Write `scene` to `path` in the format its extension names, atomically. PNG is the poster:
     the last frame."""
     path = Path(path)
@@ -183,7 +194,7 @@ def write_animation(path, scene, fps: int, *, loop: bool = True, progress=None, 
         ffmpeg_exe()
     with atomic_path(path) as tmp:
         if fmt == "gif":
-            write_gif(tmp, scene, fps, loop, progress, workers)
+            write_gif(tmp, scene, fps, loop, progress, workers, colors)
         elif fmt == "mp4":
             write_mp4(tmp, scene, fps, progress, workers)
         elif fmt == "webm":

@@ -1,0 +1,81 @@
+"""Fit a GIF into a size budget (`--max-size 2MB`): lower the frame rate (fewer frames over the same
+duration), then the colours, then the scale, in that order, until the file fits, and say what was chosen.
+
+Frame rate goes first because a blog GIF at 10 fps still reads as motion, and every dropped frame
+saves its whole cost; fewer colours cost little on flat-shaded plots; scale goes last because it
+shrinks the text. Each rung of the ladder is a full render, written to a temp file; only a fitting
+one is renamed onto the target.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import OptvizError
+from ..experiment import atomic_path
+
+UNITS = {"": 1, "b": 1, "kb": 1000, "k": 1000, "mb": 1000 ** 2, "m": 1000 ** 2, "kib": 1024, "mib": 1024 ** 2}
+# (fps cap, colours, scale): tried in order until the GIF fits
+LADDER = [(None, 255, 1.0), (15, 255, 1.0), (12, 255, 1.0), (10, 255, 1.0), (10, 128, 1.0), (10, 64, 1.0),
+          (8, 64, 0.85), (8, 48, 0.75), (6, 32, 0.65), (6, 32, 0.55), (5, 24, 0.45), (4, 16, 0.4)]
+
+
+def parse_size(text) -> int:
+    """"2MB", "500kB", "1.5MiB" or a number of bytes."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        value = int(text)
+    else:
+        m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*", str(text))
+        if not m or m.group(2).lower() not in UNITS:
+            raise OptvizError(f"bad size {text!r}; write a number with kB, MB, KiB or MiB, e.g. 2MB")
+        value = int(float(m.group(1)) * UNITS[m.group(2).lower()])
+    if value < 10_000:
+        raise OptvizError(f"a size budget under 10 kB cannot hold an animation, got {text!r}")
+    return value
+
+
+class _TooBig(Exception):
+    pass
+
+
+@dataclass
+class Fit:
+    fps: int
+    colors: int
+    scale: float
+    size: int
+    attempts: int
+
+    def describe(self, budget: int) -> str:
+        return (f"fits {budget / 1e6:.2f} MB at {self.fps} fps, {self.colors} colours, "
+                f"{self.scale:.0%} scale: {self.size / 1e6:.2f} MB after {self.attempts} render(s)")
+
+
+def fit_gif(path, make_scene, style, timeline, budget: int, *, workers=None, progress=None) -> Fit:
+    """Render GIFs down the ladder until one is at most `budget` bytes; write it to `path`.
+    `make_scene(style, timeline)` builds the scene. One-frame-per-step timelines are first given the
+    duration they had, so a lower fps means fewer frames, not slower motion."""
+    from .encode import write_gif
+
+    steps_shown = make_scene(style, timeline).frame_steps
+    hold_frames = int(round(timeline.hold * timeline.fps))
+    motion = max(len(steps_shown) - hold_frames, 2) / timeline.fps
+    w, h = style.size
+    path = Path(path)
+    for attempt, (fps_cap, colors, scale) in enumerate(LADDER, 1):
+        fps = min(timeline.fps, fps_cap or timeline.fps)
+        tl = timeline if fps == timeline.fps else replace(timeline, fps=fps, duration=timeline.duration or motion)
+        st = style if scale == 1.0 else replace(style, width=int(w * scale), height=int(h * scale))
+        scene = make_scene(st, tl)
+        try:
+            with atomic_path(path) as tmp:
+                write_gif(tmp, scene, fps, tl.loop, progress, workers, colors)
+                size = tmp.stat().st_size
+                if size > budget:
+                    raise _TooBig  # the temp file is removed, the target untouched
+        except _TooBig:
+            continue
+        return Fit(fps, colors, scale, size, attempt)
+    raise OptvizError(f"could not fit {path.name} into {budget / 1e6:.2f} MB (smallest try {size / 1e6:.2f} MB); "
+                      "shorten it with --duration, or write an MP4")

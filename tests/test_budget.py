@@ -1,0 +1,58 @@
+"""Issue 6 (part): GIF size budgets are met and every ball still shows; MP4 beside the GIF."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from optviz import OptvizError, simulate
+from optviz.cli import main
+from optviz.render.animate import make_scene
+from optviz.render.budget import fit_gif, parse_size
+from optviz.render.style import Style
+from optviz.render.timeline import Timeline
+
+
+@pytest.fixture(scope="module")
+def seed_run():
+    return simulate("pathological", ["sgd:lr=10", "momentum:lr=10,momentum=0.9", "adam:lr=1"], [(7, 7)], 50)
+
+
+@pytest.mark.parametrize("budget", ["600kB", "200kB", "90kB"])
+def test_each_budget_is_met_and_every_ball_still_shows(seed_run, tmp_path, budget):
+    path = tmp_path / "b.gif"
+    style, timeline = Style(), Timeline(fps=20, hold=1.0)
+    fit = fit_gif(path, lambda st, tl: make_scene(seed_run, "2d", st, tl), style, timeline, parse_size(budget))
+    assert path.stat().st_size == fit.size <= parse_size(budget)
+    im = Image.open(path)
+    assert im.size == (int(800 * fit.scale) // 2 * 2, int(600 * fit.scale) // 2 * 2)
+    im.seek(im.n_frames - 1)
+    last = np.asarray(im.convert("RGB")).astype(int)
+    # where each ball must be, from a scene built with the chosen settings
+    scene = make_scene(seed_run, "2d", Style(width=int(800 * fit.scale), height=int(600 * fit.scale)), timeline)
+    h = last.shape[0]
+    for m in range(3):
+        x, y = scene.ax.transData.transform(seed_run.position[m, 0, -1].astype(float))
+        r, c = h - int(round(y)), int(round(x))
+        patch = last[max(r - 3, 0):r + 4, max(c - 3, 0):c + 4].reshape(-1, 3)
+        colour = np.array([int(scene.colors[m][i:i + 2], 16) for i in (1, 3, 5)])
+        assert np.abs(patch - colour).sum(1).min() < 90, (budget, m)
+
+
+def test_budgets_are_tried_smallest_change_first(seed_run, tmp_path):
+    """A generous budget keeps the original; a tight one lowers fps before colours before scale."""
+    make = lambda st, tl: make_scene(seed_run, "2d", st, tl)  # noqa: E731
+    roomy = fit_gif(tmp_path / "a.gif", make, Style(), Timeline(fps=20), parse_size("5MB"))
+    assert (roomy.fps, roomy.colors, roomy.scale, roomy.attempts) == (20, 255, 1.0, 1)
+    tight = fit_gif(tmp_path / "b.gif", make, Style(), Timeline(fps=20), parse_size("90kB"))
+    assert tight.fps < 20 and tight.attempts > 1
+
+
+def test_cli_writes_the_mp4_beside_and_refuses_bad_sizes(tmp_path, capsys):
+    out = tmp_path / "run.gif"
+    assert main(["render", "--steps", "30", "--optimizer", "adam:lr=1", "--max-size", "150kB", "--mp4",
+                 "-o", str(out)]) == 0
+    assert out.stat().st_size <= 150_000 and (tmp_path / "run.mp4").stat().st_size > 0
+    assert "fits 0.15 MB at" in capsys.readouterr().err
+    assert main(["render", "--steps", "5", "--max-size", "2 parsecs", "-o", str(tmp_path / "x.gif")]) == 2
+    assert "bad size '2 parsecs'" in capsys.readouterr().err and not (tmp_path / "x.gif").exists()
+    with pytest.raises(OptvizError, match="under 10 kB"):
+        parse_size("5kB")
