@@ -266,6 +266,63 @@ def trainability(args) -> list[Path]:
     return written
 
 
+# ---- race: fair (tuned) or plain (one shared lr) ----------------------------------------------------------
+
+def race_arguments(p):
+    p.add_argument("--surface", default="rosenbrock")
+    p.add_argument("--optimizer", action="append", metavar="NAME", help="repeatable (default: sgd, momentum, adam)")
+    p.add_argument("--mode", default="tuned", help="tuned (search each optimizer's settings first) or "
+                                                 "shared (one learning rate for all, --lr)")
+    p.add_argument("--lr", type=float, help="the shared learning rate (mode shared)")
+    p.add_argument("--search", default="grid", help="grid or random")
+    p.add_argument("--budget", type=int, default=24, help="settings tried per optimizer")
+    p.add_argument("--score", default="final-loss", help="final-loss or steps-to:LOSS")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--steps", type=int, default=200)
+    p.add_argument("--start", help="x,y (default: the surface's start)")
+    p.add_argument("--duration", type=float, default=8.0)
+    p.add_argument("-o", "--output", default="race.gif", metavar="FILE")
+    _style_args(p)
+
+
+@experiment("race", "a fair race: each optimizer tuned on the surface first, or all at one shared lr",
+            race_arguments)
+def race(args) -> list[Path]:
+    from .cli import parse_point
+    from .engine import simulate
+    from .optimizers import OptimizerSpec
+    from .render.animate import check_output, render
+    from .render.style import Style
+    from .render.timeline import Timeline
+    from .tuning import tune
+
+    check_output(args.output, "2d")
+    names = args.optimizer or ["sgd", "momentum", "adam"]
+    start = [parse_point(args.start)] if args.start else None
+    if args.mode == "shared":
+        if args.lr is None or not args.lr > 0:
+            raise OptvizError(f"mode shared needs --lr > 0, got {args.lr!r}")
+        specs = [OptimizerSpec(n, {"lr": args.lr}) for n in names]
+        title = f"Every optimizer at lr = {args.lr:g}"
+    elif args.mode == "tuned":
+        with _progress(len(names) * args.budget * args.steps, "tuning") as bar:
+            tuned = tune(args.surface, names, steps=args.steps, starts=start, budget=args.budget,
+                         search=args.search, score=args.score, seed=args.seed)
+        specs = [spec for spec, _, _ in tuned]
+        for spec, value, n in tuned:
+            print(f"{spec.name:10s} best of {n} ({args.search}, {args.score}): "
+                  + ", ".join(f"{k}={v:.3g}" for k, v in spec.hyperparameters.items()) + f"  score {value:.4g}")
+        title = f"Each optimizer tuned ({args.search} search, {args.budget} tries, {args.score})"
+    else:
+        raise OptvizError(f"unknown mode {args.mode!r}; choose from: shared, tuned")
+    exp = simulate(args.surface, specs, start, args.steps, seed=args.seed)
+    style = Style(preset=args.preset, theme=args.theme, title=title)
+    timeline = Timeline(fps=args.fps, duration=args.duration, hold=1.5)
+    paths = [Path(args.output)] + [p for p in _animations(Path(args.output).with_suffix(""), args.formats)
+                                   if p.suffix != Path(args.output).suffix and args.formats != "gif"]
+    return [render(exp, p, view="2d", style=style, timeline=timeline, workers=args.workers) for p in paths]
+
+
 # ---- the command --------------------------------------------------------------------------------------
 
 def add_parser(sub) -> None:

@@ -56,3 +56,41 @@ def test_cli_writes_the_mp4_beside_and_refuses_bad_sizes(tmp_path, capsys):
     assert "bad size '2 parsecs'" in capsys.readouterr().err and not (tmp_path / "x.gif").exists()
     with pytest.raises(OptvizError, match="under 10 kB"):
         parse_size("5kB")
+
+
+# ---- fair races -------------------------------------------------------------------------------------------
+
+def test_tuned_sgd_lr_is_the_closed_form_best_on_a_quadratic():
+    """On the ravine (curvatures 1 and 20) GD contracts by max|1 - lr*lam| per step, smallest at
+    lr = 2/21; below it the contraction is 1 - lr. So the best grid lr is the largest one below 2/21."""
+    import numpy as np
+    from optviz.tuning import candidates, tune
+    (spec, score, n), = \
+        tune("ravine", ["sgd"], steps=300, budget=40)
+    grid = [c["lr"] for c in candidates("sgd", 40, "grid", np.random.default_rng(0))]
+    assert n == 40
+    assert spec.hyperparameters["lr"] == max(lr for lr in grid if lr < 2 / 21)
+
+
+def test_random_search_is_seeded_and_scores_by_steps_to_a_loss():
+    from optviz.tuning import tune
+    a = tune("ravine", ["momentum", "adam"], steps=100, budget=12, search="random", score="steps-to:1e-3", seed=4)
+    b = tune("ravine", ["momentum", "adam"], steps=100, budget=12, search="random", score="steps-to:1e-3", seed=4)
+    assert [s.hyperparameters for s, _, _ in a] == [s.hyperparameters for s, _, _ in b]
+    assert set(a[0][0].hyperparameters) == {"lr", "momentum"} and set(a[1][0].hyperparameters) == {"lr", "beta1"}
+    reached = 0
+    for spec, steps_needed, _ in a:   # the winner reaches the loss in that many steps (101: never)
+        hit = simulate("ravine", [spec], None, 100).loss[0, 0] <= 1e-3
+        assert (int(np.argmax(hit)) if hit.any() else 101) == steps_needed
+        reached += hit.any()
+    assert reached >= 1
+
+
+def test_race_modes_state_their_settings(tmp_path, capsys):
+    assert main(["experiment", "race", "--surface", "ravine", "--mode", "shared", "--lr", "0.05", "--steps", "20",
+                 "--duration", "1", "-o", str(tmp_path / "r.gif")]) == 0
+    assert main(["experiment", "race", "--surface", "ravine", "--budget", "6", "--steps", "20", "--duration", "1",
+                 "-o", str(tmp_path / "t.gif")]) == 0
+    assert "best of 6 (grid, final-loss)" in capsys.readouterr().out
+    assert main(["experiment", "race", "--mode", "fastest", "-o", str(tmp_path / "x.gif")]) == 2
+    assert "unknown mode 'fastest'; choose from: shared, tuned" in capsys.readouterr().err
