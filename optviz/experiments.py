@@ -307,7 +307,8 @@ def race(args) -> list[Path]:
     elif args.mode == "tuned":
         with _progress(len(names) * args.budget * args.steps, "tuning") as bar:
             tuned = tune(args.surface, names, steps=args.steps, starts=start, budget=args.budget,
-                         search=args.search, score=args.score, seed=args.seed)
+                         search=args.search, score=args.score, seed=args.seed,
+                         progress=bar.update if bar else None)
         specs = [spec for spec, _, _ in tuned]
         for spec, value, n in tuned:
             print(f"{spec.name:10s} best of {n} ({args.search}, {args.score}): "

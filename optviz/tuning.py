@@ -59,7 +59,7 @@ def _candidates(name, budget, search, rng, lr_range):
 
 
 def tune(surface, names: list[str], *, steps: int, starts=None, budget: int = 24, search: str = "grid",
-         score: str = "final-loss", seed: int = 0):
+         score: str = "final-loss", seed: int = 0, progress=None):
     """[(OptimizerSpec with the best settings, its score, settings tried)] per optimizer name."""
     from .engine import simulate
 
@@ -70,7 +70,8 @@ def tune(surface, names: list[str], *, steps: int, starts=None, budget: int = 24
     out = []
     for name in names:
         cands = candidates(name, budget, search, rng)
-        exp = simulate(surface, [OptimizerSpec(name, c) for c in cands], starts, steps, seed=seed)
+        exp = simulate(surface, [OptimizerSpec(name, c) for c in cands], starts, steps, seed=seed,
+                       progress=progress)
         loss = exp.loss.astype(np.float64)              # [C, N, T]; NaN after divergence
         if kind == "final-loss":
             per = np.where(exp.diverged_at >= 0, np.inf, loss[:, :, -1]).mean(1)

@@ -212,7 +212,6 @@ def test_sweep_specs_are_the_grid_product():
 def test_sweep_renders_one_titled_panel_per_setting(tmp_path):
     from PIL import Image
     from optviz.render.panels import PanelScene
-    from optviz.render.style import optimizer_colors
     specs, shape = sweep_specs("sgd", ["lr=0.05,0.095,0.105"])
     exp = simulate("ravine", specs, [(-4.5, 1.5)], 120, box=SURFACES["ravine"].box)
     exp.meta["sweep"] = {"shape": list(shape)}
