@@ -61,14 +61,18 @@ class SceneBase:
         return [MINIMUM_COLORS[k % len(MINIMUM_COLORS)] if k >= 0 else self.style.colors.muted
                 for k in self.landing[m]]
 
-    def label(self, m: int) -> str:
-        label = self.exp.labels[m]
+    def fate(self, m: int) -> str | None:
+        """"diverged at step k" (one start) or "k/N diverged"; None when nothing diverged."""
         d = self.exp.diverged_at[m]
         if self.N == 1 and d[0] >= 0:
-            label += f"  (diverged at step {int(d[0])})"
-        elif (d >= 0).any():
-            label += f"  ({int((d >= 0).sum())}/{self.N} diverged)"
-        return label
+            return f"diverged at step {int(d[0])}"
+        if (d >= 0).any():
+            return f"{int((d >= 0).sum())}/{self.N} diverged"
+        return None
+
+    def label(self, m: int) -> str:
+        fate = self.fate(m)
+        return self.exp.labels[m] + (f"  ({fate})" if fate else "")
 
     def legend_handles(self):
         ms = 6 if self.swarm else 8
@@ -119,6 +123,19 @@ class SceneBase:
             parts.append(interpolate(rows, s)[:, None])
         pts = np.concatenate(parts + [np.full((rows.shape[0], 1, rows.shape[-1]), np.nan)], axis=1)
         return pts.reshape(-1, rows.shape[-1])
+
+    def move_2d(self, m: int, s: float) -> np.ndarray:
+        """Set optimizer m's trail bands and exit markers for step s (2-D scenes keep `rows`, `trails`,
+        `bands`, `gone`); return its ball positions [N, 2], NaN for starts that have left."""
+        rows = self.rows[m]
+        for line, (lo, hi, _, _) in zip(self.trails[m], self.bands):
+            path = self.band_path(rows, s, lo, hi)
+            line.set_data(path[:, 0], path[:, 1])
+        d = self.exp.diverged_at[m]
+        gone = (d >= 0) & (s >= d - 1)   # the ball has left; keep its exit marker
+        ex = self.exits[m][gone]
+        self.gone[m].set_data(ex[:, 0], ex[:, 1])
+        return np.where(gone[:, None], np.nan, interpolate(rows, s))
 
     # ---- the frame loop -----------------------------------------------------------------------
     def prepare(self):

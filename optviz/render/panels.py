@@ -14,7 +14,7 @@ from ..experiment import Experiment
 from .base import SceneBase
 from .scene2d import draw_map
 from .style import Style, optimizer_colors
-from .timeline import Timeline, interpolate
+from .timeline import Timeline
 
 
 def grid_shape(exp: Experiment) -> tuple[int, int]:
@@ -76,24 +76,11 @@ class PanelScene(SceneBase):
         text = ", ".join(f"{k}={v:g}" if isinstance(v, (int, float)) else f"{k}={v}" for k, v in hp.items())
         if not text or len(set(self.exp.names)) > 1:  # several optimizers: name them too
             text = o["label"]
-        d = self.exp.diverged_at[m]
-        if self.N == 1 and d[0] >= 0:
-            text += f"\ndiverged at step {int(d[0])}"
-        elif (d >= 0).any():
-            text += f"\n{int((d >= 0).sum())}/{self.N} diverged"
-        return text
+        fate = self.fate(m)
+        return text + (f"\n{fate}" if fate else "")
 
     def update(self, s: float):
         for m in range(self.M):
-            rows = self.rows[m]
-            for line, (lo, hi, _, _) in zip(self.trails[m], self.bands):
-                path = self.band_path(rows, s, lo, hi)
-                line.set_data(path[:, 0], path[:, 1])
-            pos = interpolate(rows, s)
-            d = self.exp.diverged_at[m]
-            gone = (d >= 0) & (s >= d - 1)
-            pos = np.where(gone[:, None], np.nan, pos)
+            pos = self.move_2d(m, s)
             self.balls[m].set_data(pos[:, 0], pos[:, 1])
-            ex = self.exits[m][gone]
-            self.gone[m].set_data(ex[:, 0], ex[:, 1])
         self.counter.set_text(self.counter_text(s))

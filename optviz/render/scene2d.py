@@ -137,20 +137,11 @@ class Scene2D(SceneBase):
     def update(self, s: float):
         k = int(np.floor(s))
         for m in range(self.M):
-            rows = self.rows[m]
-            for line, (lo, hi, _, _) in zip(self.trails[m], self.bands):
-                path = self.band_path(rows, s, lo, hi)
-                line.set_data(path[:, 0], path[:, 1])
-            pos = interpolate(rows, s)
-            d = self.exp.diverged_at[m]
-            gone = (d >= 0) & (s >= d - 1)   # the ball has left; keep its exit marker
-            pos = np.where(gone[:, None], np.nan, pos)
+            pos = self.move_2d(m, s)
             if self.landing is None:
                 self.balls[m].set_data(pos[:, 0], pos[:, 1])
             else:
                 self.balls[m].set_offsets(pos)
-            ex = self.exits[m][gone]
-            self.gone[m].set_data(ex[:, 0], ex[:, 1])
         for q, m, vec in self.quivers:
             pos = interpolate(self.rows[m], s)
             q.set_offsets(pos)
