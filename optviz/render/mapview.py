@@ -96,7 +96,7 @@ class MapFigure:
         w, h = style.size
         self.fig = Figure(figsize=(w / style.dpi, h / style.dpi), dpi=style.dpi, facecolor=c.background)
         self.canvas = FigureCanvasAgg(self.fig)
-        ax = self.ax = self.fig.add_axes([0.11, 0.12, 0.62, 0.74])
+        ax = self.ax = self.fig.add_axes([0.13, 0.12, 0.60, 0.74])  # room for the y label
         self.image = ax.imshow(np.zeros((2, 2, 3)), origin="lower", aspect="auto", interpolation="nearest")
         xa, ya = m.meta["x"], m.meta["y"]
         ax.set_xlabel(xa["name"] + (" (log scale)" if xa["scale"] == "log" else ""), color=c.foreground,
