@@ -16,7 +16,7 @@
 
     [style]                         # preset blog|slide|square, theme light|dark, loss_panel, arrows,
     preset = "blog"                 # trail, color_by, show_minima, title, camera fixed|orbit, elev,
-                                    # azim, orbit, width, height
+                                    # azim, orbit, occlude, width, height
     [time]                          # fps, duration (s; omit for one frame per step), easing, hold, loop
     fps = 20
 
@@ -50,7 +50,7 @@ MANIM = {"scene": str, "quality": str, "transparent": bool}
 ENGINES = ("matplotlib", "manim")
 STYLE = {"preset": str, "theme": str, "width": int, "height": int, "loss_panel": bool, "arrows": list,
          "trail": int, "color_by": str, "show_minima": bool, "title": str, "camera": str, "elev": _NUM,
-         "azim": _NUM, "orbit": _NUM}
+         "azim": _NUM, "orbit": _NUM, "occlude": bool}
 TIME = {"fps": int, "duration": _NUM, "easing": str, "hold": _NUM, "loop": bool}
 OUTPUT = {"view": str, "path": str}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list", dict: "a table"}

@@ -89,3 +89,28 @@ def dense_path(exp: Experiment, m: int, dense: int, zf, starts=slice(None), grid
     z = zf(bilinear(grid.grid_x, grid.grid_y, grid.grid_z, xy[..., 0], xy[..., 1]))
     z[:, ::dense] = zf(exp.loss[m, starts].astype(np.float64))
     return np.concatenate([xy, z[..., None]], axis=-1)
+
+
+def surface_mesh(exp: Experiment, zf, n: int = 70):
+    """(gx [nx], gy [ny], gz [ny, nx]): the experiment's grid sampled to at most n x n points, ends
+    included, heights mapped by `zf`: the mesh a 3-D renderer draws (and occludes with)."""
+    ix = np.unique(np.linspace(0, len(exp.grid_x) - 1, min(n, len(exp.grid_x))).round().astype(int))
+    iy = np.unique(np.linspace(0, len(exp.grid_y) - 1, min(n, len(exp.grid_y))).round().astype(int))
+    return exp.grid_x[ix].astype(np.float64), exp.grid_y[iy].astype(np.float64), zf(exp.grid_z[np.ix_(iy, ix)])
+
+
+def mesh_z(gx: np.ndarray, gy: np.ndarray, gz: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Height of the drawn mesh at (x, y): linear on the two triangles of each cell, split along the
+    cell's (x0, y0)-(x1, y1) diagonal (clamped to the mesh; NaN where x or y is NaN)."""
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    missing = np.isnan(x) | np.isnan(y)
+    x, y = np.where(missing, gx[0], x), np.where(missing, gy[0], y)
+    fx = np.clip(np.interp(x, gx, np.arange(len(gx))), 0, len(gx) - 1.000001)
+    fy = np.clip(np.interp(y, gy, np.arange(len(gy))), 0, len(gy) - 1.000001)
+    ix, iy = np.floor(fx).astype(int), np.floor(fy).astype(int)
+    tx, ty = fx - ix, fy - iy
+    z00, z01 = gz[iy, ix], gz[iy, ix + 1]
+    z10, z11 = gz[iy + 1, ix], gz[iy + 1, ix + 1]
+    lower = tx >= ty   # the triangle (0,0), (1,0), (1,1)
+    out = np.where(lower, z00 + tx * (z01 - z00) + ty * (z11 - z01), z00 + ty * (z10 - z00) + tx * (z11 - z10))
+    return np.where(missing, np.nan, out)

@@ -1,16 +1,20 @@
 """The animated 3-D view: the shaded surface with a ball per optimizer resting on it (drawn at its loss,
-lifted slightly so it is never buried), trails that follow the surface, legend and step counter.
+or on the drawn mesh where that is higher, lifted slightly so it is never buried), trails that follow
+the surface, legend and step counter.
 
+Balls, trails, exit markers and minima are hidden where the surface is nearer the camera
+(`occlusion.Occluder`; `Style(occlude=False)` draws matplotlib's plain over-everything order).
 A fixed camera draws the surface once and blits the moving artists over it; an orbiting camera must
-redraw everything each frame, so its frames are rendered in parallel worker processes.
+redraw the surface each frame, so its frames are rendered in parallel worker processes.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..experiment import Experiment
-from .base import SceneBase, surface_cmap
-from .geometry import bilinear, dense_path, display_z
+from .base import SceneBase, _has_data, surface_cmap
+from .geometry import bilinear, dense_path, display_z, mesh_z, surface_mesh
+from .occlusion import Occluder
 from .style import Style
 from .timeline import Timeline, interpolate
 
@@ -30,10 +34,13 @@ class Scene3D(SceneBase):
         self.zgrid = zg
         zmin, zmax = np.nanmin(zg), np.nanmax(zg)
         self.lift = 0.02 * (zmax - zmin or 1.0)
-        X, Y = np.meshgrid(exp.grid_x, exp.grid_y)
-        # rcount/ccount: plot_surface silently drops to 50x50 otherwise
-        ax.plot_surface(X, Y, zg, rcount=70, ccount=70, cmap=surface_cmap(style), linewidth=0,
-                        antialiased=False, alpha=0.92, zorder=0)
+        # the mesh drawn is the mesh occluded with, so draw it at full count (plot_surface resamples
+        # to rcount x ccount, default 50x50, otherwise)
+        self.mesh = gx, gy, gz = surface_mesh(exp, f, 70)
+        X, Y = np.meshgrid(gx, gy)
+        ax.plot_surface(X, Y, gz, rcount=len(gy), ccount=len(gx), cmap=surface_cmap(style), linewidth=0,
+                        antialiased=False, alpha=1.0 if style.occlude else 0.92, zorder=0)
+        self.occluder = None
         (x0, x1), (y0, y1) = exp.box
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
@@ -46,11 +53,14 @@ class Scene3D(SceneBase):
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_pane_color((*_rgb(c.background), 0.0))
             axis._axinfo["grid"]["color"] = (*_rgb(c.muted), 0.25)
-        if style.show_minima:
-            for mn in exp.minima:
-                z = float(f(bilinear(exp.grid_x, exp.grid_y, exp.grid_z, np.array([mn["x"]]), np.array([mn["y"]]))[0]))
-                ax.plot([mn["x"]], [mn["y"]], [z + self.lift], marker="*", ms=12 * sc ** 0.5, color="#ffd60a",
-                        mec=c.foreground, mew=0.7, ls="none", zorder=3)
+        self.stars = []   # (artist, [K, 3] points, radius in pixels): markers that never move
+        if style.show_minima and exp.minima:
+            mx, my = np.array([[mn["x"], mn["y"]] for mn in exp.minima]).T
+            z = self.rest(f(bilinear(exp.grid_x, exp.grid_y, exp.grid_z, mx, my)), mx, my)
+            ms = 12 * sc ** 0.5
+            star, = ax.plot(mx, my, z, marker="*", ms=ms, color="#ffd60a", mec=c.foreground, mew=0.7,
+                            ls="none", zorder=3)
+            self.stars.append((star, np.column_stack([mx, my, z]), self.radius_px(ms, 0.7)))
         fig.text(0.5, 0.96, self.title, ha="center", va="center", color=c.foreground, fontsize=14 * sc,
                  weight="bold")
         handles = self.legend_handles()
@@ -58,10 +68,12 @@ class Scene3D(SceneBase):
                    fontsize=9.5 * sc, frameon=False, labelcolor=c.foreground, handlelength=1.6)
         self.counter = fig.text(0.03, 0.05, "", color=c.foreground, fontsize=11 * sc, family="monospace")
 
-        self.dense = [dense_path(exp, m, DENSE, f) + [0.0, 0.0, self.lift] for m in range(self.M)]
-        self.rows = [np.concatenate([exp.position[m].astype(np.float64),
-                                     f(exp.loss[m].astype(np.float64))[..., None] + self.lift], axis=-1)
-                     for m in range(self.M)]
+        self.dense = []
+        for m in range(self.M):
+            d = dense_path(exp, m, DENSE, f)
+            d[..., 2] = self.rest(d[..., 2], d[..., 0], d[..., 1])
+            self.dense.append(d)
+        self.rows = [d[:, ::DENSE] for d in self.dense]
         ms = (3.0 if self.swarm else 10.0) * sc ** 0.5
         lw = (0.8 if self.swarm else 2.2) * sc
         self.bands = self.trail_bands()
@@ -69,43 +81,144 @@ class Scene3D(SceneBase):
         for m in range(self.M):
             self.trails.append([ax.plot([], [], [], color=self.colors[m], alpha=alpha, lw=lw * wf, zorder=4)[0]
                                 for _, _, alpha, wf in self.bands])
+            mew = 1.0 * sc if not self.swarm else 0.0
             ball, = ax.plot([], [], [], ls="none", marker="o", ms=ms, color=self.colors[m],
-                            mec=c.background if not self.swarm else "none", mew=1.0 * sc, zorder=6)
+                            mec=c.background if not self.swarm else "none", mew=mew, zorder=6)
             gone, = ax.plot([], [], [], ls="none", marker="X", ms=ms * 0.9, color=self.colors[m],
                             mec=c.foreground, mew=0.8, zorder=5)
             self.balls.append(ball)
             self.gone.append(gone)
         ex = self.exits
-        self.exit_z = f(bilinear(exp.grid_x, exp.grid_y, exp.grid_z, ex[..., 0], ex[..., 1])) + self.lift
-        self.animated = [*(line for band in self.trails for line in band), *self.gone, *self.balls, self.counter]
+        self.exit_z = self.rest(f(bilinear(exp.grid_x, exp.grid_y, exp.grid_z, ex[..., 0], ex[..., 1])),
+                                ex[..., 0], ex[..., 1])
+        self.ball_radius = self.radius_px(ms, mew)
+        self.line_px = lw * style.dpi / 144   # half the widest trail, in pixels
+        self.gone_radius = self.radius_px(ms * 0.9, 0.8)
+        self.lines = [line for band in self.trails for line in band]
+        self.animated = [*self.lines, *self.gone, *self.balls, self.counter]
         if style.camera == "fixed":
             self.prepare()
+
+    def rest(self, z: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Drawn height of something resting on the surface at (x, y) whose loss maps to height z: on
+        top of the drawn mesh where the mesh is higher (a narrow valley the mesh cannot resolve), lifted."""
+        return np.fmax(z, mesh_z(*self.mesh, x, y)) + self.lift
+
+    def radius_px(self, ms: float, mew: float) -> float:
+        """Pixel radius of a marker of size ms and edge width mew (points), with its anti-aliased rim."""
+        return (ms + mew) / 2 * self.style.dpi / 72 + 1.0
+
+    # ---- the frame loop: static picture, then lines, then markers, each hidden where the surface hides it
+    def prepare(self):
+        for artist, _, _ in self.stars:
+            artist.set_animated(True)
+        super().prepare()
+        if not self.style.occlude:
+            for artist, _, _ in self.stars:
+                self.ax.draw_artist(artist)
+        else:
+            self.occluder = occ = Occluder(self.ax, self.mesh, (self.size[1], self.size[0]))
+            # trails are fixed paths: find once per camera which points hide and where they cross
+            self.seen = [occ.visibility(d, slack_px=self.line_px) for d in self.dense]
+            self.draw_markers([(a, xyz, r) for a, xyz, r in self.stars])
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self.background_rgba = np.array(self.canvas.buffer_rgba())
+
+    def draw_markers(self, markers):
+        """Draw point markers [(artist, [K, 3] points, radius px)], then put back the picture under
+        the pixels where the surface is nearer than the marker (unless another marker shows there)."""
+        markers = [(a, xyz, r) for a, xyz, r in markers if len(xyz) and np.isfinite(xyz).all(1).any()]
+        keep = None
+        if self.occluder is not None and markers:
+            pixels = [self.occluder.sprite_pixels(xyz, r) for _, xyz, r in markers]
+            hidden = np.concatenate([h for h, _ in pixels])
+            if len(hidden):
+                keep = np.setdiff1d(hidden, np.concatenate([v for _, v in pixels]))
+        buf = np.asarray(self.canvas.buffer_rgba()).reshape(-1, 4)
+        under = buf[keep] if keep is not None else None
+        for artist, _, _ in markers:
+            self.ax.draw_artist(artist)
+        if under is not None:
+            buf[keep] = under
+
+    def render(self, i: int) -> np.ndarray:
+        """Frame i as a uint8 RGBA array [H, W, 4]."""
+        if self.style.camera == "fixed":
+            self.canvas.restore_region(self.background)
+        else:   # the surface moves: draw the static picture (and the depth buffer) for this camera
+            n = max(self.n_frames - 1, 1)
+            self.ax.view_init(elev=self.style.elev, azim=self.style.azim + self.style.orbit * i / n)
+            self.prepare()
+        self.update(float(self.frame_steps[i]))
+        for line in self.lines:
+            if _has_data(line):
+                self.ax.draw_artist(line)
+        self.draw_markers([*((g, xyz, self.gone_radius) for g, xyz in zip(self.gone, self.gone_xyz)),
+                           *((b, xyz, self.ball_radius) for b, xyz in zip(self.balls, self.ball_xyz))])
+        self.fig.draw_artist(self.counter)
+        return np.array(self.canvas.buffer_rgba())
 
     def frame_keys(self):
         return self.frame_steps if self.style.camera == "fixed" else None
 
-    def render(self, i: int) -> np.ndarray:
-        if self.style.camera == "fixed":
-            return super().render(i)
-        n = max(self.n_frames - 1, 1)
-        self.ax.view_init(elev=self.style.elev, azim=self.style.azim + self.style.orbit * i / n)
-        self.update(float(self.frame_steps[i]))
-        self.canvas.draw()
-        return np.array(self.canvas.buffer_rgba())
-
     def update(self, s: float):
+        occ = self.occluder
+        self.ball_xyz, self.gone_xyz = [], []
         for m in range(self.M):
             for line, (lo, hi, _, _) in zip(self.trails[m], self.bands):
-                path = self.band_path(self.dense[m], s * DENSE, lo * DENSE, None if hi is None else hi * DENSE)
+                hi = None if hi is None else hi * DENSE
+                path = (self.band_path(self.dense[m], s * DENSE, lo * DENSE, hi) if occ is None
+                        else self.visible_band(m, s * DENSE, lo * DENSE, hi))
                 line.set_data_3d(path[:, 0], path[:, 1], path[:, 2])
-            pos = interpolate(self.rows[m], s)
+            # between steps the ball follows the surface-hugging path, as its trail does
+            pos = interpolate(self.dense[m], s * DENSE)
             d = self.exp.diverged_at[m]
             gone = (d >= 0) & (s >= d - 1)
             pos = np.where(gone[:, None], np.nan, pos)
             self.balls[m].set_data_3d(pos[:, 0], pos[:, 1], pos[:, 2])
-            ex = self.exits[m][gone]
-            self.gone[m].set_data_3d(ex[:, 0], ex[:, 1], self.exit_z[m][gone])
+            ex = np.column_stack([self.exits[m][gone], self.exit_z[m][gone]])
+            self.gone[m].set_data_3d(ex[:, 0], ex[:, 1], ex[:, 2])
+            self.ball_xyz.append(pos)
+            self.gone_xyz.append(ex)
         self.counter.set_text(self.counter_text(s))
+
+    def hidden_share(self) -> list[float]:
+        """Per optimizer, the share of its drawn path hidden behind the surface from this (fixed)
+        camera; zeros without occlusion."""
+        if self.occluder is None:
+            return [0.0] * self.M
+        return [float(hid[np.isfinite(d).all(-1)].mean()) if np.isfinite(d).any() else 0.0
+                for (hid, _, _), d in zip(self.seen, self.dense)]
+
+    def visible_band(self, m: int, u: float, lo: int, hi: int | None) -> np.ndarray:
+        """`band_path` of optimizer m's dense paths at dense index u, with the hidden points replaced by
+        NaN (breaking the line) and the silhouette crossings inserted as the ends of the visible runs."""
+        P = self.dense[m]
+        hid, cross, tc = self.seen[m]
+        N, L, _ = P.shape
+        k = int(np.floor(u))
+        f = u - k
+        a = 0 if hi is None else max(0, k - hi)
+        b = min(k - lo, L - 1)
+        head = lo == 0 and f > 0 and k + 1 < L
+        if b <= a and not head:
+            return np.zeros((0, 3))
+        b = max(b, a)
+        w = b - a + 1
+        slots = np.full((N, 2 * w + 2, 3), np.nan)   # vertex, crossing, vertex, ..., head crossing, head, break
+        keep = np.ones(slots.shape[:2], bool)
+        slots[:, 0:2 * w:2] = np.where(hid[:, a:b + 1, None], np.nan, P[:, a:b + 1])
+        slots[:, 1:2 * w - 1:2] = cross[:, a:b]
+        keep[:, 1:2 * w - 1:2] = np.isfinite(tc[:, a:b])
+        keep[:, 2 * w - 1] = keep[:, 2 * w] = False
+        if head:
+            inside = tc[:, k] <= f   # the silhouette lies on the drawn part of the last segment
+            point = P[:, k] + f * (P[:, k + 1] - P[:, k])
+            slots[:, 2 * w - 1] = cross[:, k]
+            keep[:, 2 * w - 1] = inside
+            slots[:, 2 * w] = np.where(np.where(inside, hid[:, k + 1], hid[:, k])[:, None], np.nan, point)
+            keep[:, 2 * w] = True
+        return slots[keep]
 
 
 def _rgb(hex_color: str):

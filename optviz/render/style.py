@@ -90,6 +90,7 @@ class Style:
     elev: float = 30.0           # 3-D camera elevation and azimuth (degrees); the seed's view
     azim: float = 75.0
     orbit: float = 120.0         # degrees the camera turns over an orbiting animation
+    occlude: bool = True         # 3-D: hide what the surface hides (False: matplotlib's draw order)
     title: str | None = None
     dpi: int = 100
 
