@@ -123,6 +123,10 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--trail", type=int, help="steps of fading trail (0: whole path)")
     p.add_argument("--color-by", dest="color_by", help="optimizer or minimum")
     p.add_argument("--camera", help="3-D camera: fixed or orbit")
+    p.add_argument("--elev", type=float, help="3-D camera elevation, degrees (default 30, the seed's)")
+    p.add_argument("--azim", type=float, help="3-D camera azimuth, degrees (default 75, the seed's)")
+    p.add_argument("--no-occlusion", dest="occlude", action="store_false", default=None,
+                   help="3-D: draw balls and trails over the surface even where it hides them")
     p.add_argument("--title")
     p.add_argument("--workers", type=int, help="processes rendering frames (default: up to 4)")
     p.add_argument("--max-size", dest="max_size", metavar="SIZE",
@@ -141,7 +145,7 @@ def spec_from_args(args):
     spec = load_spec(args.spec) if args.spec else RenderSpec(run={"optimizers": []})
     run = {**spec.run, **run_from_args(args)}
     style = {k: getattr(args, k) for k in ("preset", "theme", "width", "height", "loss_panel", "trail",
-                                           "color_by", "camera", "title") if getattr(args, k) is not None}
+                                           "color_by", "camera", "title", "occlude", "elev", "azim") if getattr(args, k) is not None}
     if args.arrows is not None:
         style["arrows"] = [a.strip() for a in args.arrows.split(",") if a.strip()]
     time = {k: getattr(args, k) for k in ("fps", "duration", "hold", "easing") if getattr(args, k) is not None}

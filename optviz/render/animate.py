@@ -54,4 +54,10 @@ def render(exp: Experiment, path, *, view: str = "2d", style: Style = Style(), t
             report(f"{Path(path).name}: {fit.describe(budget)}")
         return Path(path)
     scene = make_scene(exp, view, style, timeline)
-    return write_animation(path, scene, timeline.fps, loop=timeline.loop, progress=progress, workers=workers)
+    out = write_animation(path, scene, timeline.fps, loop=timeline.loop, progress=progress, workers=workers)
+    if report and view == "3d" and style.camera == "fixed":
+        for label, share in zip(exp.labels, scene.hidden_share()):
+            if share > 0.25:
+                report(f"{Path(path).name}: {100 * share:.0f}% of {label}'s path is behind the surface from this "
+                       f"camera (elev {style.elev:g}, azim {style.azim:g}); --elev/--azim turn it")
+    return out
