@@ -20,7 +20,8 @@ from manim import (DOWN, LEFT, RIGHT, UL, UR, Dot, Line, Sphere, Surface, Text, 
                    VMobject, config)
 
 from optviz.experiment import Experiment
-from optviz.render.geometry import bilinear, dense_path, display_z, exit_points
+from optviz.render.geometry import bilinear, dense_path, display_z, exit_points, mesh_z
+from optviz.render.occlusion import visible_runs
 from optviz.render.style import THEMES, optimizer_colors
 
 SEED_RUN = ["--surface", "pathological", "--optimizer", "sgd:lr=10", "--optimizer",
@@ -83,6 +84,10 @@ class Stage:
                                axis_config={"include_tip": False, "stroke_width": 1.5,
                                             "color": self.theme.muted})
         self.lift = 0.025 * (self.zmax - self.zmin or 1.0)
+        # the faces manim draws join these samples: balls rest on them and occlusion tests against them
+        gx, gy = np.linspace(x0, x1, resolution + 1), np.linspace(y0, y1, resolution + 1)
+        X, Y = np.meshgrid(gx, gy)
+        self.mesh = gx, gy, self.z_at(X, Y)
         self.surface = Surface(lambda u, v: self.point(u, v), u_range=(x0, x1), v_range=(y0, y1),
                                resolution=(resolution, resolution), fill_opacity=opacity,
                                checkerboard_colors=False, stroke_width=0.3, stroke_color=self.theme.background)
@@ -110,11 +115,45 @@ class Stage:
         ez = np.array(self.axes.c2p(0, 0, 1)) - origin
         return origin + xyz[:, :1] * ex + xyz[:, 1:2] * ey + xyz[:, 2:3] * ez
 
+    def rest(self, xyz: np.ndarray, lift: float | None = None) -> np.ndarray:
+        """Data points [K, 3] (x, y, display z) raised onto the drawn faces where those are higher (a
+        narrow valley the faces cannot resolve), then lifted."""
+        out = np.array(xyz, dtype=np.float64)
+        out[:, 2] = np.fmax(out[:, 2], mesh_z(*self.mesh, out[:, 0], out[:, 1])) + (self.lift if lift is None else lift)
+        return out
+
     def path(self, m: int, n: int = 0, dense: int = 4, exp: Experiment | None = None) -> np.ndarray:
         """[(T-1)*dense+1, 3] scene points of start n of optimizer m of `exp` (default: the stage's own),
         subdivided so the trail hugs this stage's surface; at the steps the height is the recorded loss."""
         xyz = dense_path(exp if exp is not None else self.exp, m, dense, self.zf, slice(n, n + 1), grid=self.exp)[0]
-        return self.points(xyz + [0.0, 0.0, self.lift])
+        return self.points(self.rest(xyz))
+
+    def to_data(self, pts: np.ndarray) -> np.ndarray:
+        """Inverse of `points`: scene points [..., 3] to data (x, y, display z)."""
+        origin = np.array(self.axes.c2p(0, 0, 0))
+        basis = np.stack([np.array(self.axes.c2p(*e)) - origin for e in np.eye(3)], axis=1)
+        return (np.asarray(pts, dtype=np.float64) - origin) @ np.linalg.inv(basis).T
+
+    def hidden(self, pts: np.ndarray, camera, samples: int = 96, foot: float = 0.15) -> np.ndarray:
+        """[K] True where the drawn surface lies between manim's camera and scene points [K, 3]: the line
+        of sight from the eye is marched through the stage and compared with the faces' heights
+        (ignoring the last `foot` scene units around each point, where it rests on the surface)."""
+        pts = np.asarray(pts, dtype=np.float64).reshape(-1, 3)
+        rot = camera.generate_rotation_matrix()   # the cached matrix trails the trackers by a frame
+        eye = np.asarray(camera.frame_center, dtype=np.float64) + rot.T @ np.array([0.0, 0.0, camera.get_focal_distance()])
+        span = np.linalg.norm(pts - eye, axis=1)
+        reach = np.linalg.norm(np.array(self.axes.c2p(self.exp.box[0][1], self.exp.box[1][1], self.zmax))
+                               - np.array(self.axes.c2p(self.exp.box[0][0], self.exp.box[1][0], self.zmin)))
+        # only the part of the ray within reach of the stage can meet it
+        t0 = np.clip(1 - (reach + 1.0) / np.maximum(span, 1e-9), 0, 1)
+        t1 = np.clip(1 - foot / np.maximum(span, 1e-9), 0, 1)
+        u = np.linspace(0, 1, samples)[:, None]
+        t = t0[None] + u * (t1 - t0)[None]                       # [S, K]
+        q = self.to_data(eye + t[..., None] * (pts - eye)[None])  # [S, K, 3]
+        (x0, x1), (y0, y1) = self.exp.box
+        inside = (q[..., 0] >= x0) & (q[..., 0] <= x1) & (q[..., 1] >= y0) & (q[..., 1] <= y1)
+        below = inside & (q[..., 2] < mesh_z(*self.mesh, q[..., 0], q[..., 1]))
+        return below.any(axis=0)
 
 
 HEIGHT_COLORS = ["#1b2a49", "#2f4b7c", "#5a7fa6", "#8fb1c9", "#cfe0e8"]
@@ -124,6 +163,9 @@ def ball(color: str, radius: float = 0.14) -> Sphere:
     # resolution (8, 8): the default (24, 12) costs 5-6x more per frame for no visible gain at this size
     s = Sphere(radius=radius, resolution=(8, 8))
     s.set_fill(color, opacity=1).set_stroke(width=0)
+    # manim sorts shaded faces by their centres, so a large surface face behind a ball can be painted
+    # over it; unshaded, the ball is drawn after the surface and Stage.hidden decides what it shows
+    s.set_shade_in_3d(False)
     return s
 
 
@@ -171,17 +213,23 @@ def trail_mobject(color: str, width: float = 3.0) -> VMobject:
     return VMobject(stroke_color=color, stroke_width=width, stroke_opacity=0.8, fill_opacity=0)
 
 
-def set_trail(trail: VMobject, pts: np.ndarray, k: float) -> None:
-    """Show the precomputed path up to fractional index k (no TracedPath: the geometry is known)."""
+def set_trail(trail: VMobject, pts: np.ndarray, k: float, hidden=None) -> None:
+    """Show the precomputed path up to fractional index k (no TracedPath: the geometry is known),
+    without the parts `hidden(points) -> bool` says the surface hides."""
     i = int(np.floor(k))
     head = pts[: i + 1]
     if k > i and i + 1 < len(pts):
         head = np.vstack([head, pts[i] + (k - i) * (pts[i + 1] - pts[i])])
     head = head[np.isfinite(head).all(1)]
-    if len(head) >= 2:
-        trail.set_points_as_corners(head)
-    else:
-        trail.clear_points()
+    runs = [head] if hidden is None else visible_runs(head, hidden)
+    runs = [r for r in runs if len(r) >= 2]
+    trail.clear_points()
+    for n, run in enumerate(runs):
+        if n:
+            trail.start_new_path(run[0])
+            trail.add_points_as_corners(run[1:])
+        else:
+            trail.set_points_as_corners(run)
 
 
 def colors_for(exp: Experiment) -> list[str]:

@@ -32,12 +32,13 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
     colors = colors_for(exp)
     paths = [stage.path(m, 0, DENSE, exp=exp) for m in range(len(colors))]
     exits = exit_points(exp)
+    hidden = lambda pts: stage.hidden(pts, scene.camera)   # what the surface hides from the camera now
     balls, trails, gone = [], [], []
     for m, color in enumerate(colors):
         trail, sphere, marker = trail_mobject(color), ball(color), cross(color)
         d = int(exp.diverged_at[m, 0])
         if d >= 0:
-            marker.move_to(stage.point(*exits[m, 0])).set_opacity(0)
+            marker.move_to(stage.points(stage.rest(np.array([[*exits[m, 0], stage.z_at(*exits[m, 0])]])))[0]).set_opacity(0)
 
         def index(d=d):
             """Dense path index of the ball now (it stops at its last finite row if it diverges)."""
@@ -51,12 +52,13 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
             here = p[-1] if i + 1 >= len(p) else p[i] + (idx - i) * (p[i + 1] - p[i])
             if np.isfinite(here).all():
                 mob.move_to(here)
-            mob.set_opacity(0 if left else 1)
-            marker.set_opacity(1 if left else 0)
+            behind = bool(hidden(mob.get_center()[None])[0])
+            mob.set_opacity(0 if left or behind else 1)
+            marker.set_opacity(1 if left and not hidden(marker.get_center()[None])[0] else 0)
 
         # each moving mobject needs its own updater: manim draws mobjects without one into a cached
         # static background while the camera is still
-        trail.add_updater(lambda t, m=m, index=index: set_trail(t, paths[m], index()[0]))
+        trail.add_updater(lambda t, m=m, index=index: set_trail(t, paths[m], index()[0], hidden))
         marker.add_updater(lambda mk: None)
         sphere.add_updater(follow)
         follow(sphere)
@@ -77,7 +79,9 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
 
 
 class RollingBalls(ThreeDScene):
-    phi, theta = 62, -115          # camera, degrees
+    # camera, degrees: looking down the seed's ravine, whose walls hide its floor from lower or more
+    # oblique cameras (balls and trails are hidden where the surface hides them)
+    phi, theta = 42, -120
     default_orbit = 40.0           # degrees the camera turns over the shot
 
     def construct(self):
@@ -117,8 +121,8 @@ def add_swarm(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: st
     thousands of balls stay cheap), driven by `clock`; a legend fixed in the frame."""
     colors = colors_for(exp)
     M, N, T, _ = exp.position.shape
-    xyz = [stage.points(np.column_stack([exp.position[m].reshape(-1, 2).astype(float),
-                                         stage.zf(exp.loss[m].reshape(-1).astype(float)) + stage.lift]))
+    xyz = [stage.points(stage.rest(np.column_stack([exp.position[m].reshape(-1, 2).astype(float),
+                                                    stage.zf(exp.loss[m].reshape(-1).astype(float))])))
            .reshape(N, T, 3) for m in range(M)]
     clouds = []
     for m, color in enumerate(colors):
@@ -130,6 +134,7 @@ def add_swarm(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: st
             j = min(i + 1, T - 1)
             pts = xyz[m][:, i] + (s - i) * (xyz[m][:, j] - xyz[m][:, i])
             pts = pts[np.isfinite(pts).all(1)]
+            pts = pts[~stage.hidden(pts, scene.camera)]
             mob.reset_points()
             mob.add_points(pts, color=color)
         cloud.add_updater(move)

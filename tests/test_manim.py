@@ -66,8 +66,8 @@ def test_a_race_draws_its_own_experiment_on_a_shared_stage(tmp_path):
         spheres = [m for m in mobs if m.__class__.__name__ == "Sphere"]
         for m, ball in enumerate(spheres):
             ball.update()
-            end = stage.points(np.array([[*long.position[m, 0, -1].astype(float),
-                                          stage.zf(float(long.loss[m, 0, -1])) + stage.lift]]))[0]
+            end = stage.points(stage.rest(np.array([[*long.position[m, 0, -1].astype(float),
+                                                     stage.zf(float(long.loss[m, 0, -1]))]])))[0]
             np.testing.assert_allclose(ball.get_center(), end, atol=1e-9)
 
 
@@ -100,8 +100,8 @@ def test_rolling_balls_sit_where_their_points_project(seed_npz, tmp_path, monkey
         spheres = [mob for mob in scene.mobjects if mob.__class__.__name__ == "Sphere"]
         # manim's last frame shows the end of the 1-s shot: the final recorded step, 30
         for m, color in enumerate(colors):
-            end = stage.points(np.array([[*exp.position[m, 0, 30].astype(float),
-                                          stage.zf(float(exp.loss[m, 0, 30])) + stage.lift]]))[0]
+            end = stage.points(stage.rest(np.array([[*exp.position[m, 0, 30].astype(float),
+                                                     stage.zf(float(exp.loss[m, 0, 30]))]])))[0]
             ball = next(b for b in spheres if np.allclose(b.get_center(), end, atol=1e-6))
             px = camera.points_to_pixel_coords(ball, np.array([end]))[0]
             col, row = int(px[0]), int(px[1])
@@ -159,3 +159,81 @@ def test_transparent_webm(seed_npz, tmp_path):
         assert c.streams.video[0].codec_context.name in ("vp9", "libvpx-vp9")
         meta = {k.lower(): v for k, v in c.streams.video[0].metadata.items()}
         assert meta.get("alpha_mode") == "1"  # VP9 keeps alpha as a side channel
+
+
+RIDGE = "3*exp(-y**2/0.3 - x**2/1.5) - 0.2*y"
+
+
+def ridge(x, y):
+    return 3 * np.exp(-y ** 2 / 0.3 - x ** 2 / 1.5) - 0.2 * y
+
+
+@pytest.mark.slow
+def test_manim_ball_behind_a_ridge_is_hidden_where_the_ridge_is_in_the_way(tmp_path, monkeypatch):
+    """One ball crosses the view behind a ridge (as in tests/test_occlusion.py). Each video frame is
+    checked where the ball's centre projects through manim's camera: no ball colour where the line of
+    sight from the camera's eye passes under the analytic surface, the ball's colour where it clears it."""
+    from manim import tempconfig
+    sys.path.insert(0, str(SCENES))
+    import rolling
+    from common import Stage
+    from optviz.experiment import Experiment
+
+    exp = simulate(RIDGE, "sgd:lr=1e-9", [[-4.0, 1.2]], 40, dtype="float64", box=((-4, 4), (-3, 3)))
+    x = np.linspace(-4, 4, exp.position.shape[2])
+    exp.position[0, 0] = np.column_stack([x, np.full_like(x, 1.2)])
+    exp.loss[0, 0] = ridge(x, 1.2)
+    npz = tmp_path / "ridge.npz"
+    exp.save(npz)
+    exp = Experiment.load(npz)
+
+    class Ridge(rolling.RollingBalls):
+        phi, theta = 55, -90
+
+    duration = 2.0
+    monkeypatch.setenv("OPTVIZ_EXPERIMENT", str(npz))
+    monkeypatch.setenv("OPTVIZ_MANIM", json.dumps({"duration": duration, "orbit": 0, "theme": "dark"}))
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "disable_caching": True,
+                     "progress_bar": "none", "verbosity": "WARNING"}):
+        scene = Ridge()
+        scene.render()
+        camera, fps = scene.renderer.camera, scene.renderer.camera.frame_rate
+        stage = Stage(exp, theme="dark")
+        ball = next(mob for mob in scene.mobjects if mob.__class__.__name__ == "Sphere")
+        path = stage.path(0, 0, rolling.DENSE)
+        rot = camera.generate_rotation_matrix()
+        eye = np.asarray(camera.frame_center) + rot.T @ np.array([0, 0, camera.get_focal_distance()])
+        video = Path(scene.renderer.file_writer.movie_file_path)
+        frames, _ = video_frames(video)
+
+        def clearance(p):
+            """Least height of the line of sight above the analytic surface, outside the ball's foot."""
+            t = np.linspace(0, 1, 4000)[:, None]
+            q = stage.to_data(eye + t * (p - eye))
+            foot = np.linalg.norm((eye + t * (p - eye)) - p, axis=1) > 0.3
+            inside = foot & (np.abs(q[:, 0]) <= 4) & (np.abs(q[:, 1]) <= 3)
+            if not inside.any():
+                return np.inf
+            return float(np.min(q[inside, 2] - stage.zf(ridge(q[inside, 0], q[inside, 1]))))
+
+        target = np.array([int(optimizer_colors(exp.names)[0][i:i + 2], 16) for i in (1, 3, 5)])
+        hidden_frames = shown_frames = 0
+        for f, frame in enumerate(frames):
+            # the frame shows the clock at f/fps or (f+1)/fps: classify only if both agree clearly
+            gaps, pixels = [], []
+            for t in (f / fps, (f + 1) / fps):
+                k = min(exp.steps * t / duration, exp.steps) * rolling.DENSE
+                i = min(int(k), len(path) - 2)
+                p = path[i] + (k - i) * (path[i + 1] - path[i])
+                gaps.append(clearance(p))
+                pixels.append(camera.points_to_pixel_coords(ball, p[None])[0])
+            col, row = np.mean(pixels, axis=0).astype(int)
+            patch = frame[row - 6:row + 7, col - 6:col + 7, :3].astype(int)
+            near = (np.abs(patch - target).max(-1) < 60).sum()
+            if max(gaps) < -0.2:
+                hidden_frames += 1
+                assert near == 0, (f, gaps)
+            elif min(gaps) > 0.2:
+                shown_frames += 1
+                assert near >= 15, (f, gaps)
+        assert hidden_frames >= 3 and shown_frames >= 6, (hidden_frames, shown_frames)

@@ -60,6 +60,64 @@ def rasterize_depth(col, row, w, tris, shape) -> np.ndarray:
         return (1.0 / best).reshape(H, W)
 
 
+def visibility(pts: np.ndarray, hidden, iterations: int = 10):
+    """For polylines pts [..., L, 3] and a test `hidden([K, 3]) -> [K] bool`: which points are hidden
+    [..., L], and where each segment k -> k+1 that crosses the surface's silhouette crosses it: the
+    point [..., L-1, 3] and its parameter t in [0, 1] along the segment [..., L-1], NaN for segments that
+    do not cross (found by bisection; the crossing point lies on the visible side). NaN points count
+    as not hidden. Shared by the matplotlib and manim renderers."""
+    pts = np.asarray(pts, dtype=np.float64)
+    flat = pts.reshape(-1, 3)
+    hid = np.zeros(len(flat), bool)
+    finite = np.isfinite(flat).all(1)
+    if finite.any():
+        hid[finite] = hidden(flat[finite])
+    hid = hid.reshape(pts.shape[:-1])
+    fin = finite.reshape(pts.shape[:-1])
+    seg = fin[..., :-1] & fin[..., 1:] & (hid[..., :-1] != hid[..., 1:])
+    t_out = np.full(seg.shape, np.nan)
+    cross = np.full(seg.shape + (3,), np.nan)
+    if seg.any():
+        a, b, ha = pts[..., :-1, :][seg], pts[..., 1:, :][seg], hid[..., :-1][seg]
+        lo, hi = np.zeros(len(a)), np.ones(len(a))   # lo: on a's side
+        for _ in range(iterations):
+            mid = (lo + hi) / 2
+            same = hidden(a + mid[:, None] * (b - a)) == ha
+            lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
+        t = np.where(ha, hi, lo)
+        t_out[seg] = t
+        cross[seg] = a + t[:, None] * (b - a)
+    return hid, cross, t_out
+
+
+def visible_runs(pts: np.ndarray, hidden) -> list[np.ndarray]:
+    """The visible pieces of one polyline [L, 3] (NaN rows break it), each ending exactly at the
+    silhouette where it goes behind the surface."""
+    hid, cross, t = visibility(pts, hidden)
+    runs, run = [], []
+
+    def close():
+        if len(run) >= 2:
+            runs.append(np.array(run))
+        return []
+
+    for k in range(len(pts)):
+        crosses = k + 1 < len(pts) and np.isfinite(t[k])
+        if not np.isfinite(pts[k]).all():
+            run = close()
+        elif hid[k]:
+            run = close()
+            if crosses:   # comes out from behind the surface on this segment
+                run = [cross[k]]
+        else:
+            run.append(pts[k])
+            if crosses:   # goes behind the surface on this segment
+                run.append(cross[k])
+                run = close()
+    close()
+    return runs
+
+
 class Occluder:
     """The surface's depth per pixel for the camera of a drawn 3-D axes, and visibility tests.
 
@@ -113,32 +171,10 @@ class Occluder:
         col, row, w = self.project(xyz)
         return self.surface_depth(col, row) < w - slack_px * w / self.k
 
-    def visibility(self, pts: np.ndarray, slack_px: float = 1.0, iterations: int = 10):
-        """For polylines pts [..., L, 3]: which points are hidden [..., L], and where each segment
-        k -> k+1 that crosses the surface's silhouette crosses it: the point [..., L-1, 3] and its
-        parameter t in [0, 1] along the segment [..., L-1], NaN for segments that do not cross (found by
-        bisection; the crossing point lies on the visible side). NaN points count as not hidden."""
-        pts = np.asarray(pts, dtype=np.float64)
-        flat = pts.reshape(-1, 3)
-        hid = np.zeros(len(flat), bool)
-        finite = np.isfinite(flat).all(1)
-        hid[finite] = self.hidden(flat[finite], slack_px)
-        hid = hid.reshape(pts.shape[:-1])
-        fin = finite.reshape(pts.shape[:-1])
-        seg = fin[..., :-1] & fin[..., 1:] & (hid[..., :-1] != hid[..., 1:])
-        t_out = np.full(seg.shape, np.nan)
-        cross = np.full(seg.shape + (3,), np.nan)
-        if seg.any():
-            a, b, ha = pts[..., :-1, :][seg], pts[..., 1:, :][seg], hid[..., :-1][seg]
-            lo, hi = np.zeros(len(a)), np.ones(len(a))   # lo: on a's side
-            for _ in range(iterations):
-                mid = (lo + hi) / 2
-                same = self.hidden(a + mid[:, None] * (b - a), slack_px) == ha
-                lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
-            t = np.where(ha, hi, lo)
-            t_out[seg] = t
-            cross[seg] = a + t[:, None] * (b - a)
-        return hid, cross, t_out
+    def visibility(self, pts: np.ndarray, slack_px: float = 1.0):
+        """`visibility(pts, hidden)` against this depth buffer (a line of half-width `slack_px` lying on
+        the surface stays visible)."""
+        return visibility(pts, lambda q: self.hidden(q, slack_px))
 
     def sprite_pixels(self, xyz: np.ndarray, radius_px: float, depth_px: float | None = None):
         """Pixels of round markers centred on [K, 3] points, `radius_px` in radius, as flat indices into
@@ -162,4 +198,4 @@ class Occluder:
         return flat[behind], flat[~behind]
 
 
-__all__ = ["Occluder", "rasterize_depth", "mesh_triangles", "mesh_z"]
+__all__ = ["Occluder", "rasterize_depth", "mesh_triangles", "mesh_z", "visibility", "visible_runs"]
