@@ -60,16 +60,21 @@ def nearest_minimum(exp: Experiment) -> np.ndarray:
     return out
 
 
-def bilinear(gx: np.ndarray, gy: np.ndarray, gz: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The grid surface gz [Gy, Gx] interpolated at points (x, y) (clamped to the grid)."""
+def _cell_corners(gx, gy, gz, x, y):
+    """Where (x, y) falls in the grid gz [Gy, Gx] (clamped): NaN mask, the fractions tx, ty within its
+    cell, and the cell's corner heights z00, z01 (along x), z10, z11 (one row up in y)."""
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     missing = np.isnan(x) | np.isnan(y)
     x, y = np.where(missing, gx[0], x), np.where(missing, gy[0], y)
     fx = np.clip(np.interp(x, gx, np.arange(len(gx))), 0, len(gx) - 1.000001)
     fy = np.clip(np.interp(y, gy, np.arange(len(gy))), 0, len(gy) - 1.000001)
     ix, iy = np.floor(fx).astype(int), np.floor(fy).astype(int)
-    tx, ty = fx - ix, fy - iy
-    z00, z01 = gz[iy, ix], gz[iy, ix + 1]
-    z10, z11 = gz[iy + 1, ix], gz[iy + 1, ix + 1]
+    return missing, fx - ix, fy - iy, gz[iy, ix], gz[iy, ix + 1], gz[iy + 1, ix], gz[iy + 1, ix + 1]
+
+
+def bilinear(gx: np.ndarray, gy: np.ndarray, gz: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The grid surface gz [Gy, Gx] interpolated at points (x, y) (clamped to the grid)."""
+    missing, tx, ty, z00, z01, z10, z11 = _cell_corners(gx, gy, gz, x, y)
     out = (1 - ty) * ((1 - tx) * z00 + tx * z01) + ty * ((1 - tx) * z10 + tx * z11)
     return np.where(missing, np.nan, out)
 
@@ -102,15 +107,7 @@ def surface_mesh(exp: Experiment, zf, n: int = 70):
 def mesh_z(gx: np.ndarray, gy: np.ndarray, gz: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Height of the drawn mesh at (x, y): linear on the two triangles of each cell, split along the
     cell's (x0, y0)-(x1, y1) diagonal (clamped to the mesh; NaN where x or y is NaN)."""
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    missing = np.isnan(x) | np.isnan(y)
-    x, y = np.where(missing, gx[0], x), np.where(missing, gy[0], y)
-    fx = np.clip(np.interp(x, gx, np.arange(len(gx))), 0, len(gx) - 1.000001)
-    fy = np.clip(np.interp(y, gy, np.arange(len(gy))), 0, len(gy) - 1.000001)
-    ix, iy = np.floor(fx).astype(int), np.floor(fy).astype(int)
-    tx, ty = fx - ix, fy - iy
-    z00, z01 = gz[iy, ix], gz[iy, ix + 1]
-    z10, z11 = gz[iy + 1, ix], gz[iy + 1, ix + 1]
+    missing, tx, ty, z00, z01, z10, z11 = _cell_corners(gx, gy, gz, x, y)
     lower = tx >= ty   # the triangle (0,0), (1,0), (1,1)
     out = np.where(lower, z00 + tx * (z01 - z00) + ty * (z11 - z01), z00 + ty * (z10 - z00) + tx * (z11 - z10))
     return np.where(missing, np.nan, out)
