@@ -110,19 +110,41 @@ class SceneBase:
         return [(0, 10, 0.95, 1.0), (10, 25, 0.75, 0.9), (25, 60, 0.5, 0.8), (60, None, 0.3, 0.7)]
 
     @staticmethod
-    def band_path(rows: np.ndarray, s: float, lo: int, hi: int | None) -> np.ndarray:
+    def band_path(rows: np.ndarray, s: float, lo: int, hi: int | None, seen=None) -> np.ndarray:
         """Every start's path between `hi` and `lo` steps before step s, as one polyline with NaN
-        rows separating the starts: [K, k] (rows is [N, T, k])."""
+        rows separating the starts: [K, k] (rows is [N, T, k]). With `seen` = (hidden [N, T], crossing
+        points [N, T-1, k], crossing parameters [N, T-1]) from `occlusion.visibility`, hidden points
+        become NaN (breaking the line) and each visible run ends at its silhouette crossing."""
+        N, L, dim = rows.shape
         k = int(np.floor(s))
+        f = s - k
         a = 0 if hi is None else max(0, k - hi)
-        b = k - lo
-        if b <= a and not (lo == 0 and s > k):
-            return np.zeros((0, rows.shape[-1]))
-        parts = [rows[:, a:max(b, a) + 1]]
-        if lo == 0 and s > k:
-            parts.append(interpolate(rows, s)[:, None])
-        pts = np.concatenate(parts + [np.full((rows.shape[0], 1, rows.shape[-1]), np.nan)], axis=1)
-        return pts.reshape(-1, rows.shape[-1])
+        b = min(k - lo, L - 1)
+        head = lo == 0 and f > 0 and k + 1 < L
+        if b <= a and not head:
+            return np.zeros((0, dim))
+        b = max(b, a)
+        w = b - a + 1
+        # slots: vertex, crossing, vertex, ..., vertex, head crossing, head, break
+        slots = np.full((N, 2 * w + 2, dim), np.nan)
+        keep = np.zeros(slots.shape[:2], bool)   # crossings and the head: only where they exist
+        keep[:, 0:2 * w:2] = keep[:, -1] = True
+        slots[:, 0:2 * w:2] = rows[:, a:b + 1]
+        if seen is not None:
+            hid, cross, tc = seen
+            slots[:, 0:2 * w:2][hid[:, a:b + 1]] = np.nan
+            slots[:, 1:2 * w - 1:2] = cross[:, a:b]
+            keep[:, 1:2 * w - 1:2] = np.isfinite(tc[:, a:b])
+        if head:
+            point = rows[:, k] + f * (rows[:, k + 1] - rows[:, k])
+            keep[:, 2 * w] = True
+            slots[:, 2 * w] = point
+            if seen is not None:
+                inside = tc[:, k] <= f   # the silhouette lies on the drawn part of the last segment
+                slots[:, 2 * w - 1] = cross[:, k]
+                keep[:, 2 * w - 1] = inside
+                slots[:, 2 * w][np.where(inside, hid[:, k + 1], hid[:, k])] = np.nan
+        return slots[keep]
 
     def move_2d(self, m: int, s: float) -> np.ndarray:
         """Set optimizer m's trail bands and exit markers for step s (2-D scenes keep `rows`, `trails`,
@@ -138,11 +160,15 @@ class SceneBase:
         return np.where(gone[:, None], np.nan, interpolate(rows, s))
 
     # ---- the frame loop -----------------------------------------------------------------------
-    def prepare(self):
-        """Draw everything static once and keep it as the background."""
+    def draw_static(self):
+        """Draw everything that does not move (the animated artists are skipped)."""
         for a in self.animated:
             a.set_animated(True)
         self.canvas.draw()
+
+    def prepare(self):
+        """Draw everything static once and keep it as the background."""
+        self.draw_static()
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
         self.background_rgba = np.array(self.canvas.buffer_rgba())
 

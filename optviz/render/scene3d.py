@@ -60,6 +60,7 @@ class Scene3D(SceneBase):
             ms = 12 * sc ** 0.5
             star, = ax.plot(mx, my, z, marker="*", ms=ms, color="#ffd60a", mec=c.foreground, mew=0.7,
                             ls="none", zorder=3)
+            star.set_animated(True)   # drawn by draw_static, after the depth buffer exists
             self.stars.append((star, np.column_stack([mx, my, z]), self.radius_px(ms, 0.7)))
         fig.text(0.5, 0.96, self.title, ha="center", va="center", color=c.foreground, fontsize=14 * sc,
                  weight="bold")
@@ -109,20 +110,15 @@ class Scene3D(SceneBase):
         return (ms + mew) / 2 * self.style.dpi / 72 + 1.0
 
     # ---- the frame loop: static picture, then lines, then markers, each hidden where the surface hides it
-    def prepare(self):
-        for artist, _, _ in self.stars:
-            artist.set_animated(True)
-        super().prepare()
-        if not self.style.occlude:
-            for artist, _, _ in self.stars:
-                self.ax.draw_artist(artist)
-        else:
+    def draw_static(self):
+        """The surface and axes, then (for this camera) the depth buffer and the minima, which never
+        move but can be hidden."""
+        super().draw_static()
+        if self.style.occlude:
             self.occluder = occ = Occluder(self.ax, self.mesh, (self.size[1], self.size[0]))
             # trails are fixed paths: find once per camera which points hide and where they cross
             self.seen = [occ.visibility(d, slack_px=self.line_px) for d in self.dense]
-            self.draw_markers([(a, xyz, r) for a, xyz, r in self.stars])
-        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-        self.background_rgba = np.array(self.canvas.buffer_rgba())
+        self.draw_markers(self.stars)
 
     def draw_markers(self, markers):
         """Draw point markers [(artist, [K, 3] points, radius px)], then put back the picture under
@@ -148,7 +144,7 @@ class Scene3D(SceneBase):
         else:   # the surface moves: draw the static picture (and the depth buffer) for this camera
             n = max(self.n_frames - 1, 1)
             self.ax.view_init(elev=self.style.elev, azim=self.style.azim + self.style.orbit * i / n)
-            self.prepare()
+            self.draw_static()
         self.update(float(self.frame_steps[i]))
         for line in self.lines:
             if _has_data(line):
@@ -166,9 +162,8 @@ class Scene3D(SceneBase):
         self.ball_xyz, self.gone_xyz = [], []
         for m in range(self.M):
             for line, (lo, hi, _, _) in zip(self.trails[m], self.bands):
-                hi = None if hi is None else hi * DENSE
-                path = (self.band_path(self.dense[m], s * DENSE, lo * DENSE, hi) if occ is None
-                        else self.visible_band(m, s * DENSE, lo * DENSE, hi))
+                path = self.band_path(self.dense[m], s * DENSE, lo * DENSE, None if hi is None else hi * DENSE,
+                                      None if occ is None else self.seen[m])
                 line.set_data_3d(path[:, 0], path[:, 1], path[:, 2])
             # between steps the ball follows the surface-hugging path, as its trail does
             pos = interpolate(self.dense[m], s * DENSE)
@@ -189,36 +184,6 @@ class Scene3D(SceneBase):
             return [0.0] * self.M
         return [float(hid[np.isfinite(d).all(-1)].mean()) if np.isfinite(d).any() else 0.0
                 for (hid, _, _), d in zip(self.seen, self.dense)]
-
-    def visible_band(self, m: int, u: float, lo: int, hi: int | None) -> np.ndarray:
-        """`band_path` of optimizer m's dense paths at dense index u, with the hidden points replaced by
-        NaN (breaking the line) and the silhouette crossings inserted as the ends of the visible runs."""
-        P = self.dense[m]
-        hid, cross, tc = self.seen[m]
-        N, L, _ = P.shape
-        k = int(np.floor(u))
-        f = u - k
-        a = 0 if hi is None else max(0, k - hi)
-        b = min(k - lo, L - 1)
-        head = lo == 0 and f > 0 and k + 1 < L
-        if b <= a and not head:
-            return np.zeros((0, 3))
-        b = max(b, a)
-        w = b - a + 1
-        slots = np.full((N, 2 * w + 2, 3), np.nan)   # vertex, crossing, vertex, ..., head crossing, head, break
-        keep = np.ones(slots.shape[:2], bool)
-        slots[:, 0:2 * w:2] = np.where(hid[:, a:b + 1, None], np.nan, P[:, a:b + 1])
-        slots[:, 1:2 * w - 1:2] = cross[:, a:b]
-        keep[:, 1:2 * w - 1:2] = np.isfinite(tc[:, a:b])
-        keep[:, 2 * w - 1] = keep[:, 2 * w] = False
-        if head:
-            inside = tc[:, k] <= f   # the silhouette lies on the drawn part of the last segment
-            point = P[:, k] + f * (P[:, k + 1] - P[:, k])
-            slots[:, 2 * w - 1] = cross[:, k]
-            keep[:, 2 * w - 1] = inside
-            slots[:, 2 * w] = np.where(np.where(inside, hid[:, k + 1], hid[:, k])[:, None], np.nan, point)
-            keep[:, 2 * w] = True
-        return slots[keep]
 
 
 def _rgb(hex_color: str):
