@@ -107,19 +107,22 @@ class Stage:
         z = float(self.z_at(np.array([x]), np.array([y]))[0]) if z is None else z
         return self.axes.c2p(x, y, z)
 
+    def frame(self):
+        """c2p as origin + basis @ (x, y, z): the axes' origin [3] and unit-step columns [3, 3] (read from
+        the axes each time: a scene may move them)."""
+        origin = np.array(self.axes.c2p(0, 0, 0))
+        return origin, np.stack([np.array(self.axes.c2p(*e)) - origin for e in np.eye(3)], axis=1)
+
     def points(self, xyz: np.ndarray) -> np.ndarray:
         """Vectorised c2p for [K, 3] data points (x, y, display z)."""
-        origin = np.array(self.axes.c2p(0, 0, 0))
-        ex = np.array(self.axes.c2p(1, 0, 0)) - origin
-        ey = np.array(self.axes.c2p(0, 1, 0)) - origin
-        ez = np.array(self.axes.c2p(0, 0, 1)) - origin
-        return origin + xyz[:, :1] * ex + xyz[:, 1:2] * ey + xyz[:, 2:3] * ez
+        origin, basis = self.frame()
+        return origin + xyz[:, :1] * basis[:, 0] + xyz[:, 1:2] * basis[:, 1] + xyz[:, 2:3] * basis[:, 2]
 
-    def rest(self, xyz: np.ndarray, lift: float | None = None) -> np.ndarray:
+    def rest(self, xyz: np.ndarray) -> np.ndarray:
         """Data points [K, 3] (x, y, display z) raised onto the drawn faces where those are higher (a
         narrow valley the faces cannot resolve), then lifted."""
         out = np.array(xyz, dtype=np.float64)
-        out[:, 2] = np.fmax(out[:, 2], mesh_z(*self.mesh, out[:, 0], out[:, 1])) + (self.lift if lift is None else lift)
+        out[:, 2] = np.fmax(out[:, 2], mesh_z(*self.mesh, out[:, 0], out[:, 1])) + self.lift
         return out
 
     def path(self, m: int, n: int = 0, dense: int = 4, exp: Experiment | None = None) -> np.ndarray:
@@ -130,8 +133,7 @@ class Stage:
 
     def to_data(self, pts: np.ndarray) -> np.ndarray:
         """Inverse of `points`: scene points [..., 3] to data (x, y, display z)."""
-        origin = np.array(self.axes.c2p(0, 0, 0))
-        basis = np.stack([np.array(self.axes.c2p(*e)) - origin for e in np.eye(3)], axis=1)
+        origin, basis = self.frame()
         return (np.asarray(pts, dtype=np.float64) - origin) @ np.linalg.inv(basis).T
 
     def hidden(self, pts: np.ndarray, camera, samples: int = 96, foot: float = 0.15) -> np.ndarray:
@@ -142,15 +144,14 @@ class Stage:
         rot = camera.generate_rotation_matrix()   # the cached matrix trails the trackers by a frame
         eye = np.asarray(camera.frame_center, dtype=np.float64) + rot.T @ np.array([0.0, 0.0, camera.get_focal_distance()])
         span = np.linalg.norm(pts - eye, axis=1)
-        reach = np.linalg.norm(np.array(self.axes.c2p(self.exp.box[0][1], self.exp.box[1][1], self.zmax))
-                               - np.array(self.axes.c2p(self.exp.box[0][0], self.exp.box[1][0], self.zmin)))
+        (x0, x1), (y0, y1) = self.exp.box
+        reach = np.linalg.norm(self.frame()[1] @ np.array([x1 - x0, y1 - y0, self.zmax - self.zmin]))
         # only the part of the ray within reach of the stage can meet it
         t0 = np.clip(1 - (reach + 1.0) / np.maximum(span, 1e-9), 0, 1)
         t1 = np.clip(1 - foot / np.maximum(span, 1e-9), 0, 1)
         u = np.linspace(0, 1, samples)[:, None]
         t = t0[None] + u * (t1 - t0)[None]                       # [S, K]
         q = self.to_data(eye + t[..., None] * (pts - eye)[None])  # [S, K, 3]
-        (x0, x1), (y0, y1) = self.exp.box
         inside = (q[..., 0] >= x0) & (q[..., 0] <= x1) & (q[..., 1] >= y0) & (q[..., 1] <= y1)
         below = inside & (q[..., 2] < mesh_z(*self.mesh, q[..., 0], q[..., 1]))
         return below.any(axis=0)
