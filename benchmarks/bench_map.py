@@ -29,7 +29,7 @@ def per_start() -> float:
 
 
 def main() -> dict:
-    from optviz.trainability import trainability_map
+    from optviz.core.trainability import trainability_map
 
     base = per_start()
     out = {"per_start_ball_steps_per_s": base}

@@ -16,7 +16,7 @@ import sys
 
 COMMON = """
 import json, os, resource, sys, time, tempfile
-from optviz.experiment import Experiment
+from optviz.data import Experiment
 exp = Experiment.load(sys.argv[2])   # renderers never need torch: load the saved run
 out = os.path.join(tempfile.mkdtemp(), "bench.gif")
 """

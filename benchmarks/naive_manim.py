@@ -7,7 +7,7 @@ import os
 import numpy as np
 from manim import DEGREES, ThreeDAxes, ThreeDScene, Sphere, Surface, TracedPath, ValueTracker, linear
 
-from optviz.experiment import Experiment
+from optviz.data import Experiment
 
 
 class NaiveRolling(ThreeDScene):

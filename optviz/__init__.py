@@ -2,20 +2,33 @@
 
 The seed blog post's API (`OptimizerTemplate`, `SGD`, `SGDMomentum`, `Adam`, `pathological_curve_loss`,
 `train_curve`, `plot_curve`) works after `from optviz import *`. Names load lazily, so renderers can
-import `optviz.experiment` and `optviz.render` without importing torch.
+import `optviz.data` and `optviz.render` without importing torch.
+
+The package is layered; imports point only down the list (each folder's docstring says what it holds
+and may import):
+
+    cli/, notebook   front ends: the command line; Jupyter (plot_curve, animate, inline display)
+    studies/         `optviz experiment NAME`: each study's compute, pictures and subcommand
+    core/, render/   compute in torch | pictures with matplotlib and manim (neither imports the other)
+    data/            plain numpy objects between them: Experiment, TrainabilityMap, LandingResult
+    errors, parsing, progress, version   what every layer may use
+
+May import: optviz.errors, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
+optviz.render, optviz.studies, optviz.cli, optviz.notebook.
 """
 from importlib import import_module
 
-__version__ = "0.1.0"
+from . import notebook  # noqa: F401  (teaches the data objects to show themselves in Jupyter)
+from .version import __version__
 
 _EXPORTS = {
-    "OptimizerTemplate": "seed", "SGD": "seed", "SGDMomentum": "seed", "Adam": "seed",
-    "train_curve": "seed", "pathological_curve_loss": "surfaces",
-    "simulate": "engine", "Experiment": "experiment", "OptvizError": "errors",
-    "SURFACES": "surfaces", "Surface": "surfaces", "get_surface": "surfaces", "register_surface": "surfaces",
-    "OPTIMIZERS": "optimizers", "OptimizerSpec": "optimizers", "parse_optimizer": "optimizers",
-    "register_optimizer": "optimizers", "plot_curve": "plotting", "animate": "notebook",
-    "trainability_map": "trainability",
+    "OptimizerTemplate": "core.seed", "SGD": "core.seed", "SGDMomentum": "core.seed", "Adam": "core.seed",
+    "train_curve": "core.seed", "pathological_curve_loss": "core.surfaces",
+    "simulate": "core.engine", "Experiment": "data.experiment", "OptvizError": "errors",
+    "SURFACES": "core.surfaces", "Surface": "core.surfaces", "get_surface": "core.surfaces",
+    "register_surface": "core.surfaces", "OPTIMIZERS": "core.optimizers", "OptimizerSpec": "core.optimizers",
+    "parse_optimizer": "core.optimizers", "register_optimizer": "core.optimizers", "plot_curve": "notebook",
+    "animate": "notebook", "trainability_map": "core.trainability",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

@@ -1,4 +1,7 @@
-"""User-facing errors: a bad name, value or spec. The CLI prints the message on one line and exits 2."""
+"""User-facing errors: a bad name, value or spec. The CLI prints the message on one line and exits 2.
+
+May import: nothing.
+"""
 
 
 class OptvizError(ValueError):

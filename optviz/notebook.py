@@ -1,16 +1,27 @@
-"""Notebooks: `optviz.animate(...)` in a Jupyter cell shows the animation inline, as the seed's
-notebook showed its figures. An `Animation` holds the encoded video and displays itself through
-`_repr_html_` (a looping <video> with the MP4 embedded, or an <img> with the GIF); an `Experiment`
-shows its static map and a summary (see `Experiment._repr_html_`).
+"""Notebooks: where a torch run meets a picture in a Jupyter cell.
+
+- `plot_curve(...)`: the blog post's plot of a surface function, as it works there.
+- `animate(...)`: an `Animation` holding the encoded video, shown inline through `_repr_html_` (a
+  looping <video> with the MP4 embedded, or an <img> with the GIF).
+- The inline display of the data objects: this module is the only place that teaches them to draw
+  themselves (an `Experiment` left as a cell's value shows its map and a summary); `optviz` imports it.
+
+May import: optviz.errors, optviz.data, optviz.core, optviz.render (each when called); third-party:
+numpy, torch, matplotlib.
 """
 from __future__ import annotations
 
 import base64
 import html
+import io
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from .data.experiment import Experiment
+from .data.files import atomic_path
 from .errors import OptvizError
 
 MIME = {"mp4": "video/mp4", "webm": "video/webm", "gif": "image/gif"}
@@ -34,7 +45,6 @@ class Animation:
                 f'title="{alt}" src="{src}"></video>')
 
     def save(self, path) -> Path:
-        from .experiment import atomic_path
         path = Path(path)
         if path.suffix.lstrip(".").lower() != self.format:
             raise OptvizError(f"this animation is {self.format}; save it as .{self.format}, not {path.name!r}")
@@ -57,7 +67,7 @@ def animate(experiment=None, *, view: str = "2d", format: str = "mp4", style=Non
     if format not in MIME:
         raise OptvizError(f"unknown notebook format {format!r}; choose from: {', '.join(MIME)}")
     if experiment is None:
-        from .engine import simulate
+        from .core.engine import simulate
         experiment = simulate(**run)
     elif run:
         raise OptvizError(f"give an experiment or run settings, not both (got {', '.join(run)})")
@@ -68,3 +78,47 @@ def animate(experiment=None, *, view: str = "2d", format: str = "mp4", style=Non
         data = path.read_bytes()
     w, h = style.size
     return Animation(data, format, w, h, experiment.meta["surface"]["title"])
+
+
+def experiment_html(exp: Experiment) -> str:
+    """An Experiment in Jupyter: the static map with every trajectory and a line per optimizer."""
+    from .render.figures import trajectory_figure
+    fig = trajectory_figure(exp)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    img = base64.b64encode(buf.getvalue()).decode()
+    rows = []
+    for m, label in enumerate(exp.labels):
+        d = exp.diverged_at[m]
+        final = exp.loss[m, :, -1].astype(np.float64)
+        fate = f"{int((d >= 0).sum())}/{len(d)} diverged" if (d >= 0).any() else "all finite"
+        best = f"{np.nanmin(final):.4g}" if np.isfinite(final).any() else "-"
+        rows.append(f"<tr><td>{html.escape(label)}</td><td>{best}</td><td>{fate}</td></tr>")
+    return (f'<div><img src="data:image/png;base64,{img}"/><table><tr><th>optimizer</th>'
+            f"<th>lowest final loss</th><th>runs</th></tr>{''.join(rows)}</table>"
+            f"<p>{len(exp.starts)} start(s), {exp.steps} steps on {html.escape(exp.meta['surface']['title'])}; "
+            f"<code>optviz.animate(exp)</code> animates it.</p></div>")
+
+
+Experiment._repr_html_ = experiment_html
+
+
+def plot_curve(curve_fn, x_range=(-5, 5), y_range=(-5, 5), plot_3d=False, cmap=None, title="Pathological curvature"):
+    """Plot a loss function of (w1, w2) as the seed does (100 x 100 grid, imshow or 3-D surface) and
+    return the axes."""
+    import matplotlib.pyplot as plt
+    import torch
+
+    from .render.figures import draw_curve
+
+    cmap = cmap if cmap is not None else plt.cm.viridis
+    fig = plt.figure()
+    ax = plt.axes(projection="3d") if plot_3d else plt.axes()
+    x = torch.arange(x_range[0], x_range[1], (x_range[1] - x_range[0]) / 100.)
+    y = torch.arange(y_range[0], y_range[1], (y_range[1] - y_range[0]) / 100.)
+    x, y = torch.meshgrid(x, y, indexing="xy")
+    with torch.no_grad():
+        z = curve_fn(x, y)
+    draw_curve(ax, x.numpy(), y.numpy(), z.numpy(), plot_3d, cmap, title)
+    fig.tight_layout()
+    return ax

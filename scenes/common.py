@@ -4,6 +4,11 @@ balls, precomputed trails, legend and step counter.
 Scenes never import torch or re-implement an optimizer: they draw an optviz Experiment loaded from the
 NPZ named by $OPTVIZ_EXPERIMENT, or one the optviz command line computes (in a subprocess) and caches.
 Options come from $OPTVIZ_MANIM (JSON): duration, orbit, theme, segment ([k, n]: render part k of n).
+
+A new scene is a manim Scene class in a module here, drawing with these helpers, and an entry in
+`optviz.render.manim_video.SCENES`.
+
+May import: optviz.data, optviz.render (this rule holds for every module of scenes/); third-party: numpy, manim.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UL, UR, Dot, Line, Sphere, Surface, Text, ThreeDAxes, VGroup,
                    VMobject, config)
 
-from optviz.experiment import Experiment
+from optviz.data import Experiment
 from optviz.render.geometry import bilinear, dense_path, display_z, exit_points, mesh_z
 from optviz.render.occlusion import visible_runs
 from optviz.render.style import THEMES, optimizer_colors

@@ -64,7 +64,7 @@ def test_tuned_sgd_lr_is_the_closed_form_best_on_a_quadratic():
     """On the ravine (curvatures 1 and 20) GD contracts by max|1 - lr*lam| per step, smallest at
     lr = 2/21; below it the contraction is 1 - lr. So the best grid lr is the largest one below 2/21."""
     import numpy as np
-    from optviz.tuning import candidates, tune
+    from optviz.studies.race import candidates, tune
     (spec, score, n), = \
         tune("ravine", ["sgd"], steps=300, budget=40)
     grid = [c["lr"] for c in candidates("sgd", 40, "grid", np.random.default_rng(0))]
@@ -73,7 +73,7 @@ def test_tuned_sgd_lr_is_the_closed_form_best_on_a_quadratic():
 
 
 def test_random_search_is_seeded_and_scores_by_steps_to_a_loss():
-    from optviz.tuning import tune
+    from optviz.studies.race import tune
     a = tune("ravine", ["momentum", "adam"], steps=100, budget=12, search="random", score="steps-to:1e-3", seed=4)
     b = tune("ravine", ["momentum", "adam"], steps=100, budget=12, search="random", score="steps-to:1e-3", seed=4)
     assert [s.hyperparameters for s, _, _ in a] == [s.hyperparameters for s, _, _ in b]

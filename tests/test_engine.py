@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from optviz import OptvizError, simulate
-from optviz.optimizers import OPTIMIZERS
+from optviz.core.optimizers import OPTIMIZERS
 
 CONVERGE = {"sgd": "lr=0.05", "momentum": "lr=0.05", "adam": "lr=0.05", "torch-momentum": "lr=0.01",
             "nesterov": "lr=0.01", "torch-adam": "lr=0.05", "adamw": "lr=0.05", "rmsprop": "lr=0.01",

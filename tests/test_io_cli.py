@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from optviz import simulate
-from optviz.experiment import Experiment
+from optviz.data import Experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,7 +60,7 @@ def test_json_has_nulls_for_diverged_rows(exp, tmp_path):
 
 def test_renderer_side_loads_without_torch(exp, tmp_path):
     path = exp.save(tmp_path / "run.npz")
-    code = ("import sys, optviz.experiment as e; x = e.Experiment.load(sys.argv[1]); "
+    code = ("import sys, optviz.data as e; x = e.Experiment.load(sys.argv[1]); "
             "assert 'torch' not in sys.modules, 'torch imported'; print(x.labels)")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr

@@ -84,7 +84,7 @@ def test_rolling_balls_sit_where_their_points_project(seed_npz, tmp_path, monkey
     sys.path.insert(0, str(SCENES))
     import rolling
     from common import Stage
-    from optviz.experiment import Experiment
+    from optviz.data import Experiment
 
     monkeypatch.setenv("OPTVIZ_EXPERIMENT", str(seed_npz))
     monkeypatch.setenv("OPTVIZ_MANIM", json.dumps({"duration": 1, "orbit": 0, "theme": "dark"}))
@@ -125,7 +125,7 @@ def test_rolling_balls_sit_where_their_points_project(seed_npz, tmp_path, monkey
     ("rules", {"rule_steps": 2, "step_time": 1.0}, 30),
 ])
 def test_each_scene_renders_its_frames(seed_npz, tmp_path, scene, options, expected):
-    from optviz.experiment import Experiment
+    from optviz.data import Experiment
     from optviz.render.manim_video import render_manim
     exp = None if scene == "swarm" else Experiment.load(seed_npz)
     out = render_manim(exp, tmp_path / f"{scene}.mp4", scene=scene, quality="preview", options=options, workers=2)
@@ -177,7 +177,7 @@ def test_manim_ball_behind_a_ridge_is_hidden_where_the_ridge_is_in_the_way(tmp_p
     sys.path.insert(0, str(SCENES))
     import rolling
     from common import Stage
-    from optviz.experiment import Experiment
+    from optviz.data import Experiment
 
     exp = simulate(RIDGE, "sgd:lr=1e-9", [[-4.0, 1.2]], 40, dtype="float64", box=((-4, 4), (-3, 3)))
     x = np.linspace(-4, 4, exp.position.shape[2])

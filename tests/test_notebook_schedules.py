@@ -9,7 +9,7 @@ import torch
 
 import optviz
 from optviz import OptvizError, simulate
-from optviz.surfaces import SURFACES
+from optviz.core.surfaces import SURFACES
 
 
 def test_scheduled_torch_optimizer_equals_torchs_own_loop():

@@ -16,7 +16,7 @@ from optviz.render.scene2d import Scene2D
 from optviz.render.scene3d import Scene3D
 from optviz.render.style import Style, optimizer_colors
 from optviz.render.timeline import Timeline
-from optviz.spec import load_spec
+from optviz.cli.spec import load_spec
 
 SEED = ["sgd:lr=10", "momentum:lr=10,momentum=0.9", "adam:lr=1"]
 
@@ -287,14 +287,14 @@ def test_bad_render_flags(tmp_path):
 
 
 def test_renderers_do_not_import_torch():
-    code = ("import sys; import optviz.render.animate, optviz.render.scene3d, optviz.render.figures, optviz.spec; "
+    code = ("import sys; import optviz.render.animate, optviz.render.scene3d, optviz.render.figures, optviz.cli.spec; "
             "assert 'torch' not in sys.modules; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and "ok" in out.stdout, out.stderr
 
 
 def test_core_does_not_import_matplotlib():
-    code = ("import sys; import optviz, optviz.engine, optviz.surfaces, optviz.optimizers; "
+    code = ("import sys; import optviz, optviz.core.engine, optviz.core.surfaces, optviz.core.optimizers; "
             "optviz.simulate('ravine', 'adam', None, 3); "
             "assert not any(m.startswith(('matplotlib', 'manim')) for m in sys.modules); print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

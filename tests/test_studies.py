@@ -7,11 +7,11 @@ import torch
 
 from optviz import OptvizError, simulate
 from optviz.cli import main
-from optviz.experiments import run_minima, sweep_specs
-from optviz.landing import classify
-from optviz.optimizers import OptimizerSpec
-from optviz.surfaces import SURFACES, Minimum, Surface
-from optviz.trainability import boundary_point, trainability_map, zoom_maps, zoom_windows
+from optviz.studies.minima import classify, run_minima
+from optviz.studies.sweep import sweep_specs
+from optviz.core.optimizers import OptimizerSpec
+from optviz.core.surfaces import SURFACES, Minimum, Surface
+from optviz.core.trainability import boundary_point, trainability_map, zoom_maps, zoom_windows
 
 
 # ---- mini-batch gradients -----------------------------------------------------------------------------
@@ -19,7 +19,7 @@ from optviz.trainability import boundary_point, trainability_map, zoom_maps, zoo
 def test_minibatch_gradient_is_unbiased_with_the_closed_form_variance():
     """Least squares: per-example gradients are 2 r_i (x_i, 1); a batch of B drawn with replacement has
     mean = the full gradient and variance = population variance / B per coordinate."""
-    from optviz.datasets import _LS_X as x, _LS_Y as y
+    from optviz.core.surfaces.datasets import _LS_X as x, _LS_Y as y
     w = np.array([0.3, 0.7])
     B, K = 8, 6000
     exp = simulate("least-squares", "sgd:lr=0.1", [w], 0, batch_size=B, cloud=K, dtype="float64", seed=3)
@@ -243,7 +243,7 @@ def test_experiment_command_writes_table_csv_chart_and_swarm(tmp_path, capsys):
 
 
 def test_map_command_writes_png_npz_and_zoom(tmp_path):
-    from optviz.maps import TrainabilityMap
+    from optviz.data.trainability import TrainabilityMap
     prefix = tmp_path / "map"
     assert main(["experiment", "map", "--resolution", "60x40", "--steps", "200", "--zoom-frames", "4",
                  "--zoom-resolution", "40x30", "--fps", "4", "-o", str(prefix)]) == 0

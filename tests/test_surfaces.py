@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from optviz import OptvizError
-from optviz.surfaces import SURFACES, get_surface
+from optviz.core.surfaces import SURFACES, get_surface
 from reference import pathological_grad
 
 

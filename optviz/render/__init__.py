@@ -1,13 +1,21 @@
-"""Renderers: draw an Experiment (numpy arrays only; this package never imports torch).
+"""Renderers: draw the data objects of `optviz.data` (numpy arrays only; this package never imports torch).
 
-animate      the entry point: render(exp, path, view=...) picks the scene and the writer
-scene2d      animated 2-D view (contour map, balls with fading trails, loss panel, arrows)
-scene3d      animated 3-D view (shaded surface, balls resting on it; fixed camera or orbit)
-base         what both scenes share: figure, legend, counter, trails, the blit loop
-figures      static figures: the seed's surface and trajectory plots, to PNG/SVG/PDF
-encode       GIF / MP4 / WebM / HTML / PNG writers, atomic (temp file + rename)
-parallel     frames rendered in forked worker processes, in order
-geometry     numpy-only geometry shared with the manim scenes
-style        palette, themes, presets; timeline: steps to frames
-manim_video  runs the manim scenes in scenes/ (optviz render --engine manim)
+animate       the entry point: render(exp, path, view=...) picks the scene and the writer
+scene2d       animated 2-D view (contour map, balls with fading trails, loss panel, arrows)
+scene3d       animated 3-D view (shaded surface, balls resting on it; fixed camera or orbit)
+panels        animated small multiples, a panel per optimizer setting
+base          what the scenes share: figure, legend, counter, trails, the blit loop
+occlusion     the 3-D surface's depth buffer, and what it hides
+figures       static figures: the seed's surface and trajectory plots, to PNG/SVG/PDF
+landing       the landing chart of the minima study; trainability: trainability maps and their zoom
+encode        GIF / MP4 / WebM / HTML / PNG writers, atomic (temp file + rename); budget: GIF size budgets
+parallel      frames rendered in forked worker processes, in order
+geometry      numpy-only geometry shared with the manim scenes
+style         palette, themes, presets; timeline: steps to frames
+manim_video   runs the manim scenes in scenes/ (optviz render --engine manim)
+
+A new output format is a writer in `encode` (and its extension in VIDEO_FORMATS); a new view is a scene
+here, picked in `animate.make_scene`.
+
+May import: optviz.errors, optviz.data; third-party: numpy, matplotlib, PIL, imageio_ffmpeg, av.
 """

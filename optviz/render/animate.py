@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..data.experiment import Experiment
 from ..errors import OptvizError
-from ..experiment import Experiment
 from .encode import VIDEO_FORMATS, write_animation
 from .figures import FIGURE_FORMATS, save_figure, surface_figure, trajectory_figure
 from .style import Style

@@ -8,7 +8,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..experiment import Experiment
+from ..data.experiment import Experiment
 from .geometry import exit_points, nearest_minimum
 from .style import Style, optimizer_colors
 from .timeline import Timeline, interpolate

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..data.files import atomic_path
 from ..errors import OptvizError
-from ..experiment import atomic_path
 
 UNITS = {"": 1, "b": 1, "kb": 1000, "k": 1000, "mb": 1000 ** 2, "m": 1000 ** 2, "kib": 1024, "mib": 1024 ** 2}
 # (fps cap, colours, scale): tried in order until the GIF fits

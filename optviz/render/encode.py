@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ..data.files import atomic_path
 from ..errors import OptvizError
-from ..experiment import atomic_path
 from .parallel import iter_frames, sample_rgb
 
 VIDEO_FORMATS = ("gif", "mp4", "webm", "html", "png")

@@ -8,8 +8,9 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..data.experiment import Experiment
+from ..data.files import atomic_path
 from ..errors import OptvizError
-from ..experiment import Experiment, atomic_path
 from .base import surface_cmap
 from .geometry import display_z
 from .scene2d import draw_map

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiment import Experiment
+from ..data.experiment import Experiment
 
 
 def display_z(exp: Experiment):

@@ -16,8 +16,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..data.experiment import Experiment
+from ..data.files import atomic_path
 from ..errors import OptvizError, unknown
-from ..experiment import Experiment, atomic_path
 
 SCENES_DIR = Path(__file__).resolve().parents[2] / "scenes"
 SCENES = {  # name -> (file, class, can be split into segments)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..experiment import Experiment
+from ..data.experiment import Experiment
 from .base import SceneBase
 from .scene2d import draw_map
 from .style import Style, optimizer_colors

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiment import Experiment
+from ..data.experiment import Experiment
 from .base import MARKERS, SceneBase, surface_cmap
 from .geometry import display_z
 from .style import Style

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiment import Experiment
+from ..data.experiment import Experiment
 from .base import SceneBase, _has_data, surface_cmap
 from .geometry import bilinear, dense_path, display_z, mesh_z, surface_mesh
 from .occlusion import Occluder

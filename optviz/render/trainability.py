@@ -15,7 +15,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from ..maps import TrainabilityMap
+from ..data.files import atomic_path
+from ..data.trainability import TrainabilityMap
 from .style import Style
 
 CONVERGED = ("#0b1d51", "#9ecae1")   # dark -> light blue
@@ -165,7 +166,6 @@ class ZoomScene:
 
 def save_map_png(m: TrainabilityMap, path, style: Style = Style(), f: int = 0, title=None):
     from .encode import write_png
-    from ..experiment import atomic_path
     with atomic_path(path, ".png") as tmp:
         write_png(tmp, MapFigure(m, style, title).draw(f))
     return path

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiment import atomic_path
-from ..landing import LandingResult
+from ..data.files import atomic_path
+from ..data.landing import LandingResult
 from .encode import write_png
 from .figures import _figure
 from .style import Style, optimizer_colors

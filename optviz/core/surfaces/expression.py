@@ -13,7 +13,7 @@ from typing import Callable
 
 import torch
 
-from .errors import OptvizError
+from ...errors import OptvizError
 
 MAX_LENGTH = 400
 MAX_NODES = 200

@@ -1,7 +1,8 @@
 """Where runs land: counts per minimum (plus "neither" and "diverged") over seeds, with confidence intervals.
 
-numpy only: `classify` reads an Experiment; `LandingResult` holds counts [S, M, K] for S seeds, M
-optimizers and K categories and summarises them. `optviz.experiments` runs the seeds.
+`LandingResult` holds counts [S, M, K] for S seeds, M optimizers and K categories and summarises them
+(mean fraction and its interval, a text table, a CSV). The `optviz experiment minima` study
+(`optviz.studies.minima`) runs the seeds and classifies the runs; `optviz.render.landing` draws the chart.
 """
 from __future__ import annotations
 
@@ -11,36 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .experiment import Experiment, atomic_path
-
-
-def categories(minima: list[dict]) -> list[str]:
-    """One name per known minimum (its kind when the kinds are distinct), then neither and diverged."""
-    kinds = [m["kind"] for m in minima]
-    names = kinds if len(set(kinds)) == len(kinds) else [f"({m['x']:.2f}, {m['y']:.2f})" for m in minima]
-    return [*names, "neither", "diverged"]
-
-
-def default_radius(exp: Experiment) -> float:
-    (x0, x1), (y0, y1) = exp.meta["surface"]["box"]
-    return 0.05 * math.hypot(x1 - x0, y1 - y0)
-
-
-def classify(exp: Experiment, radius: float | None = None) -> np.ndarray:
-    """[M, N] category index of every run's last position: k for the k-th minimum when it ends within
-    `radius` of it (default 5% of the surface box's diagonal), then neither, then diverged."""
-    radius = default_radius(exp) if radius is None else radius
-    K = len(exp.minima)
-    final = exp.position[:, :, -1].astype(np.float64)
-    out = np.full(final.shape[:2], K, np.int64)
-    if K:
-        mins = np.array([[m["x"], m["y"]] for m in exp.minima])
-        d = np.linalg.norm(final[:, :, None, :] - mins, axis=-1)  # [M, N, K]
-        near = np.nanargmin(np.where(np.isfinite(d), d, np.inf), axis=-1)
-        hit = np.take_along_axis(d, near[..., None], -1)[..., 0] <= radius
-        out[hit] = near[hit]
-    out[exp.diverged_at >= 0] = K + 1
-    return out
+from .files import atomic_path
 
 
 @dataclass

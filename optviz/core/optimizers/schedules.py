@@ -15,7 +15,8 @@ from typing import Callable
 import numpy as np
 import torch
 
-from .errors import OptvizError, unknown
+from ...errors import OptvizError, unknown
+from ...parsing import parse_value
 
 SCHEDULES: dict[str, Callable] = {}
 
@@ -72,14 +73,13 @@ def _onecycle(opt, steps, max_lr=None, pct_start=0.3):
 
 def parse_schedule(text: str) -> tuple[str, dict]:
     """"cosine" or "StepLR:step_size=10,gamma=0.5" -> (name, arguments)."""
-    from .optimizers import _parse_value
     name, _, rest = text.strip().partition(":")
     kw = {}
     for item in filter(None, (s.strip() for s in rest.split(","))):
         key, eq, value = item.partition("=")
         if not eq:
             raise OptvizError(f"bad schedule argument {item!r} in {text!r}; write name:key=value,...")
-        kw[key.strip()] = _parse_value(value)
+        kw[key.strip()] = parse_value(value)
     if name not in SCHEDULES and not _torch_class(name):
         raise unknown("schedule", name, [*SCHEDULES, "or a torch.optim.lr_scheduler class such as ExponentialLR"])
     return name, kw

@@ -1,6 +1,7 @@
 """The data between compute and render: an Experiment of numpy arrays, saved as NPZ, CSV or JSON.
 
-This module imports numpy only (never torch), so renderers can load and draw experiments without it.
+This module imports numpy only (never torch), so renderers can load and draw experiments without it;
+`optviz.notebook` gives it its Jupyter display.
 
 Shapes, with M optimizers, N starts and T = steps + 1 recorded rows (row 0 is the start; row t is the
 state *before* update t+1, so rows 0..steps-1 with their loss are the seed's `train_curve` rows):
@@ -25,14 +26,13 @@ from __future__ import annotations
 import csv
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .errors import OptvizError
+from ..errors import OptvizError
+from .files import atomic_path
 
 ARRAYS = ("position", "loss", "grad", "diverged_at", "starts", "grid_x", "grid_y", "grid_z")
 FORMATS = ("npz", "csv", "json")
@@ -94,30 +94,6 @@ class Experiment:
         with np.errstate(divide="ignore", invalid="ignore"):
             return {"m_hat": self.state["exp_avg"][m] / (1 - b1 ** t),
                     "v_hat": self.state["exp_avg_sq"][m] / (1 - b2 ** t)}
-
-    # ---- notebooks --------------------------------------------------------------------------------
-    def _repr_html_(self) -> str:
-        """Jupyter shows the static map with every trajectory and a line per optimizer."""
-        import base64
-        import html
-        import io
-
-        from .render.figures import trajectory_figure
-        fig = trajectory_figure(self)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        img = base64.b64encode(buf.getvalue()).decode()
-        rows = []
-        for m, label in enumerate(self.labels):
-            d = self.diverged_at[m]
-            final = self.loss[m, :, -1].astype(np.float64)
-            fate = f"{int((d >= 0).sum())}/{len(d)} diverged" if (d >= 0).any() else "all finite"
-            best = f"{np.nanmin(final):.4g}" if np.isfinite(final).any() else "-"
-            rows.append(f"<tr><td>{html.escape(label)}</td><td>{best}</td><td>{fate}</td></tr>")
-        return (f'<div><img src="data:image/png;base64,{img}"/><table><tr><th>optimizer</th>'
-                f"<th>lowest final loss</th><th>runs</th></tr>{''.join(rows)}</table>"
-                f"<p>{len(self.starts)} start(s), {self.steps} steps on {html.escape(self.meta['surface']['title'])}; "
-                f"<code>optviz.animate(exp)</code> animates it.</p></div>")
 
     # ---- files --------------------------------------------------------------------------------
     def save(self, path, fmt: str | None = None) -> Path:
@@ -188,28 +164,3 @@ class Experiment:
         state = {k[len("state_"):]: arrays.pop(k) for k in list(arrays) if k.startswith("state_")}
         return cls(meta=meta, state=state, lr=arrays.get("lr"), **{k: arrays[k] for k in ARRAYS})
 
-
-class atomic_path:
-    """Context manager giving a temp path beside `target`; renamed onto it only on success."""
-
-    def __init__(self, target, suffix: str | None = None):
-        self.target = Path(target)
-        self.suffix = suffix if suffix is not None else self.target.suffix
-
-    def __enter__(self) -> Path:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{self.target.stem}.", suffix=f".tmp{self.suffix}",
-                                    dir=self.target.parent)
-        os.close(fd)
-        self.tmp = Path(name)
-        return self.tmp
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes 0600; a finished file gets the usual mode
-            os.replace(self.tmp, self.target)
-        else:
-            self.tmp.unlink(missing_ok=True)
-        return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .surfaces import register_surface
+from .registry import register_surface
 
 _rng = np.random.default_rng(20241124)
 

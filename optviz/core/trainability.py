@@ -2,7 +2,8 @@
 
 A 1000 x 1000 map of 1,000 steps is 1e9 ball-steps. All pixels of a chunk step together as one
 [2, P] tensor (coordinate-major, so w[0] and w[1] are contiguous) through a per-element kernel from
-`optviz.kernels`; memory is bounded by the chunk size, not the map size. Returns a `TrainabilityMap`.
+`map_kernels`; memory is bounded by the chunk size, not the map size. Returns a `TrainabilityMap`
+(`optviz.data.trainability`); the `optviz experiment map` study (`optviz.studies.map`) draws it.
 """
 from __future__ import annotations
 
@@ -13,15 +14,16 @@ from typing import Callable
 import numpy as np
 import torch
 
-from . import __version__
+from ..data.trainability import TrainabilityMap
+from ..errors import OptvizError
+from ..version import __version__
+from .device import resolve_device
 from .engine import DTYPES
-from .errors import OptvizError
-from .kernels import Kernel, check_axis, get_kernel
-from .maps import TrainabilityMap
+from .map_kernels import Kernel, check_axis, get_kernel
+from .optimizers import OPTIMIZERS
 from .surfaces import get_surface
 
 SCALES = ("log", "linear")
-DEVICES = ("cpu", "cuda", "auto")
 CHUNK = 2 ** 18   # pixels per chunk: ~100 MB of float32 temporaries, and the fastest size measured on CPU
 
 
@@ -74,17 +76,6 @@ def make_axis(name, lo, hi, scale="log") -> Axis:
     if scale == "log" and lo <= 0:
         raise OptvizError(f"log axis {name} needs lo > 0, got {lo!r}; use :linear")
     return Axis(name, float(lo), float(hi), scale)
-
-
-def resolve_device(device: str) -> torch.device:
-    """'auto' uses CUDA when torch sees it; asking for 'cuda' without one is an error, not a silent CPU run."""
-    if device not in DEVICES:
-        raise OptvizError(f"unknown device {device!r}; choose from: {', '.join(DEVICES)}")
-    if device == "auto":
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise OptvizError("device 'cuda' asked for, but torch sees no CUDA GPU; use --device cpu or auto")
-    return torch.device(device)
 
 
 def trainability_map(surface="ravine", optimizer: str = "torch-momentum", x: Axis | str = "lr=1e-3:1",
@@ -153,7 +144,6 @@ def zoom_maps(surface, optimizer, x, y, windows, *, resolution=(200, 200), steps
             u, v = _boundary(frames[-1][2] >= 0, near)
             target = (float(x.to_unit(_from_unit(fx, u))), float(y.to_unit(_from_unit(fy, v))))
     stack = [np.stack(a) for a in zip(*frames)]
-    from .optimizers import OPTIMIZERS
     meta = {"surface": surf.info(), "optimizer": optimizer, "optimizer_title": OPTIMIZERS[optimizer].title,
             "hyperparameters": hp,
             "x": vars(x), "y": vars(y), "windows": windows, "steps": steps,

@@ -1,4 +1,5 @@
-"""A trainability map as plain numpy data (no torch), saved as NPZ; computed by `optviz.trainability`.
+"""A trainability map as plain numpy data (no torch), saved as NPZ; computed by
+`optviz.core.trainability`, drawn by `optviz.render.trainability`.
 
 Every pixel is one run of one optimizer from one start with the hyperparameters at that pixel.
 F maps of H x W pixels (F > 1 for a zoom sequence; frame f zooms into the previous ones):
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .experiment import atomic_path
+from .files import atomic_path
 
 ARRAYS = ("x_values", "y_values", "diverged_at", "final_loss", "mean_loss", "converged")
 OUTCOMES = ("converged", "diverged", "neither")

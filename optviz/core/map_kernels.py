@@ -1,4 +1,5 @@
-"""Optimizers as pure functions of tensors whose hyperparameters may differ per element (optax style).
+"""Per-pixel optimizer updates for trainability maps: optimizers as pure functions of tensors whose
+hyperparameters may differ per element (optax style).
 
 A trainability map runs one optimizer with a different (lr, momentum) or (lr, beta) at every pixel, so
 the hyperparameters are tensors broadcasting against the parameters, which torch.optim cannot take.
@@ -13,7 +14,7 @@ from typing import Callable
 
 import torch
 
-from .errors import OptvizError, unknown
+from ..errors import OptvizError, unknown
 
 
 @dataclass(frozen=True)

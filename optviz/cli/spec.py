@@ -10,7 +10,7 @@
     dtype = "float32"
 
     [[optimizer]]                   # repeat for each optimizer; other keys are hyperparameters
-    name = "momentum"               # schedule = "cosine" adds a learning-rate schedule (optviz.schedules)
+    name = "momentum"               # schedule = "cosine" adds a learning-rate schedule
     lr = 10
     momentum = 0.9
 
@@ -39,7 +39,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OptvizError
+from ..errors import OptvizError
 
 _NUM = (int, float)
 TOP = {"surface": str, "steps": int, "starts": (list, int), "noise": _NUM, "seed": int, "dtype": str,
@@ -70,8 +70,8 @@ class RenderSpec:
 
     def build(self):
         """Style and Timeline objects (validating their values)."""
-        from .render.style import Style
-        from .render.timeline import Timeline
+        from ..render.style import Style
+        from ..render.timeline import Timeline
         style = dict(self.style)
         if "arrows" in style:
             style["arrows"] = tuple(style["arrows"])
@@ -137,16 +137,16 @@ def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
         spec = RenderSpec(run=run, style=style, time=time, outputs=outputs, engine=engine, manim=manim,
                           max_size=doc.get("max_size"), mp4=doc.get("mp4", False))
         if spec.max_size is not None:
-            from .render.budget import parse_size
+            from ..render.budget import parse_size
             parse_size(spec.max_size)
         spec.build()
         if engine == "manim":
-            from .render.manim_video import check_request
+            from ..render.manim_video import check_request
             for _, path in outputs:
                 check_request(path, manim.get("scene", "rolling"), manim.get("quality", "720p30"),
                               manim.get("transparent", False))
         else:
-            from .render.animate import check_output
+            from ..render.animate import check_output
             for view, path in outputs:
                 check_output(path, view)
         return spec

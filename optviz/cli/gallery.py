@@ -7,8 +7,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from . import __version__
-from .experiment import atomic_path
+from ..data.files import atomic_path
+from ..errors import unknown
+from ..studies import run_argv
+from ..version import __version__
+from .run import render_spec
+from .spec import parse_spec
 
 SEED = [{"name": "sgd", "lr": 10}, {"name": "momentum", "lr": 10, "momentum": 0.9}, {"name": "adam", "lr": 1}]
 # From the seed's camera (elev 30, azim 75) the ravine's near wall hides Adam's path (the seed's figure
@@ -121,10 +125,6 @@ def entry_hash(doc: dict) -> str:
 
 
 def render_gallery(directory, only=None, force=False, workers=None, report=lambda line: None) -> list[Path]:
-    from .cli import render_spec
-    from .errors import unknown
-    from .spec import parse_spec
-
     directory = Path(directory)
     manifest_path = directory / "gallery.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
@@ -146,7 +146,8 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
             report(f"{name}: up to date")
             continue
         if name in EXPERIMENT_ENTRIES:
-            written += _run_experiment([a.replace("{dir}", str(directory)) for a in argv], workers)
+            written += run_argv([*(a.replace("{dir}", str(directory)) for a in argv),
+                                 *(["--workers", str(workers)] if workers else [])])
         else:
             spec = parse_spec({**doc, "output": [{**o, "path": str(directory / o["path"])} for o in doc["output"]]},
                               f"gallery entry {name}")
@@ -157,9 +158,3 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
         report(f"{name}: wrote {', '.join(p.name for p in outputs)}")
     return written
 
-
-def _run_experiment(argv: list[str], workers) -> list[Path]:
-    from .cli import build_parser
-    from .experiments import EXPERIMENTS
-    args = build_parser().parse_args(["experiment", *argv, *(["--workers", str(workers)] if workers else [])])
-    return EXPERIMENTS[args.experiment][1](args)

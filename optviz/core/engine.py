@@ -1,4 +1,5 @@
-"""The trajectory engine: run optimizers from many starts on a surface and record everything drawable.
+"""The trajectory engine: `simulate` runs optimizers from many starts on a surface and records everything
+drawable into an Experiment.
 
 Coordinate-wise optimizers (all registered ones except L-BFGS) run all N starts at once as one [N, 2]
 parameter: each start's gradient is its own (the loss is a sum over starts) and every update is
@@ -6,17 +7,19 @@ element-wise, so this equals N separate runs up to float rounding. Other optimiz
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Callable
 
 import numpy as np
 import torch
 
-from . import __version__
-from .errors import OptvizError
-from .experiment import Experiment
-from .optimizers import OptimizerSpec, build, get_optimizer, parse_optimizer, state_of, validate_spec
-from .surfaces import Surface, get_surface
+from ..data.experiment import Experiment
+from ..errors import OptvizError
+from ..version import __version__
+from .optimizers.registry import state_of
+from .optimizers.schedules import learning_rates, set_lr
+from .optimizers.spec import OptimizerSpec, build, resolve_optimizers
+from .recorder import Recorder
+from .surfaces import SURFACES, Surface, get_surface
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 DEFAULT_MAX_MEMORY = 4 * 2**30
@@ -69,12 +72,11 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
     tdtype = DTYPES[dtype]
     np_dtype = np.float32 if dtype == "float32" else np.float64
 
-    rec = _Recorder(M, N, T, np_dtype)
+    rec = Recorder(M, N, T, np_dtype)
     lrs = np.full((M, T), np.nan)   # the learning rate of update t+1 at row t (NaN: last row, or no lr)
     for m, spec in enumerate(specs):
         lr = spec.resolved().get("lr")
         if spec.schedule:
-            from .schedules import learning_rates
             lrs[m, :T - 1] = learning_rates(spec.schedule, float(lr), T - 1)
         elif isinstance(lr, (int, float)):
             lrs[m, :T - 1] = lr
@@ -103,66 +105,10 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
                       starts=start_arr, grid_x=gx, grid_y=gy, grid_z=gz, meta=meta, state=rec.state, lr=lrs)
 
 
-class _Recorder:
-    """Preallocated arrays, time-major in memory ([M, T, N, ...]) so each step writes one contiguous
-    block, exposed as [M, N, T, ...] views. Torch views of them are written in place, step by step."""
-
-    def __init__(self, M, N, T, np_dtype):
-        self.shape = (M, N, T)
-        self.np_dtype = np_dtype
-        self.position = self._alloc(2)
-        self.loss = self._alloc(None)
-        self.grad = self._alloc(2)
-        self.state: dict[str, np.ndarray] = {}
-        self.state_written: dict[str, set[int]] = {}
-
-    def _alloc(self, last):
-        """Uninitialised: every row of position, loss and grad is written by the run."""
-        M, N, T = self.shape
-        tail = (last,) if last else ()
-        return np.empty((M, T, N, *tail), self.np_dtype).swapaxes(1, 2)
-
-    def view(self, arr, m, sl):
-        """A torch tensor [T, n, ...] sharing memory with arr[m, sl] (time-major)."""
-        return torch.from_numpy(arr[m].swapaxes(0, 1))[:, sl]
-
-    def state_view(self, name, m, sl):
-        if name not in self.state:
-            self.state[name] = self._alloc(2)
-            self.state_written[name] = set()
-        self.state_written[name].add(m)
-        return self.view(self.state[name], m, sl)
-
-    def finish(self, bound: float) -> np.ndarray:
-        """NaN for state an optimizer lacks and for rows from each start's first bad row on;
-        returns diverged_at [M, N]. A row is bad when its loss is non-finite or its position is
-        non-finite or beyond `bound` (`~(|p| <= bound)` is true for all three)."""
-        for name, arr in self.state.items():
-            for m in set(range(self.shape[0])) - self.state_written[name]:
-                arr[m] = np.nan
-        M, N, T = self.shape
-        first_bad = np.full((M, N), -1, np.int64)
-        block = max(1, 2**16 // max(N, 1))  # rows per block: temporaries stay in cache
-        for m in range(M):
-            pos_tm, loss_tm = self.position[m].swapaxes(0, 1), self.loss[m].swapaxes(0, 1)  # [T, N] views
-            for t0 in range(0, T, block):
-                with np.errstate(invalid="ignore"):
-                    bad = ~(np.abs(pos_tm[t0:t0 + block]) <= bound).all(-1) | ~np.isfinite(loss_tm[t0:t0 + block])
-                hit = bad.any(0) & (first_bad[m] < 0)
-                if hit.any():
-                    first_bad[m, hit] = t0 + bad[:, hit].argmax(0)
-        for m, n in zip(*np.nonzero(first_bad >= 0)):
-            t = first_bad[m, n]
-            for arr in (self.position, self.loss, self.grad, *self.state.values()):
-                arr[m, n, t:] = np.nan
-        return first_bad
-
-
 def check_batch(surf: Surface, batch_size) -> None:
     if batch_size is None:
         return
     if surf.batch is None:
-        from .surfaces import SURFACES
         data = [n for n, s in SURFACES.items() if s.batch is not None]
         raise OptvizError(f"batch_size needs a data surface, not {surf.name!r}; choose from: {', '.join(data)}")
     if not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= surf.n_data:
@@ -171,7 +117,7 @@ def check_batch(surf: Surface, batch_size) -> None:
 
 
 def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise: float, batch_size,
-         gen: torch.Generator, rec: _Recorder, m: int, sl: slice, progress, lrs=None) -> None:
+         gen: torch.Generator, rec: Recorder, m: int, sl: slice, progress, lrs=None) -> None:
     """Run one optimizer from the starts `x0` [n, 2], recording into starts `sl` of optimizer m."""
     fn = surf.fn
     p = torch.nn.Parameter(x0.clone())
@@ -203,7 +149,6 @@ def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise
         if t == steps:
             break
         if lrs is not None:
-            from .schedules import set_lr
             set_lr(opt, float(lrs[t]))
         opt.step(closure) if needs_closure else opt.step()
         for name, value in state_of(opt, p).items():
@@ -216,50 +161,6 @@ def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise
             progress(50 * len(x0))
     if progress is not None:
         progress((steps % 50) * len(x0))
-
-
-def resolve_optimizers(optimizers) -> list[OptimizerSpec]:
-    """Normalise the accepted optimizer forms into specs with unique, readable labels."""
-    if isinstance(optimizers, (str, OptimizerSpec)):
-        optimizers = [optimizers]
-    specs = []
-    if isinstance(optimizers, Mapping):
-        for key, hp in optimizers.items():
-            name = str(key).split("#")[0]
-            spec = OptimizerSpec(name=name, hyperparameters=dict(hp or {}))
-            validate_spec(spec)
-            specs.append(spec)
-    elif isinstance(optimizers, Sequence):
-        for item in optimizers:
-            if isinstance(item, OptimizerSpec):
-                validate_spec(item)
-                specs.append(item)
-            elif isinstance(item, str):
-                specs.append(parse_optimizer(item))
-            else:
-                raise OptvizError(f"an optimizer must be a 'name:k=v' string or OptimizerSpec, not {item!r}")
-    else:
-        raise OptvizError(f"optimizers must be a string, list or mapping, not {optimizers!r}")
-    if not specs:
-        raise OptvizError("no optimizers given")
-    labels, out = set(), []
-    for spec in specs:
-        label = spec.label or default_label(spec)
-        base, k = label, 2
-        while label in labels:
-            label, k = f"{base} #{k}", k + 1
-        labels.add(label)
-        out.append(OptimizerSpec(spec.name, dict(spec.hyperparameters), label, spec.schedule))
-    return out
-
-
-def default_label(spec: OptimizerSpec) -> str:
-    """'Adam lr=1' style: the title and the hyperparameters given explicitly."""
-    given = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
-                      for k, v in spec.hyperparameters.items())
-    title = get_optimizer(spec.name).title
-    label = f"{title} {given}" if given else title
-    return f"{label} @{spec.schedule}" if spec.schedule else label
 
 
 def resolve_starts(starts, surf: Surface, seed: int) -> np.ndarray:

@@ -1,0 +1,19 @@
+"""The command line: `optviz list | trajectory | render | experiment | gallery`.
+
+commands the parser and the commands; `main(argv)` turns user errors into one line and exit status 2
+args     the run, look and time flags, overlaid on a spec file
+spec     TOML render specs, checked key by key before anything runs
+run      carrying out a checked spec: simulate, then write every output (matplotlib or manim)
+gallery  the entries `make render` writes into assets/, skipping what is up to date
+
+`optviz experiment NAME` is the studies' own subcommands (`optviz.studies`).
+
+May import: optviz.errors, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
+optviz.render, optviz.studies (all but the notebook front end); third-party: numpy.
+"""
+
+
+def main(argv=None) -> int:
+    """Run the command line (`optviz ...`); returns the exit status."""
+    from .commands import main as run
+    return run(argv)

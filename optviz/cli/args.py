@@ -1,0 +1,106 @@
+"""The flags that define a run (`trajectory`, `render`) and a render's look and time, and how they
+overlay a spec file: flags that were given win, the spec's values stand for the rest.
+"""
+from __future__ import annotations
+
+import argparse
+
+from ..errors import OptvizError
+from ..parsing import argument, parse_point
+from .spec import RenderSpec, load_spec, parse_spec
+
+
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    """The flags that define a run, shared by `trajectory` and `render`."""
+    p.add_argument("--surface", default="pathological", help="registered name or expression in x, y")
+    p.add_argument("--optimizer", action="append", metavar="NAME[:k=v,...][@SCHEDULE]",
+                   help="e.g. adam:lr=1, or sgd:lr=1@cosine with a learning-rate schedule (repeatable; "
+                        "default adam)")
+    p.add_argument("--start", action="append", type=argument(parse_point), metavar="X,Y", help="repeatable")
+    p.add_argument("--starts", type=int, metavar="N", help="N seeded random starts in the surface's box")
+    p.add_argument("--steps", type=int, default=100)
+    p.add_argument("--dtype", default="float32", choices=["float32", "float64"])
+    p.add_argument("--noise", type=float, default=0.0, help="std of Gaussian gradient noise")
+    p.add_argument("--batch-size", dest="batch_size", type=int, metavar="B",
+                   help="mini-batch gradients of B points (data surfaces: least-squares, logistic)")
+    p.add_argument("--cloud", type=int, metavar="K", help="run every start K times with its own noise")
+    p.add_argument("--seed", type=int, default=0)
+
+
+def run_from_args(args) -> dict:
+    """The run options the shared flags give (only those given, so a spec's values can stand)."""
+    if args.start and args.starts:
+        raise OptvizError("give either --start points or --starts N, not both")
+    run = {k: getattr(args, k) for k in ("surface", "steps", "dtype", "noise", "batch_size", "cloud", "seed")
+           if getattr(args, k) is not None}
+    if args.start or args.starts:
+        run["starts"] = args.start or args.starts
+    if args.optimizer:
+        run["optimizers"] = list(args.optimizer)
+    return run
+
+
+def add_render_arguments(p: argparse.ArgumentParser) -> None:
+    """Look-and-time flags for `render`; None means "not given" so a spec's value stands."""
+    p.add_argument("--view", choices=["2d", "3d", "grid", "map", "surface"])
+    p.add_argument("--preset", help="blog (800x600), slide (1920x1080) or square (1080x1080)")
+    p.add_argument("--theme", help="light or dark")
+    p.add_argument("--width", type=int)
+    p.add_argument("--height", type=int)
+    p.add_argument("--fps", type=int)
+    p.add_argument("--duration", type=float, help="seconds (default: one frame per step)")
+    p.add_argument("--hold", type=float, help="seconds to hold the last frame")
+    p.add_argument("--easing", help="linear, ease-in, ease-out or ease-in-out")
+    p.add_argument("--loss-panel", action="store_true", default=None)
+    p.add_argument("--arrows", help="comma-separated: gradient,velocity")
+    p.add_argument("--trail", type=int, help="steps of fading trail (0: whole path)")
+    p.add_argument("--color-by", dest="color_by", help="optimizer or minimum")
+    p.add_argument("--camera", help="3-D camera: fixed or orbit")
+    p.add_argument("--elev", type=float, help="3-D camera elevation, degrees (default 30, the seed's)")
+    p.add_argument("--azim", type=float, help="3-D camera azimuth, degrees (default 75, the seed's)")
+    p.add_argument("--no-occlusion", dest="occlude", action="store_false", default=None,
+                   help="3-D: draw balls and trails over the surface even where it hides them")
+    p.add_argument("--title")
+    p.add_argument("--workers", type=int, help="processes rendering frames (default: up to 4)")
+    p.add_argument("--max-size", dest="max_size", metavar="SIZE",
+                   help="fit GIFs into SIZE (e.g. 2MB) by lowering fps, colours, then scale")
+    p.add_argument("--mp4", action="store_true", default=None, help="also write an MP4 beside every GIF")
+    p.add_argument("--engine", help="matplotlib (default) or manim")
+    p.add_argument("--scene", help="manim scene: rolling, topdown, swarm, rules, lecture")
+    p.add_argument("--quality", help="manim quality: preview, 720p30, 1080p30, 1080p60, 1440p60, 4k")
+    p.add_argument("--transparent", action="store_true", default=None, help="manim: alpha channel (.mov/.webm)")
+
+
+def spec_from_args(args):
+    """The spec file (if any) overlaid with the flags that were given."""
+    spec = load_spec(args.spec) if args.spec else RenderSpec(run={"optimizers": []})
+    run = {**spec.run, **run_from_args(args)}
+    style = {k: getattr(args, k) for k in ("preset", "theme", "width", "height", "loss_panel", "trail",
+                                           "color_by", "camera", "title", "occlude", "elev", "azim") if getattr(args, k) is not None}
+    if args.arrows is not None:
+        style["arrows"] = [a.strip() for a in args.arrows.split(",") if a.strip()]
+    time = {k: getattr(args, k) for k in ("fps", "duration", "hold", "easing") if getattr(args, k) is not None}
+    doc_outputs = spec.outputs
+    if args.output:
+        view = args.view or (doc_outputs[0][0] if doc_outputs else "2d")
+        doc_outputs = [(view, args.output)]
+    elif args.view:
+        doc_outputs = [(args.view, path) for _, path in doc_outputs]
+    if not doc_outputs:
+        raise OptvizError("no output: give -o FILE (e.g. -o out.gif) or [[output]] tables in the spec")
+    merged = {**spec.style, **style}
+    manim = {**spec.manim, **{k: getattr(args, k) for k in ("engine", "scene", "quality", "transparent")
+                              if getattr(args, k) is not None}}
+    engine = manim.pop("engine", "matplotlib")
+    checked = parse_spec({"style": merged, "time": {**spec.time, **time}, "engine": engine, "manim": manim,
+                          "output": [{"view": v, "path": p} for v, p in doc_outputs]},
+                         args.spec or "command line")
+    checked.run = run
+    if args.max_size is not None:
+        from ..render.budget import parse_size
+        parse_size(args.max_size)
+        checked.max_size = args.max_size
+    else:
+        checked.max_size = spec.max_size
+    checked.mp4 = args.mp4 if args.mp4 is not None else spec.mp4
+    return checked

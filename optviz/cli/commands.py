@@ -1,0 +1,105 @@
+"""The `optviz` command: `list`, `trajectory`, `render`, `experiment` (the studies) and `gallery`.
+
+User errors print one line, `optviz: error: ...`, and exit with status 2; nothing is written.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import OptvizError
+from ..parsing import Parser
+from .args import add_render_arguments, add_run_arguments, run_from_args, spec_from_args
+from .run import render_spec, simulate_spec
+
+
+def cmd_trajectory(args) -> int:
+    from ..data.experiment import FORMATS
+    fmt = Path(args.output).suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise OptvizError(f"unknown output format {fmt!r} for {args.output!r}; choose from: {', '.join(FORMATS)}")
+    simulate_spec(run_from_args(args)).save(args.output)
+    return 0
+
+
+def cmd_list(args) -> int:
+    from ..core.optimizers import OPTIMIZERS
+    from ..core.surfaces import SURFACES
+
+    out = sys.stdout
+    out.write("Surfaces (name: box, default start, minima)\n")
+    for name, s in SURFACES.items():
+        (x0, x1), (y0, y1) = s.box
+        minima = "; ".join(f"({m.x:.4g}, {m.y:.4g}){'' if m.kind == 'global' else ' ' + m.kind}"
+                           for m in s.minima) or "none finite"
+        out.write(f"  {name:13s} [{x0:g}, {x1:g}] x [{y0:g}, {y1:g}]  start ({s.start[0]:g}, {s.start[1]:g})"
+                  f"  minima {minima}\n")
+    out.write("  or an expression in x, y, e.g. --surface 'x**2 + 10*sin(y)'\n\n")
+    out.write("Optimizers (name: defaults; update rule)\n")
+    for name, o in OPTIMIZERS.items():
+        defaults = ", ".join(f"{k}={v}" for k, v in o.defaults.items())
+        out.write(f"  {name:15s} {defaults}\n")
+        for line in o.rule.splitlines():
+            out.write(f"  {'':15s}   {line}\n")
+    out.write("  or a class by import path, e.g. --optimizer mypkg.opt:MyOptimizer:lr=0.1\n")
+    return 0
+
+
+def cmd_render(args) -> int:
+    spec = spec_from_args(args)
+    render_spec(spec, workers=args.workers)
+    return 0
+
+
+def cmd_gallery(args) -> int:
+    from .gallery import render_gallery
+    render_gallery(args.directory, only=args.only, force=args.force, workers=args.workers,
+                   report=lambda line: print(line, file=sys.stderr))
+    return 0
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="optviz", description="Optimizer trajectories on 2-D loss surfaces, and their pictures.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    sub.add_parser("list", help="surfaces and optimizers with their defaults").set_defaults(func=cmd_list)
+    p = sub.add_parser("trajectory", help="simulate and save trajectories (.npz, .csv or .json)")
+    add_run_arguments(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(func=cmd_trajectory)
+
+    p = sub.add_parser("render", help="animate or plot a run: GIF, MP4, WebM, HTML, PNG, SVG, PDF")
+    p.add_argument("spec", nargs="?", help="a TOML spec (see optviz/cli/spec.py); flags override it")
+    add_run_arguments(p)
+    for action in p._actions:  # for render, run flags default to "not given" so the spec's values stand
+        if action.dest in ("surface", "steps", "dtype", "noise", "seed"):
+            action.default = None
+    add_render_arguments(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="output file; the format comes from its extension")
+    p.set_defaults(func=cmd_render)
+
+    from ..studies import add_parser
+    add_parser(sub)
+
+    p = sub.add_parser("gallery", help="render the default gallery (skips what is up to date)")
+    p.add_argument("directory", nargs="?", default="assets")
+    p.add_argument("--only", action="append", help="render only these gallery entries")
+    p.add_argument("--force", action="store_true", help="render even what is up to date")
+    p.add_argument("--workers", type=int)
+    p.set_defaults(func=cmd_gallery)
+    return parser
+
+
+def main(argv=None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.func(args)
+    except OptvizError as exc:
+        print(f"optviz: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("optviz: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `optviz list | head`
+        sys.stderr.close()
+        return 0
+

@@ -1,0 +1,65 @@
+"""Carrying out a checked spec: simulate its run (with a progress bar for long work), then write each
+of its outputs with matplotlib or manim.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..progress import progress_bar
+
+
+def simulate_spec(run: dict, progress_label="simulating"):
+    """Run the simulation a checked spec describes."""
+    from ..core.engine import simulate
+    from ..core.optimizers import OptimizerSpec, parse_optimizer, validate_spec
+
+    opts = []
+    for item in run.get("optimizers") or ["adam"]:
+        if isinstance(item, str):
+            opts.append(parse_optimizer(item))
+        else:
+            name, hp, label, schedule = item
+            spec = OptimizerSpec(name, hp, label, schedule)
+            validate_spec(spec)
+            opts.append(spec)
+    starts = run.get("starts")
+    n = (len(starts) if isinstance(starts, list) else (starts or 1)) * run.get("cloud", 1)
+    steps = run.get("steps", 100)
+    with progress_bar(len(opts) * n * max(steps, 0), progress_label, "ball-steps") as bar:
+        return simulate(run.get("surface", "pathological"), opts, starts, steps,
+                        dtype=run.get("dtype", "float32"), noise=run.get("noise", 0.0),
+                        batch_size=run.get("batch_size"), cloud=run.get("cloud", 1), seed=run.get("seed", 0),
+                        box=run.get("box"), progress=bar.update if bar else None)
+
+
+def render_spec(spec, workers=None, exp=None) -> list[Path]:
+    """Simulate (unless given `exp`) and write every output of a checked spec."""
+    from ..render.animate import render
+
+    style, timeline = spec.build()
+    lecture = spec.engine == "manim" and spec.manim.get("scene") == "lecture"
+    exp = exp if exp is not None or lecture else simulate_spec(spec.run)  # the lecture computes its own runs
+    if spec.engine == "manim":
+        from ..render.manim_video import render_manim
+        m = spec.manim
+        # manim videos are dark (3Blue1Brown style) unless a theme is asked for
+        options = {"theme": spec.style.get("theme", "dark"),
+                   **({"duration": timeline.duration} if timeline.duration else {}),
+                   **({"orbit": 0} if style.camera == "fixed" and "camera" in spec.style else {})}
+        return [render_manim(exp, path, scene=m.get("scene", "rolling"), quality=m.get("quality", "720p30"),
+                             transparent=m.get("transparent", False), options=options, workers=workers)
+                for _, path in spec.outputs]
+    written = []
+    outputs = list(spec.outputs)
+    if spec.mp4:
+        outputs += [(v, str(Path(p).with_suffix(".mp4"))) for v, p in spec.outputs
+                    if Path(p).suffix.lower() == ".gif" and (v, str(Path(p).with_suffix(".mp4"))) not in outputs]
+    for view, path in outputs:
+        frames = len(timeline.frame_steps(exp.steps)) if view in ("2d", "3d", "grid") else 0
+        budget = spec.max_size if Path(path).suffix.lower() == ".gif" else None
+        with progress_bar(frames if budget is None else 0, f"rendering {Path(path).name}", "frames", minimum=60) as bar:
+            written.append(render(exp, path, view=view, style=style, timeline=timeline,
+                                  progress=bar.update if bar else None, workers=workers, max_size=budget,
+                                  report=lambda line: print(line, file=sys.stderr)))
+    return written

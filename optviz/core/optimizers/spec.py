@@ -1,0 +1,118 @@
+"""Optimizer specs: one optimizer of an experiment as a registry name (or import path), hyperparameters,
+a label and an optional learning-rate schedule; parsed from "adam:lr=1,beta1=0.8@cosine" strings,
+checked without running, built on parameters, and given unique readable labels.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import torch
+
+from ...errors import OptvizError
+from ...parsing import parse_value
+from .registry import OPTIMIZERS, OptimizerInfo, get_optimizer
+from .schedules import learning_rates
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """One optimizer of an experiment: a registry name (or import path), its hyperparameters and label."""
+    name: str
+    hyperparameters: dict = field(default_factory=dict)
+    label: str = ""
+    schedule: str | None = None      # a learning-rate schedule, see .schedules
+
+    def info(self) -> OptimizerInfo:
+        return get_optimizer(self.name)
+
+    def resolved(self) -> dict:
+        """Defaults overlaid with the given hyperparameters."""
+        return {**self.info().defaults, **self.hyperparameters}
+
+
+def parse_optimizer(text: str) -> OptimizerSpec:
+    """Parse "adam:lr=1,beta1=0.8" (or just "adam") into an OptimizerSpec; "...@cosine" adds a
+    learning-rate schedule (see .schedules)."""
+    text, at, sched = text.partition("@")
+    name, _, rest = text.strip().partition(":")
+    # an import path "pkg.mod:Class" keeps its colon; its hyperparameters follow a second colon
+    head, _, tail = rest.partition(":")
+    if name.strip() not in OPTIMIZERS and head.strip().isidentifier():
+        name, rest = f"{name}:{head.strip()}", tail
+    hp = {}
+    for item in filter(None, (s.strip() for s in rest.split(","))):
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise OptvizError(f"bad hyperparameter {item!r} in optimizer {text!r}; write name:key=value,key=value")
+        hp[key.strip()] = parse_value(value)
+    spec = OptimizerSpec(name=name.strip(), hyperparameters=hp, schedule=sched.strip() if at else None)
+    validate_spec(spec)
+    return spec
+
+
+def validate_spec(spec: OptimizerSpec) -> None:
+    """Check names and values without running: unknown keys and bad values raise OptvizError."""
+    info = spec.info()
+    keys = info.keys
+    for key in spec.hyperparameters:
+        if key not in keys:
+            raise OptvizError(f"unknown hyperparameter {key!r} for optimizer {spec.name!r}; "
+                              f"choose from: {', '.join(sorted(keys))}")
+    try:
+        build(spec, [torch.zeros(2, requires_grad=True)])
+    except (ValueError, TypeError) as exc:
+        raise OptvizError(f"optimizer {spec.name!r}: {exc}") from None
+    if spec.schedule is not None:
+        if "lr" not in spec.resolved():
+            raise OptvizError(f"optimizer {spec.name!r} has no lr to schedule")
+        learning_rates(spec.schedule, float(spec.resolved()["lr"]), 2)
+
+
+def build(spec: OptimizerSpec, params):
+    """Construct the optimizer of `spec` over `params`."""
+    return spec.info().build(params, **spec.resolved())
+
+
+def resolve_optimizers(optimizers) -> list[OptimizerSpec]:
+    """Normalise the accepted optimizer forms into specs with unique, readable labels."""
+    if isinstance(optimizers, (str, OptimizerSpec)):
+        optimizers = [optimizers]
+    specs = []
+    if isinstance(optimizers, Mapping):
+        for key, hp in optimizers.items():
+            name = str(key).split("#")[0]
+            spec = OptimizerSpec(name=name, hyperparameters=dict(hp or {}))
+            validate_spec(spec)
+            specs.append(spec)
+    elif isinstance(optimizers, Sequence):
+        for item in optimizers:
+            if isinstance(item, OptimizerSpec):
+                validate_spec(item)
+                specs.append(item)
+            elif isinstance(item, str):
+                specs.append(parse_optimizer(item))
+            else:
+                raise OptvizError(f"an optimizer must be a 'name:k=v' string or OptimizerSpec, not {item!r}")
+    else:
+        raise OptvizError(f"optimizers must be a string, list or mapping, not {optimizers!r}")
+    if not specs:
+        raise OptvizError("no optimizers given")
+    labels, out = set(), []
+    for spec in specs:
+        label = spec.label or default_label(spec)
+        base, k = label, 2
+        while label in labels:
+            label, k = f"{base} #{k}", k + 1
+        labels.add(label)
+        out.append(OptimizerSpec(spec.name, dict(spec.hyperparameters), label, spec.schedule))
+    return out
+
+
+def default_label(spec: OptimizerSpec) -> str:
+    """'Adam lr=1' style: the title and the hyperparameters given explicitly."""
+    given = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                      for k, v in spec.hyperparameters.items())
+    title = get_optimizer(spec.name).title
+    label = f"{title} {given}" if given else title
+    return f"{label} @{spec.schedule}" if spec.schedule else label

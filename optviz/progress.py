@@ -1,0 +1,29 @@
+"""Progress bars on stderr for long work, shown only in a terminal (tqdm decides) and only for work
+big enough to wait for. Library code takes a `progress(n)` callback; the command lines make the bar.
+
+May import: nothing; third-party: tqdm (when a bar is shown).
+"""
+from __future__ import annotations
+
+
+class progress_bar:
+    """A tqdm bar on stderr for long work (silent when stderr is not a terminal or work is small).
+    `with progress_bar(total, desc, unit) as bar:` gives the bar, or None when there is none."""
+
+    def __init__(self, total, desc, unit="ball-steps", minimum=2_000_000):
+        self.args = dict(total=total, desc=desc, unit=unit, unit_scale=True, leave=False, disable=None)
+        self.on = total >= minimum
+
+    def __enter__(self):
+        if not self.on:
+            self.bar = None
+            return None
+        from tqdm import tqdm
+        self.bar = tqdm(**self.args)
+        return self.bar
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        return False
+

@@ -1,0 +1,18 @@
+"""The studies beyond single races, one module per `optviz experiment NAME`, each owning its compute,
+its pictures and its subcommand, registered in STUDIES by the `study` decorator (see `base`).
+
+minima   many starts per optimizer over several seeds: where do they land (sharp, wide, neither,
+         diverged)? Table, CSV, bar chart with confidence intervals, swarm GIF.
+sweep    small multiples: one animated panel per setting of a hyperparameter grid, same start.
+map      trainability map over two hyperparameters (PNG, NPZ), and a zoom into its boundary.
+race     a fair race: each optimizer tuned on the surface first, or all at one shared lr.
+
+A new study is a module here with `@study(name, help, arguments)` on its `run(args)`, imported below.
+
+May import: optviz.errors, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
+optviz.render; third-party: numpy, torch.
+"""
+from . import map, minima, race, sweep  # noqa: F401  (each registers its study)
+from .base import STUDIES, Study, add_parser, run_argv, study
+
+__all__ = ["STUDIES", "Study", "add_parser", "run_argv", "study"]
