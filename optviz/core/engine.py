@@ -7,6 +7,8 @@ element-wise, so this equals N separate runs up to float rounding. Other optimiz
 """
 from __future__ import annotations
 
+import math
+import warnings
 from typing import Callable
 
 import numpy as np
@@ -24,6 +26,7 @@ from .surfaces import SURFACES, Surface, get_surface
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 DEFAULT_MAX_MEMORY = 4 * 2**30
 GRID = 200
+MAX_GRID = 4000
 
 
 def simulate(surface="pathological", optimizers="adam", starts=None, steps: int = 100, *,
@@ -59,14 +62,20 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
         raise OptvizError(f"unknown dtype {dtype!r}; choose from: {', '.join(DTYPES)}")
     if not isinstance(steps, (int, np.integer)) or steps < 0:
         raise OptvizError(f"steps must be a whole number >= 0, got {steps!r}")
-    if not noise >= 0:
-        raise OptvizError(f"noise must be >= 0, got {noise!r}")
+    if not 0 <= noise < math.inf:
+        raise OptvizError(f"noise must be a finite number >= 0, got {noise!r}")
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise OptvizError(f"seed must be a whole number >= 0, got {seed!r}")
     check_batch(surf, batch_size)
     if not isinstance(cloud, (int, np.integer)) or cloud < 1:
         raise OptvizError(f"cloud must be a whole number >= 1, got {cloud!r}")
+    if not isinstance(grid, (int, np.integer)) or not 2 <= grid <= MAX_GRID:
+        raise OptvizError(f"grid must be a whole number from 2 to {MAX_GRID}, got {grid!r}")
+    M, T = len(specs), int(steps) + 1
+    # refused before the starts exist: a billion random starts would not fit either
+    check_memory(M, count_starts(starts) * int(cloud), T, dtype, max_memory)
     start_arr = np.repeat(resolve_starts(starts, surf, seed), int(cloud), axis=0)
-    M, N, T = len(specs), len(start_arr), int(steps) + 1
-    check_memory(specs, N, T, dtype, max_memory)
+    N = len(start_arr)
     scale = max(1.0, *(abs(v) for pair in surf.box for v in pair), float(np.abs(start_arr).max()))
     bound = float(bound) if bound is not None else 1000.0 * scale
     tdtype = DTYPES[dtype]
@@ -85,8 +94,12 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
         x0 = torch.as_tensor(start_arr, dtype=tdtype)
         groups = [slice(0, N)] if info.coordinatewise else [slice(i, i + 1) for i in range(N)]
         for sl in groups:
-            _run(surf, spec, x0[sl], T - 1, noise, batch_size, gen, rec, m, sl, progress,
-                 lrs[m] if spec.schedule else None)
+            # optimizers that draw from torch's global generator (Hutchinson's estimator, noise) draw
+            # the same numbers every time, and the caller's generator is left as it was
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(run_seed(seed, m, sl.start))
+                _run(surf, spec, x0[sl], T - 1, noise, batch_size, gen, rec, m, sl, progress,
+                     lrs[m] if spec.schedule else None)
 
     diverged_at = rec.finish(bound)
     view = tuple(map(tuple, box)) if box is not None else _auto_box(surf, start_arr, rec.position, diverged_at)
@@ -118,39 +131,57 @@ def check_batch(surf: Surface, batch_size) -> None:
 
 def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise: float, batch_size,
          gen: torch.Generator, rec: Recorder, m: int, sl: slice, progress, lrs=None) -> None:
-    """Run one optimizer from the starts `x0` [n, 2], recording into starts `sl` of optimizer m."""
+    """Run one optimizer from the starts `x0` [n, 2], recording into starts `sl` of optimizer m. An
+    optimizer that is not coordinate-wise gets one start (n = 1) on a parameter of shape [2], as it
+    would be used by hand: some treat a tensor by its shape."""
+    info = spec.info()
     fn = surf.fn
-    p = torch.nn.Parameter(x0.clone())
-    opt = build(spec, [p])
+    single = not info.coordinatewise
+    p = torch.nn.Parameter(x0[0].clone() if single else x0.clone())
+    points = (lambda: p[None]) if single else (lambda: p)   # [n, 2] for the surface, either way
+    rows = {info.rows_flag: True} if info.rows_flag and not single else {}   # batched: each row is a run
+    opt = _guard(spec, 0, lambda: build(spec, [p], **rows))
     pos_v, loss_v, grad_v = (rec.view(a, m, sl) for a in (rec.position, rec.loss, rec.grad))
-    needs_closure = spec.info().needs_closure
     state_views = {}
+    draws = {}   # this step's mini-batch and noise: a closure re-evaluating the step sees the same ones
 
-    def gradient(loss):
+    def gradient(loss, fresh=True):
         opt.zero_grad()
         if batch_size:
-            idx = torch.randint(surf.n_data, (len(x0), batch_size), generator=gen)
-            loss = surf.batch(p[:, 0], p[:, 1], idx)
-        loss.sum().backward()
+            if fresh:
+                draws["idx"] = torch.randint(surf.n_data, (len(x0), batch_size), generator=gen)
+            w = points()
+            loss = surf.batch(w[:, 0], w[:, 1], draws["idx"])
+        if info.create_graph:
+            with warnings.catch_warnings():   # its reference cycle ends with the run
+                warnings.filterwarnings("ignore", "Using backward\\(\\) with create_graph=True")
+                loss.sum().backward(create_graph=True)
+        else:
+            loss.sum().backward()
         if noise:
-            p.grad.add_(torch.randn(p.shape, generator=gen, dtype=p.dtype), alpha=noise)
+            if fresh:
+                draws["noise"] = torch.randn(p.shape, generator=gen, dtype=p.dtype)
+            p.grad.add_(draws["noise"], alpha=noise)
 
     def closure():
-        loss = fn(p[:, 0], p[:, 1])
-        gradient(loss)
-        return loss.sum()
+        with torch.enable_grad():   # some optimizers call it inside their own no_grad step
+            w = points()
+            loss = fn(w[:, 0], w[:, 1])
+            gradient(loss, fresh=False)
+            return loss.sum()
 
     for t in range(steps + 1):
-        loss = fn(p[:, 0], p[:, 1])
-        pos_v[t] = p.detach()
+        w = points()
+        loss = fn(w[:, 0], w[:, 1])
+        pos_v[t] = w.detach()
         loss_v[t] = loss.detach()
         gradient(loss)
-        grad_v[t] = p.grad
+        grad_v[t] = p.grad.detach()
         if t == steps:
             break
         if lrs is not None:
             set_lr(opt, float(lrs[t]))
-        opt.step(closure) if needs_closure else opt.step()
+        _guard(spec, t + 1, lambda: opt.step(closure) if info.needs_closure else opt.step())
         for name, value in state_of(opt, p).items():
             if name not in state_views:
                 state_views[name] = rec.state_view(name, m, sl)
@@ -161,6 +192,25 @@ def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise
             progress(50 * len(x0))
     if progress is not None:
         progress((steps % 50) * len(x0))
+
+
+def run_seed(seed: int, m: int, n: int) -> int:
+    """The seed of torch's global generator for optimizer m's run from start n (the first start of a
+    batch): each run its own, the same every time."""
+    return (int(seed) * 1_000_003 + m) * 1_000_003 + n
+
+
+def _guard(spec: OptimizerSpec, step: int, call):
+    """Run `call`; an optimizer that raises becomes one line naming it, the step and the reason."""
+    try:
+        return call()
+    except (OptvizError, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a third-party optimizer can raise anything
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        where = "when built" if step == 0 else f"at step {step}"
+        raise OptvizError(f"optimizer {spec.label or spec.name!r} failed {where}: {type(exc).__name__}: "
+                          f"{reason}") from None
 
 
 def resolve_starts(starts, surf: Surface, seed: int) -> np.ndarray:
@@ -183,14 +233,23 @@ def resolve_starts(starts, surf: Surface, seed: int) -> np.ndarray:
     return arr
 
 
-def check_memory(specs, N: int, T: int, dtype: str, limit: int) -> None:
-    """Refuse a run whose recorded arrays would not fit in `limit` bytes."""
+def count_starts(starts) -> int:
+    """How many starts `starts` gives, without making them (a number, points, or None for one)."""
+    if starts is None:
+        return 1
+    if isinstance(starts, (int, np.integer)) and not isinstance(starts, bool):
+        return max(int(starts), 1)
+    return max(len(np.atleast_2d(np.asarray(starts, dtype=object))), 1)
+
+
+def check_memory(M: int, N: int, T: int, dtype: str, limit: int) -> None:
+    """Refuse a run of M optimizers x N starts x T rows whose recorded arrays would not fit in `limit` bytes."""
     itemsize = 4 if dtype == "float32" else 8
-    n_states = min(6, 2 * len(specs))  # state arrays [M, N, T, 2]: at most two per optimizer, six kinds
-    estimate = len(specs) * N * T * (5 + 2 * n_states) * itemsize
+    n_states = min(6, 2 * M)  # state arrays [M, N, T, 2]: at most two per optimizer, six kinds
+    estimate = M * N * T * (5 + 2 * n_states) * itemsize
     if estimate > limit:
         raise OptvizError(
-            f"this run would record about {estimate / 2**30:.2f} GiB ({len(specs)} optimizers x {N} starts x "
+            f"this run would record about {estimate / 2**30:.2f} GiB ({M} optimizers x {N} starts x "
             f"{T} rows), over the limit of {limit / 2**30:.2f} GiB; use fewer starts or steps, or raise max_memory")
 
 

@@ -6,6 +6,7 @@ same optimizer appears twice, later copies get lighter or darker shades of its c
 from __future__ import annotations
 
 import colorsys
+import math
 from dataclasses import dataclass
 
 from ..errors import OptvizError, unknown
@@ -25,6 +26,7 @@ PALETTE = {
     "nadam": "#43a047",
     "radam": "#00acc1",
     "lbfgs": "#37474f",
+    "sam": "#1b9e45",            # green
 }
 _FALLBACK = ["#d81b60", "#1e88e5", "#ffc107", "#004d40", "#8e24aa", "#6d4c41", "#00897b", "#f4511e"]
 
@@ -67,6 +69,7 @@ THEMES = {
     "dark": Theme("dark", "#111418", "#f2f2f2", "#a0a4ab", "bone", (0.12, 0.72), "#000000"),
 }
 
+MIN_SIDE, MAX_SIDE = 16, 7680   # pixels; 7680 is 8K video's width
 PRESETS = {  # width, height in pixels; font scale
     "blog": (800, 600, 1.0),
     "slide": (1920, 1080, 2.0),
@@ -108,6 +111,13 @@ class Style:
             raise OptvizError(f"unknown camera {self.camera!r}; choose from: fixed, orbit")
         if self.trail < 0:
             raise OptvizError(f"trail must be >= 0, got {self.trail}")
+        for angle in ("elev", "azim", "orbit"):
+            if not math.isfinite(getattr(self, angle)):
+                raise OptvizError(f"{angle} must be a finite number of degrees, got {getattr(self, angle)!r}")
+        for side in ("width", "height"):
+            value = getattr(self, side)
+            if value is not None and not (isinstance(value, int) and MIN_SIDE <= value <= MAX_SIDE):
+                raise OptvizError(f"{side} must be a whole number of pixels from {MIN_SIDE} to {MAX_SIDE}, got {value!r}")
 
     @property
     def size(self) -> tuple[int, int]:

@@ -9,19 +9,12 @@ from __future__ import annotations
 import torch
 
 from .. import seed
-from .registry import register_optimizer
+from .registry import register_optimizer, torch_builder
+from .sam import SAM
 
 
 def _torch(cls_name: str, **fixed):
-    """A builder for torch.optim.<cls_name>; beta1/beta2 are folded into torch's `betas` tuple."""
-    cls = getattr(torch.optim, cls_name)
-
-    def build(params, **hp):
-        if "beta1" in hp or "beta2" in hp:
-            b1, b2 = cls(params=[torch.zeros(1, requires_grad=True)]).defaults["betas"]
-            hp["betas"] = (hp.pop("beta1", b1), hp.pop("beta2", b2))
-        return cls(params, **fixed, **hp)
-    return build
+    return torch_builder(getattr(torch.optim, cls_name), **fixed)
 
 
 @register_optimizer("sgd", title="SGD", defaults={"lr": 1e-3})
@@ -90,3 +83,12 @@ def _lbfgs(params, **hp):
     max_iter=1 (torch's is 20) so that one recorded step is one L-BFGS iteration. Not coordinate-wise:
     each start runs on its own."""
     return torch.optim.LBFGS(params, **hp)
+
+
+@register_optimizer("sam", title="SAM", defaults={"base": "sgd", "rho": 0.05}, keys=None, needs_closure=True,
+                    rows_flag="rows")
+def _sam(params, **hp):
+    """e = rho * g/||g||;  w = base update of w with the gradient at w + e   (sharpness-aware
+    minimization, Foret et al. 2021; base = any optviz optimizer, its settings beside rho:
+    sam:base=momentum,lr=0.1,momentum=0.9,rho=0.05)"""
+    return SAM(params, **hp)

@@ -1,17 +1,15 @@
 """The optimizer registry: short names -> constructors with documented defaults and update rules
-(OptimizerInfo), filled by the `register_optimizer` decorator; a user's class is reached by import
-path, `pkg.mod:Class`. `state_of` reads an optimizer's per-coordinate state under optviz's names.
+(OptimizerInfo), filled by the `register_optimizer` decorator. `state_of` reads an optimizer's
+per-coordinate state under optviz's names. (`lookup.get_optimizer` also finds torch.optim classes by
+name and user classes by import path.)
 """
 from __future__ import annotations
 
-import importlib
 import inspect
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import torch
-
-from ...errors import OptvizError, unknown
 
 
 @dataclass(frozen=True)
@@ -22,10 +20,12 @@ class OptimizerInfo:
     build: Callable[..., Any]          # build(params, **hyperparameters) -> optimizer
     defaults: dict
     rule: str
-    coordinatewise: bool = True        # each coordinate updates independently, so starts can be batched
-    needs_closure: bool = False
+    coordinatewise: bool = True        # starts can be batched as the rows of one [N, 2] parameter
+    needs_closure: bool = False        # step(closure): the closure re-evaluates loss and gradient
     torch_class: str | None = None
-    keys: frozenset = frozenset()      # accepted hyperparameter names
+    keys: frozenset | None = frozenset()   # accepted hyperparameter names (None: the builder checks them)
+    create_graph: bool = False         # the gradient must keep its graph (Hessian-vector products)
+    rows_flag: str | None = None       # build keyword set True when starts are batched as rows
 
 
 OPTIMIZERS: dict[str, OptimizerInfo] = {}
@@ -41,51 +41,40 @@ _INTERNAL = {"differentiable", "foreach", "fused", "capturable", "betas"}
 
 
 def register_optimizer(name: str, *, title: str, defaults: dict, coordinatewise: bool = True,
-                       needs_closure: bool = False, torch_class: str | None = None, fixed: dict | None = None):
+                       needs_closure: bool = False, torch_class: str | None = None, fixed: dict | None = None,
+                       keys=(), rows_flag: str | None = None):
     """Decorator registering a builder `fn(params, **hp)`; its docstring is the update rule.
     A torch-backed entry accepts its class's keyword arguments (less the `fixed` ones, plus beta1/beta2
-    for `betas`); the others accept exactly the keys of their defaults."""
-    keys = set(defaults)
-    if torch_class:
-        keys |= set(inspect.signature(getattr(torch.optim, torch_class)).parameters) - {"params"}
-        keys -= set(fixed or {}) | _INTERNAL
-        if "betas" in getattr(torch.optim, torch_class).__init__.__code__.co_varnames:
-            keys |= {"beta1", "beta2"}
+    for `betas`); the others accept the keys of their defaults and `keys` (None: the builder checks them)."""
+    accepted = None if keys is None else frozenset(
+        set(defaults) | set(keys) | (torch_keys(getattr(torch.optim, torch_class), fixed or {}) if torch_class else set()))
 
     def wrap(fn):
         OPTIMIZERS[name] = OptimizerInfo(name=name, title=title, build=fn, defaults=dict(defaults),
                                          rule=inspect.cleandoc(fn.__doc__ or ""),
                                          coordinatewise=coordinatewise, needs_closure=needs_closure,
-                                         torch_class=torch_class, keys=frozenset(keys))
+                                         torch_class=torch_class, keys=accepted, rows_flag=rows_flag)
         return fn
     return wrap
 
 
-def get_optimizer(name: str) -> OptimizerInfo:
-    """A registered optimizer, or a user class given as "pkg.mod:Class"."""
-    if name in OPTIMIZERS:
-        return OPTIMIZERS[name]
-    if ":" in name:
-        return _import_optimizer(name)
-    raise unknown("optimizer", name, OPTIMIZERS)
+def torch_keys(cls, fixed=()) -> set[str]:
+    """The hyperparameters a torch.optim class accepts, by the names optviz uses: its keyword
+    arguments less the implementation switches, with `betas` as beta1 and beta2."""
+    params = inspect.signature(cls).parameters
+    keys = set(params) - {"params"} - set(fixed) - _INTERNAL
+    return keys | ({"beta1", "beta2"} if "betas" in params else set())
 
 
-def _import_optimizer(path: str) -> OptimizerInfo:
-    module, _, attr = path.partition(":")
-    try:
-        cls = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as exc:
-        raise OptvizError(f"cannot import optimizer {path!r}: {exc}") from None
-    sig = inspect.signature(cls)
-    defaults = {k: p.default for k, p in sig.parameters.items()
-                if k != "params" and p.default is not inspect.Parameter.empty}
-    step = inspect.signature(getattr(cls, "step"))
-    closure = step.parameters.get("closure")
-    needs = closure is not None and closure.default is inspect.Parameter.empty
-    return OptimizerInfo(name=path, title=attr, build=cls, defaults=defaults,
-                         rule=inspect.cleandoc(cls.__doc__ or f"user optimizer {path}"),
-                         coordinatewise=bool(getattr(cls, "optviz_coordinatewise", False)),
-                         needs_closure=needs, keys=frozenset(sig.parameters) - {"params"})
+def torch_builder(cls, **fixed):
+    """A builder for a torch.optim class; beta1/beta2 are folded into torch's `betas` tuple."""
+    def build(params, **hp):
+        if "beta1" in hp or "beta2" in hp:
+            b1, b2 = inspect.signature(cls).parameters["betas"].default
+            hp["betas"] = (hp.pop("beta1", b1), hp.pop("beta2", b2))
+        return cls(params, **fixed, **hp)
+    build.fixed = dict(fixed)
+    return build
 
 
 def state_of(optimizer, param) -> dict[str, torch.Tensor]:

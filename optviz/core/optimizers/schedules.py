@@ -81,7 +81,7 @@ def parse_schedule(text: str) -> tuple[str, dict]:
             raise OptvizError(f"bad schedule argument {item!r} in {text!r}; write name:key=value,...")
         kw[key.strip()] = parse_value(value)
     if name not in SCHEDULES and not _torch_class(name):
-        raise unknown("schedule", name, [*SCHEDULES, "or a torch.optim.lr_scheduler class such as ExponentialLR"])
+        raise unknown("schedule", name, SCHEDULES, also="or a torch.optim.lr_scheduler class such as ExponentialLR")
     return name, kw
 
 

@@ -11,7 +11,8 @@ import torch
 
 from ...errors import OptvizError
 from ...parsing import parse_value
-from .registry import OPTIMIZERS, OptimizerInfo, get_optimizer
+from .lookup import get_optimizer, is_name
+from .registry import OptimizerInfo
 from .schedules import learning_rates
 
 
@@ -38,7 +39,7 @@ def parse_optimizer(text: str) -> OptimizerSpec:
     name, _, rest = text.strip().partition(":")
     # an import path "pkg.mod:Class" keeps its colon; its hyperparameters follow a second colon
     head, _, tail = rest.partition(":")
-    if name.strip() not in OPTIMIZERS and head.strip().isidentifier():
+    if not is_name(name.strip()) and head.strip().isidentifier():
         name, rest = f"{name}:{head.strip()}", tail
     hp = {}
     for item in filter(None, (s.strip() for s in rest.split(","))):
@@ -56,22 +57,27 @@ def validate_spec(spec: OptimizerSpec) -> None:
     info = spec.info()
     keys = info.keys
     for key in spec.hyperparameters:
-        if key not in keys:
+        if keys is not None and key not in keys:
             raise OptvizError(f"unknown hyperparameter {key!r} for optimizer {spec.name!r}; "
                               f"choose from: {', '.join(sorted(keys))}")
     try:
-        build(spec, [torch.zeros(2, requires_grad=True)])
-    except (ValueError, TypeError) as exc:
+        build(spec, [torch.nn.Parameter(torch.zeros(2))])
+    except OptvizError:
+        raise
+    except (ValueError, TypeError) as exc:   # torch's own checks quote the bad value
         raise OptvizError(f"optimizer {spec.name!r}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a third-party class can fail in any way when built
+        raise OptvizError(f"optimizer {spec.name!r} cannot be built on two parameters: {type(exc).__name__}: "
+                          f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}") from None
     if spec.schedule is not None:
         if "lr" not in spec.resolved():
             raise OptvizError(f"optimizer {spec.name!r} has no lr to schedule")
         learning_rates(spec.schedule, float(spec.resolved()["lr"]), 2)
 
 
-def build(spec: OptimizerSpec, params):
-    """Construct the optimizer of `spec` over `params`."""
-    return spec.info().build(params, **spec.resolved())
+def build(spec: OptimizerSpec, params, **extra):
+    """Construct the optimizer of `spec` over `params` (`extra`: keywords from the engine, not the user)."""
+    return spec.info().build(params, **spec.resolved(), **extra)
 
 
 def resolve_optimizers(optimizers) -> list[OptimizerSpec]:
@@ -110,9 +116,12 @@ def resolve_optimizers(optimizers) -> list[OptimizerSpec]:
 
 
 def default_label(spec: OptimizerSpec) -> str:
-    """'Adam lr=1' style: the title and the hyperparameters given explicitly."""
+    """'Adam lr=1' style: the title and the hyperparameters given explicitly; a wrapper names its base
+    beside its title, 'SAM (momentum) lr=1, rho=0.1'."""
     given = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
-                      for k, v in spec.hyperparameters.items())
+                      for k, v in spec.hyperparameters.items() if k != "base")
     title = get_optimizer(spec.name).title
+    if "base" in spec.hyperparameters:
+        title = f"{title} ({spec.hyperparameters['base']})"
     label = f"{title} {given}" if given else title
     return f"{label} @{spec.schedule}" if spec.schedule else label
