@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .data.experiment import Experiment
-from .data.files import atomic_path
+from .data.files import atomic_path, human_size
 from .errors import OptvizError
 
 MIME = {"mp4": "video/mp4", "webm": "video/webm", "gif": "image/gif"}
@@ -35,6 +35,9 @@ class Animation:
     width: int
     height: int
     title: str = ""
+
+    def __repr__(self) -> str:   # one line: the default would print every byte of the video
+        return f"Animation({self.format}, {self.width}x{self.height}, {human_size(len(self.data))}: {self.title!r})"
 
     def _repr_html_(self) -> str:
         src = f"data:{MIME[self.format]};base64,{base64.b64encode(self.data).decode()}"

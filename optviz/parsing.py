@@ -6,11 +6,24 @@ May import: optviz.errors.
 from __future__ import annotations
 
 import argparse
+import re
 
 from .errors import OptvizError
 
+# A word that starts with "-" is a value, not a flag, when what follows the dash is a number (-1.5,2
+# -.5 -1e-3) or holds a character no flag name has (-x**2, -sin(x)): users type negative starts and
+# expressions without knowing argparse's `--start=-1.5,2` spelling.
+VALUE = re.compile(r"^-(?:\.?\d|[A-Za-z0-9_-]*[^A-Za-z0-9_\-=])")
+
 
 class Parser(argparse.ArgumentParser):
+    """argparse, with a bad argument reported as one line (an OptvizError) instead of the usage, and
+    negative numbers and expressions accepted as values after flags that take them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = VALUE
+
     def error(self, message):  # one line, exit 2 (argparse would print the whole usage first)
         raise OptvizError(message)
 
@@ -46,3 +59,17 @@ def argument(parse):
             raise argparse.ArgumentTypeError(str(exc)) from None
     typed.__name__ = parse.__name__
     return typed
+
+
+MAX_WORKERS = 64
+
+
+def parse_workers(text: str) -> int:
+    """A number of worker processes, 1 to 64."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= MAX_WORKERS:
+        raise OptvizError(f"bad number of workers {text!r}; write a whole number from 1 to {MAX_WORKERS}")
+    return n

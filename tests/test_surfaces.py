@@ -99,7 +99,9 @@ def test_expression_surface_computes_the_expression():
     expected = x ** 2 + 10 * torch.sin(y) - x.abs() / 2 + torch.exp(-y ** 2) * math.pi
     torch.testing.assert_close(s.fn(x, y), expected)
     assert s.zrange[0] < s.zrange[1]
-    assert get_surface("3").fn(x, y).shape == (2,)
+    assert get_surface("3 + 0*x").fn(x, y).shape == (2,)   # constants broadcast inside an expression
+    with pytest.raises(OptvizError, match="'3': it does not depend on x or y"):  # but a constant is no surface
+        get_surface("3")
 
 
 @pytest.mark.parametrize("expr,match", [

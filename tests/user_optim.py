@@ -35,3 +35,17 @@ class LateMomentum(torch.optim.Optimizer):
                     p.add_(buf, alpha=-group["lr"])
                 else:
                     p.add_(p.grad, alpha=-group["lr"])
+
+
+class Exploding(torch.optim.SGD):
+    """Plain SGD that raises at its third step, as third-party optimizers sometimes do."""
+
+    def __init__(self, params, lr=0.01):
+        super().__init__(params, lr=lr)
+        self.count = 0
+
+    def step(self, closure=None):
+        self.count += 1
+        if self.count == 3:
+            raise FloatingPointError("the third step\nand a second line that must not be shown")
+        return super().step(closure)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import OptvizError
-from ..parsing import argument, parse_point
+from ..parsing import argument, parse_point, parse_workers
 from .spec import RenderSpec, load_spec, parse_spec
 
 
@@ -61,7 +61,7 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-occlusion", dest="occlude", action="store_false", default=None,
                    help="3-D: draw balls and trails over the surface even where it hides them")
     p.add_argument("--title")
-    p.add_argument("--workers", type=int, help="processes rendering frames (default: up to 4)")
+    p.add_argument("--workers", type=argument(parse_workers), help="processes rendering frames (default: up to 4)")
     p.add_argument("--max-size", dest="max_size", metavar="SIZE",
                    help="fit GIFs into SIZE (e.g. 2MB) by lowering fps, colours, then scale")
     p.add_argument("--mp4", action="store_true", default=None, help="also write an MP4 beside every GIF")

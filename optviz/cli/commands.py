@@ -4,13 +4,15 @@ User errors print one line, `optviz: error: ...`, and exit with status 2; nothin
 """
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
+from ..data.files import check_writable
 from ..errors import OptvizError
-from ..parsing import Parser
+from ..parsing import Parser, argument, parse_workers
 from .args import add_render_arguments, add_run_arguments, run_from_args, spec_from_args
-from .run import render_spec, simulate_spec
+from .run import render_spec, report_written, simulate_spec
 
 
 def cmd_trajectory(args) -> int:
@@ -18,7 +20,9 @@ def cmd_trajectory(args) -> int:
     fmt = Path(args.output).suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise OptvizError(f"unknown output format {fmt!r} for {args.output!r}; choose from: {', '.join(FORMATS)}")
+    check_writable(args.output)
     simulate_spec(run_from_args(args)).save(args.output)
+    report_written([args.output])
     return 0
 
 
@@ -41,13 +45,14 @@ def cmd_list(args) -> int:
         out.write(f"  {name:15s} {defaults}\n")
         for line in o.rule.splitlines():
             out.write(f"  {'':15s}   {line}\n")
+    out.write("  or a torch.optim class by its own name in any case, e.g. --optimizer SGD:lr=0.1,momentum=0.9 or rprop\n")
     out.write("  or a class by import path, e.g. --optimizer mypkg.opt:MyOptimizer:lr=0.1\n")
     return 0
 
 
 def cmd_render(args) -> int:
     spec = spec_from_args(args)
-    render_spec(spec, workers=args.workers)
+    report_written(render_spec(spec, workers=args.workers))
     return 0
 
 
@@ -84,22 +89,36 @@ def build_parser() -> Parser:
     p.add_argument("directory", nargs="?", default="assets")
     p.add_argument("--only", action="append", help="render only these gallery entries")
     p.add_argument("--force", action="store_true", help="render even what is up to date")
-    p.add_argument("--workers", type=int)
+    p.add_argument("--workers", type=argument(parse_workers), help="processes rendering frames")
     p.set_defaults(func=cmd_gallery)
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a `timeout`, a CI job, a closed terminal), handled as Ctrl-C is: temp files removed."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def main(argv=None) -> int:
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         args = build_parser().parse_args(argv)
         return args.func(args)
     except OptvizError as exc:
         print(f"optviz: error: {exc}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("optviz: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("optviz: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `optviz list | head`
         sys.stderr.close()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 

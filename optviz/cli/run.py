@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..data.files import confirm_written, human_size
 from ..progress import progress_bar
 
 
@@ -63,3 +64,11 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
                                   progress=bar.update if bar else None, workers=workers, max_size=budget,
                                   report=lambda line: print(line, file=sys.stderr)))
     return written
+
+
+def report_written(paths) -> list[Path]:
+    """Check every output is now a file, and name each with its size on stderr."""
+    paths = confirm_written(paths)
+    for p in paths:
+        print(f"wrote {p} ({human_size(p.stat().st_size)})", file=sys.stderr)
+    return paths

@@ -39,6 +39,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..data.files import check_writable
 from ..errors import OptvizError
 
 _NUM = (int, float)
@@ -129,7 +130,7 @@ def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
             check_table(out, OUTPUT, f"output[{i}].")
             if "path" not in out:
                 raise OptvizError(f"output[{i}] needs a path, e.g. path = \"out.gif\"")
-            outputs.append((out.get("view", "2d"), out["path"]))
+            outputs.append((out.get("view", "2d"), str(check_writable(out["path"]))))
         engine = doc.get("engine", "matplotlib")
         if engine not in ENGINES:
             raise OptvizError(f"unknown engine {engine!r}; choose from: {', '.join(ENGINES)}")

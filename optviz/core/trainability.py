@@ -18,13 +18,14 @@ from ..data.trainability import TrainabilityMap
 from ..errors import OptvizError
 from ..version import __version__
 from .device import resolve_device
-from .engine import DTYPES
+from .engine import DEFAULT_MAX_MEMORY, DTYPES
 from .map_kernels import Kernel, check_axis, get_kernel
 from .optimizers import OPTIMIZERS
 from .surfaces import get_surface
 
 SCALES = ("log", "linear")
 CHUNK = 2 ** 18   # pixels per chunk: ~100 MB of float32 temporaries, and the fastest size measured on CPU
+BYTES_PER_PIXEL = 48   # the four result arrays (21 bytes) and the pixel's two hyperparameters, twice
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def trainability_map(surface="ravine", optimizer: str = "torch-momentum", x: Axi
 
 def zoom_maps(surface, optimizer, x, y, windows, *, resolution=(200, 200), steps=1000, start=None,
               hyperparameters=None, dtype="float32", device="cpu", chunk=CHUNK, tol=None,
-              follow: bool = False, progress=None) -> TrainabilityMap:
+              follow: bool = False, progress=None, max_memory: int = DEFAULT_MAX_MEMORY) -> TrainabilityMap:
     """One map per window (cx, cy, fraction): the (x, y) axes shrunk to `fraction` of their width
     around the point at unit position (cx, cy) of the full axes. Stacked into one TrainabilityMap.
     With `follow`, each window after the first is re-centred on the diverging boundary found in the
@@ -120,6 +121,12 @@ def zoom_maps(surface, optimizer, x, y, windows, *, resolution=(200, 200), steps
         raise OptvizError(f"a map needs at least 2 x 2 pixels and 1 step, got {W} x {H} and {steps!r}")
     if dtype not in DTYPES:
         raise OptvizError(f"unknown dtype {dtype!r}; choose from: {', '.join(DTYPES)}")
+    if not isinstance(chunk, (int, np.integer)) or chunk < 1:
+        raise OptvizError(f"chunk must be a whole number of pixels >= 1, got {chunk!r}")
+    estimate = len(windows) * W * H * BYTES_PER_PIXEL
+    if estimate > max_memory:
+        raise OptvizError(f"this map would hold about {estimate / 2**30:.2f} GiB ({len(windows)} frame(s) of {W} x {H} "
+                          f"pixels), over the limit of {max_memory / 2**30:.2f} GiB; lower the resolution or frames")
     dev = resolve_device(device)
     start = tuple(surf.start if start is None else start)
     (bx0, bx1), (by0, by1) = surf.box

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import OptvizError
-from .files import atomic_path
+from .files import atomic_path, human_size
 
 ARRAYS = ("position", "loss", "grad", "diverged_at", "starts", "grid_x", "grid_y", "grid_z")
 FORMATS = ("npz", "csv", "json")
@@ -94,6 +94,14 @@ class Experiment:
         with np.errstate(divide="ignore", invalid="ignore"):
             return {"m_hat": self.state["exp_avg"][m] / (1 - b1 ** t),
                     "v_hat": self.state["exp_avg_sq"][m] / (1 - b2 ** t)}
+
+    def __repr__(self) -> str:
+        """One line, in a terminal and as a notebook's text/plain (the arrays would be a wall of numbers)."""
+        M, N = self.diverged_at.shape
+        arrays = [*(getattr(self, k) for k in ARRAYS), *self.state.values(), *([self.lr] if self.lr is not None else [])]
+        size = human_size(sum(a.nbytes for a in arrays))
+        return (f"Experiment(surface={self.meta['surface']['name']!r}, optimizers={self.labels!r}, starts={N}, "
+                f"steps={self.steps}, diverged={int((self.diverged_at >= 0).sum())}/{M * N} runs, {size})")
 
     # ---- files --------------------------------------------------------------------------------
     def save(self, path, fmt: str | None = None) -> Path:

@@ -1,13 +1,68 @@
-"""Atomic writes: every file optviz writes goes to a temporary name beside its target and is renamed
-onto it only when complete, so a failure or Ctrl-C never leaves a half-written file.
-
-May import: nothing.
+"""Safe writes: every file optviz writes goes to a temporary name beside its target and is renamed onto
+it only when complete, so a failure, Ctrl-C or SIGTERM never leaves a half-written file; a temporary
+file left by a run that was killed outright (SIGKILL) is removed by the next run writing the same target.
 """
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
+
+from ..errors import OptvizError
+
+
+def human_size(n: int) -> str:
+    """Bytes as people read them: 812 B, 156.2 kB, 3.21 MB."""
+    return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB" if n >= 1e3 else f"{n} B"
+
+
+def check_writable(target) -> Path:
+    """`target` as a Path, if a file can be written there (it is not a folder, and its folder exists or
+    can be made); an OptvizError saying why not, otherwise. Nothing is created."""
+    target = Path(target)
+    if target.is_dir():
+        raise OptvizError(f"cannot write {str(target)!r}: it is a folder; name a file in it, e.g. "
+                          f"{str(target / ('out' + target.suffix))!r}")
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OptvizError(f"cannot write {str(target)!r}: {str(folder)!r} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OptvizError(f"cannot write {str(target)!r}: no permission to write in {str(folder)!r}")
+    return target
+
+
+def confirm_written(paths) -> list[Path]:
+    """The paths, each of which must now be a file: a run that wrote nothing never reports success."""
+    paths = [Path(p) for p in paths]
+    for p in paths:
+        if not p.is_file():
+            raise OptvizError(f"{str(p)!r} was not written")
+    return paths
+
+
+def remove_stale(target: Path, suffix: str) -> None:
+    """Remove temporary files for `target` whose writing process is gone (killed before it could clean up)."""
+    pattern = re.compile(rf"^\.{re.escape(target.stem)}\.(\d+)-[^.]*\.tmp{re.escape(suffix)}$")
+    for p in target.parent.glob(f".{target.stem}.*.tmp{suffix}"):
+        m = pattern.match(p.name)
+        if m and not _alive(int(m.group(1))):
+            p.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # someone else's process
+        return True
+    try:   # a killed process whose parent has not reaped it yet is a zombie: it writes nothing more
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 class atomic_path:
@@ -18,19 +73,29 @@ class atomic_path:
         self.suffix = suffix if suffix is not None else self.target.suffix
 
     def __enter__(self) -> Path:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{self.target.stem}.", suffix=f".tmp{self.suffix}",
-                                    dir=self.target.parent)
+        check_writable(self.target)
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale(self.target, f"{self.suffix}")
+            # the pid in the name tells a later run whether the writer is still alive
+            fd, name = tempfile.mkstemp(prefix=f".{self.target.stem}.{os.getpid()}-", suffix=f".tmp{self.suffix}",
+                                        dir=self.target.parent)
+        except OSError as exc:
+            raise OptvizError(f"cannot write {str(self.target)!r}: {exc.strerror or exc}") from None
         os.close(fd)
         self.tmp = Path(name)
         return self.tmp
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is None:
+        if exc_type is not None:
+            self.tmp.unlink(missing_ok=True)
+            return False
+        try:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes 0600; a finished file gets the usual mode
             os.replace(self.tmp, self.target)
-        else:
+        except OSError as exc:
             self.tmp.unlink(missing_ok=True)
+            raise OptvizError(f"cannot write {str(self.target)!r}: {exc.strerror or exc}") from None
         return False

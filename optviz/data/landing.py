@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import OptvizError
 from .files import atomic_path
 
 
@@ -24,6 +25,10 @@ class LandingResult:
     starts_per_seed: int
     meta: dict
 
+    def __repr__(self) -> str:
+        return (f"LandingResult({self.meta['surface']['name']}, optimizers={self.labels!r}, "
+                f"categories={self.categories!r}, {len(self.seeds)} seeds x {self.starts_per_seed} starts)")
+
     @property
     def fractions(self) -> np.ndarray:
         return self.counts / self.starts_per_seed
@@ -31,6 +36,8 @@ class LandingResult:
     def summary(self, level: float = 0.95):
         """Mean fraction [M, K] over seeds and its confidence interval (lo, hi): Student's t over the
         seeds' fractions when there are several seeds, else the Wilson interval over the one seed's starts."""
+        if not 0 < level < 1:
+            raise OptvizError(f"level must be a confidence level between 0 and 1, got {level!r}")
         f = self.fractions
         S = len(self.seeds)
         mean = f.mean(0)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_path
+from .files import atomic_path, human_size
 
 ARRAYS = ("x_values", "y_values", "diverged_at", "final_loss", "mean_loss", "converged")
 OUTCOMES = ("converged", "diverged", "neither")
@@ -56,6 +56,14 @@ class TrainabilityMap:
     def extent(self, f: int = 0) -> tuple[float, float, float, float]:
         return (float(self.x_values[f, 0]), float(self.x_values[f, -1]),
                 float(self.y_values[f, 0]), float(self.y_values[f, -1]))
+
+    def __repr__(self) -> str:
+        F, H, W = self.diverged_at.shape
+        m = self.meta
+        shares = ", ".join(f"{k} {100 * v:.1f}%" for k, v in self.fractions().items())
+        size = human_size(sum(getattr(self, k).nbytes for k in ARRAYS))
+        return (f"TrainabilityMap({m['optimizer']} on {m['surface']['name']}, {m['x']['name']} x {m['y']['name']}, "
+                f"{W}x{H} pixels, {F} frame(s), {m['steps']} steps: {shares}, {size})")
 
     def save(self, path) -> Path:
         with atomic_path(path, ".npz") as tmp:

@@ -49,11 +49,14 @@ def _pipe(args: list[str], frames, progress=None) -> None:
     proc = subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args],
                             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        for frame in frames:
-            proc.stdin.write(np.ascontiguousarray(frame).data)
-            if progress:
-                progress(1)
-        proc.stdin.close()
+        try:
+            for frame in frames:
+                proc.stdin.write(np.ascontiguousarray(frame).data)
+                if progress:
+                    progress(1)
+            proc.stdin.close()
+        except BrokenPipeError:   # ffmpeg stopped reading: it says why on stderr
+            pass
         err = proc.stderr.read().decode(errors="replace").strip()
         if proc.wait() != 0:
             raise OptvizError(f"ffmpeg failed: {err.splitlines()[-1] if err else 'unknown error'}")

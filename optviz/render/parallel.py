@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from typing import Callable, Iterator
 
 import numpy as np
@@ -19,7 +20,11 @@ _TRANSFORM = None
 def _fresh_fonts():
     """Worker initializer. Forked children share the parent's open font files, file offsets included,
     so two children reading glyphs through the parent's FT2Font objects corrupt each other's reads.
-    matplotlib empties its font cache at fork; mathtext's parse cache still holds FT2Fonts: empty it."""
+    matplotlib empties its font cache at fork; mathtext's parse cache still holds FT2Fonts: empty it.
+    Interrupts are the parent's to handle (it stops the pool): a worker ignores Ctrl-C and dies quietly
+    on SIGTERM instead of running a handler it inherited through fork."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from matplotlib import font_manager, mathtext
     mathtext.MathTextParser._parse_cached.cache_clear()
     font_manager._get_font.cache_clear()

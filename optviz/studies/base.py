@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..data.files import check_writable, confirm_written
 from ..errors import OptvizError, unknown
-from ..parsing import Parser
+from ..parsing import Parser, argument, parse_workers
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,10 @@ def study(name: str, help: str, arguments: Callable):
 
 
 def output_paths(prefix: str, *suffixes: str) -> list[Path]:
+    """PREFIX with each suffix (checked writable before any work)."""
     base = Path(prefix)
     base = base.with_suffix("") if base.suffix in (".png", ".gif", ".mp4", ".csv", ".npz") else base
-    return [base.parent / f"{base.name}{s}" for s in suffixes]
+    return [check_writable(base.parent / f"{base.name}{s}") for s in suffixes]
 
 
 def animation_paths(base: Path, formats: str) -> list[Path]:
@@ -44,7 +46,7 @@ def animation_paths(base: Path, formats: str) -> list[Path]:
     for fmt in (f.strip().lower() for f in formats.split(",") if f.strip()):
         if fmt not in VIDEO_FORMATS or fmt == "png":
             raise OptvizError(f"unknown animation format {fmt!r}; choose from: gif, mp4, webm, html")
-        out.append(base.parent / f"{base.name}.{fmt}")
+        out.append(check_writable(base.parent / f"{base.name}.{fmt}"))
     return out
 
 
@@ -59,7 +61,7 @@ def add_style_arguments(p):
     p.add_argument("--theme", default="light")
     p.add_argument("--fps", type=int, default=20)
     p.add_argument("--formats", default="gif", help="animation formats, comma-separated: gif, mp4, webm")
-    p.add_argument("--workers", type=int)
+    p.add_argument("--workers", type=argument(parse_workers), help="processes rendering frames")
 
 
 # ---- the `optviz experiment` command -----------------------------------------------------------------
@@ -75,7 +77,7 @@ def add_parser(sub) -> None:
 def cmd_experiment(args) -> int:
     if args.experiment not in STUDIES:
         raise unknown("experiment", args.experiment, STUDIES)
-    for path in STUDIES[args.experiment].run(args):
+    for path in confirm_written(STUDIES[args.experiment].run(args)):
         print(f"wrote {path}", file=sys.stderr)
     return 0
 

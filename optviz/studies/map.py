@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..errors import OptvizError
 from ..parsing import parse_point
 from ..progress import progress_bar
 from .base import add_style_arguments, animation_paths, output_paths, study
@@ -56,13 +57,15 @@ def trainability_map_study(args) -> list[Path]:
     from ..render.style import Style
     from ..render.trainability import ZoomScene, save_map_png
 
+    if args.zoom_frames > 0 and not args.zoom_depth >= 1:
+        raise OptvizError(f"zoom-depth must be a magnification >= 1, got {args.zoom_depth!r}")
     png, npz, zoom_path, znpz = output_paths(args.output, ".png", ".npz", "-zoom", "-zoom.npz")
     animations = animation_paths(zoom_path, args.formats)
     resolve_device(args.device)
     opt = parse_optimizer(args.optimizer)
     start = parse_point(args.start) if args.start else None
     common = dict(steps=args.steps, start=start, hyperparameters=opt.hyperparameters, dtype=args.dtype,
-                  device=args.device, chunk=args.chunk or CHUNK)
+                  device=args.device, chunk=CHUNK if args.chunk is None else args.chunk)
     W, H = args.resolution
     with progress_bar(W * H * args.steps, "map") as bar:
         tmap = trainability_map(args.surface, opt.name, args.x, args.y, resolution=(W, H),

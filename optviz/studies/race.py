@@ -66,12 +66,13 @@ def _candidates(name, budget, search, rng, lr_range):
 def tune(surface, names: list[str], *, steps: int, starts=None, budget: int = 24, search: str = "grid",
          score: str = "final-loss", seed: int = 0, progress=None):
     """[(OptimizerSpec with the best settings, its score, settings tried)] per optimizer name."""
-    from ..core.engine import simulate
+    from ..core.engine import DEFAULT_MAX_MEMORY, check_memory, count_starts, simulate
     from ..core.optimizers import OptimizerSpec
 
     kind, target = parse_score(score)
     if budget < 1:
         raise OptvizError(f"budget must be >= 1, got {budget}")
+    check_memory(budget, count_starts(starts), steps + 1, "float32", DEFAULT_MAX_MEMORY)   # before the candidates
     rng = np.random.default_rng(seed)
     out = []
     for name in names:

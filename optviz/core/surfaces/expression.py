@@ -100,6 +100,9 @@ def compile_expression(expr: str) -> Callable[[torch.Tensor, torch.Tensor], torc
         raise _fail(expr, f"{type(node).__name__} ({ast.unparse(node)}) is not allowed")
 
     body = build(tree)
+    if not any(isinstance(n, ast.Name) and n.id in _VARS for n in ast.walk(tree)):
+        raise _fail(expr, "it does not depend on x or y, so it has no slope to follow; write a function of x, y "
+                          "(or w1, w2), e.g. x**2 + 10*sin(y)")
 
     def surface(w1: torch.Tensor, w2: torch.Tensor) -> torch.Tensor:
         w1, w2 = torch.broadcast_tensors(torch.as_tensor(w1), torch.as_tensor(w2))

@@ -87,7 +87,7 @@ def get_surface(spec, *, box: Box | None = None) -> Surface:
     if key in SURFACES:
         return SURFACES[key]
     if _IDENT.match(key) and key not in ("x", "y", "w1", "w2"):
-        raise unknown("surface", key, SURFACES)
+        raise unknown("surface", key, SURFACES, also="or an expression in x, y such as x**2 + 10*sin(y)")
     return expression_surface(key, box=box)
 
 
