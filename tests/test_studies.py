@@ -7,7 +7,7 @@ import torch
 
 from optviz import OptvizError, simulate
 from optviz.cli import main
-from optviz.studies.minima import classify, run_minima
+from optviz.studies.minima import MINIMA_DEFAULT, classify, run_minima
 from optviz.studies.sweep import sweep_specs
 from optviz.core.optimizers import OptimizerSpec
 from optviz.core.surfaces import SURFACES, Minimum, Surface
@@ -103,7 +103,7 @@ def test_landing_on_sharp_wide_is_deterministic_and_classified_by_kind():
     b, _ = run_minima("sharp-wide", None, starts=60, seeds=2, steps=300)
     assert np.array_equal(a.counts, b.counts)
     assert a.categories == ["sharp", "wide", "neither", "diverged"]
-    assert a.counts.sum(-1).tolist() == [[60, 60]] * 2
+    assert a.counts.sum(-1).tolist() == [[60] * len(MINIMA_DEFAULT)] * 2
     k = classify(exp)
     final = exp.position[:, :, -1]
     sharp = np.hypot(final[..., 0] + 1.497, final[..., 1]) < 0.5
@@ -238,7 +238,7 @@ def test_experiment_command_writes_table_csv_chart_and_swarm(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "sharp" in out and "Adam lr=0.1" in out
     rows = (tmp_path / "minima.csv").read_text().splitlines()
-    assert rows[0].startswith("optimizer,category,mean_fraction") and len(rows) == 1 + 2 * 4
+    assert rows[0].startswith("optimizer,category,mean_fraction") and len(rows) == 1 + len(MINIMA_DEFAULT) * 4
     assert (tmp_path / "minima-bars.png").stat().st_size > 0 and (tmp_path / "minima-swarm.gif").stat().st_size > 0
 
 

@@ -105,7 +105,9 @@ ENTRIES["manim-stochastic"] = {**ENTRIES["stochastic"], "engine": "manim",
 
 # studies (`optviz experiment ...`): argv after the experiment name; outputs are relative to the directory
 EXPERIMENT_ENTRIES = {
-    "minima": (["minima", "--starts", "200", "--seeds", "10", "-o", "{dir}/minima"],
+    "minima": (["minima", "--optimizer", "momentum:lr=1,momentum=0.9", "--optimizer", "adam:lr=0.1",
+                "--optimizer", "sam:base=momentum,lr=1,momentum=0.9,rho=0.1", "--starts", "200", "--seeds", "10",
+                "-o", "{dir}/minima"],
                ["minima.csv", "minima-bars.png", "minima-swarm.gif"]),
     "sweep": (["sweep", "--surface", "pathological", "--optimizer", "momentum", "--grid", "lr=3,10,20,40",
                "--grid", "momentum=0,0.5,0.9", "--steps", "100", "-o", "{dir}/sweep-seed.gif"],

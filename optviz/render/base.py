@@ -23,6 +23,19 @@ def surface_cmap(style: Style):
     return LinearSegmentedColormap.from_list("optviz", base(np.linspace(lo, hi, 256)))
 
 
+def legend_columns(labels, width_px: float, fontsize_pt: float, dpi: float, most: int = 3) -> int:
+    """The most columns (up to `most`) whose legend fits the figure's width: matplotlib fills a legend
+    column by column, so long labels (a wrapper with its settings) take fewer columns."""
+    em = fontsize_pt * dpi / 72
+    for ncol in range(min(len(labels), most), 1, -1):
+        rows = -(-len(labels) // ncol)
+        columns = [labels[i * rows:(i + 1) * rows] for i in range(ncol)]
+        width = sum(max(len(t) for t in col) * 0.55 * em + 3.5 * em for col in columns if col)
+        if width <= 0.96 * width_px:
+            return ncol
+    return 1
+
+
 def _has_data(artist) -> bool:
     """False for a line with nothing to draw (an unused trail band or exit marker): skipping it saves
     the per-artist drawing overhead."""

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from ..data.experiment import Experiment
 from ..data.files import atomic_path
 from ..errors import OptvizError
-from .base import surface_cmap
+from .base import legend_columns, surface_cmap
 from .geometry import display_z
 from .scene2d import draw_map
 from .style import Style, optimizer_colors
@@ -54,7 +54,7 @@ def trajectory_figure(exp: Experiment, style: Style = Style()) -> Figure:
             p = exp.position[m, n]
             ax.plot(p[:, 0], p[:, 1], color=colors[m], marker="o", ms=(2.5 if small else 4.5) * sc ** 0.5,
                     lw=1.2 * sc, alpha=0.9, zorder=4 + m, label=label if n == 0 else None)
-    fig.legend(loc="center", bbox_to_anchor=(0.5, 0.865), ncol=min(len(exp.labels), 3), fontsize=9.5 * sc,
+    fig.legend(loc="center", bbox_to_anchor=(0.5, 0.865), ncol=legend_columns(exp.labels, style.size[0], 9.5 * sc, style.dpi), fontsize=9.5 * sc,
                frameon=False, labelcolor=c.foreground)
     fig.text(0.5, 0.96, style.title or f"{exp.meta['surface']['title']}: {exp.steps} steps", ha="center",
              va="center", color=c.foreground, fontsize=14 * sc, weight="bold")

@@ -14,9 +14,12 @@ from .style import Style, optimizer_colors
 def landing_figure(result: LandingResult, style: Style = Style(), level: float = 0.95):
     c, sc = style.colors, style.scale
     fig = _figure(style)
-    ax = fig.add_axes([0.1, 0.14, 0.86, 0.68])
     mean, lo, hi = result.summary(level)
     M, K = mean.shape
+    # the legend sits between the subtitle and the bars (inside the axes it covered the tallest ones)
+    cols = M if sum(len(label) for label in result.labels) < 70 else 1
+    rows = -(-M // cols)
+    ax = fig.add_axes([0.1, 0.1, 0.86, 0.74 - 0.045 * rows])
     names = [o["name"] for o in result.meta["optimizers"]]
     colors = optimizer_colors(names)
     width = 0.8 / M
@@ -38,7 +41,8 @@ def landing_figure(result: LandingResult, style: Style = Style(), level: float =
     ax.set_facecolor(c.background)
     for spine in ax.spines.values():
         spine.set_color(c.muted)
-    ax.legend(frameon=False, labelcolor=c.foreground, fontsize=9.5 * sc, loc="upper right")
+    fig.legend(*ax.get_legend_handles_labels(), frameon=False, labelcolor=c.foreground, fontsize=9.5 * sc,
+               loc="upper center", bbox_to_anchor=(0.5, 0.875), ncol=cols)
     fig.text(0.5, 0.95, style.title or f"Where runs land: {result.meta['surface']['title']}", ha="center",
              va="center", color=c.foreground, fontsize=13 * sc, weight="bold")
     fig.text(0.5, 0.895, f"{len(result.seeds)} seeds x {result.starts_per_seed} random starts, "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.experiment import Experiment
-from .base import MARKERS, SceneBase, surface_cmap
+from .base import MARKERS, SceneBase, legend_columns, surface_cmap
 from .geometry import display_z
 from .style import Style
 from .timeline import Timeline, interpolate
@@ -53,7 +53,7 @@ class Scene2D(SceneBase):
         fig.text(0.5, 0.96, style.title or exp.meta["surface"]["title"], ha="center", va="center",
                  color=c.foreground, fontsize=14 * sc, weight="bold")
         handles = self.legend_handles()
-        fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, (top + 0.93) / 2), ncol=min(len(handles), 3),
+        fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, (top + 0.93) / 2), ncol=legend_columns([h.get_label() for h in handles], style.size[0], 9.5 * sc, style.dpi),
                    fontsize=9.5 * sc, frameon=False, labelcolor=c.foreground, handlelength=1.6, columnspacing=1.5)
         self.counter = ax.text(0.015, 0.975, "", transform=ax.transAxes, ha="left", va="top", color=c.foreground,
                                fontsize=11 * sc, family="monospace",

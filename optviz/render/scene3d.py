@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.experiment import Experiment
-from .base import SceneBase, _has_data, surface_cmap
+from .base import SceneBase, _has_data, legend_columns, surface_cmap
 from .geometry import bilinear, dense_path, display_z, mesh_z, surface_mesh
 from .occlusion import Occluder
 from .style import Style
@@ -65,7 +65,7 @@ class Scene3D(SceneBase):
         fig.text(0.5, 0.96, self.title, ha="center", va="center", color=c.foreground, fontsize=14 * sc,
                  weight="bold")
         handles = self.legend_handles()
-        fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, 0.9), ncol=min(len(handles), 3),
+        fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, 0.9), ncol=legend_columns([h.get_label() for h in handles], style.size[0], 9.5 * sc, style.dpi),
                    fontsize=9.5 * sc, frameon=False, labelcolor=c.foreground, handlelength=1.6)
         self.counter = fig.text(0.03, 0.05, "", color=c.foreground, fontsize=11 * sc, family="monospace")
 

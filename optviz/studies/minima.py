@@ -45,7 +45,10 @@ def classify(exp: Experiment, radius: float | None = None) -> np.ndarray:
     return out
 
 
-MINIMA_DEFAULT = ["momentum:lr=1,momentum=0.9", "adam:lr=0.1"]
+MAX_SEEDS = 100_000   # each seed is a whole simulation; more is hours, not a bigger picture
+# momentum and Adam as the blog post compares them, and SAM around the same momentum: the optimizer
+# built to seek wide minima
+MINIMA_DEFAULT = ["momentum:lr=1,momentum=0.9", "adam:lr=0.1", "sam:base=momentum,lr=1,momentum=0.9,rho=0.1"]
 
 
 def minima_arguments(p):
@@ -69,8 +72,10 @@ def run_minima(surface="sharp-wide", optimizers=None, starts=200, seeds=10, step
     from ..core.engine import simulate
     from ..core.optimizers import resolve_optimizers
 
-    if seeds < 1 or starts < 1:
-        raise OptvizError(f"seeds and starts must be >= 1, got {seeds} and {starts}")
+    if not (1 <= seeds <= MAX_SEEDS and starts >= 1):
+        raise OptvizError(f"seeds must be from 1 to {MAX_SEEDS:,} and starts >= 1, got {seeds} and {starts}")
+    if radius is not None and not radius > 0:
+        raise OptvizError(f"radius must be > 0, got {radius!r}")
     specs = resolve_optimizers(optimizers or MINIMA_DEFAULT)
     counts, first = [], None
     for s in range(seeds):
@@ -92,6 +97,8 @@ def minima(args) -> list[Path]:
     from ..render.style import Style
     from ..render.timeline import Timeline
 
+    if not 0 < args.level < 1:
+        raise OptvizError(f"level must be a confidence level between 0 and 1, got {args.level!r}")
     csv_path, png, swarm_path = output_paths(args.output, ".csv", "-bars.png", "-swarm")
     animations = animation_paths(swarm_path, args.formats)   # checked before any work
     style = Style(preset=args.preset, theme=args.theme)
