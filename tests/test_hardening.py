@@ -23,6 +23,7 @@ BAD = [
     (["experiment", "race", "--budget", "1000000000", "-o", "r.gif"], "1000000000 optimizers x 1 starts"),
     (["experiment", "map", "--resolution", "100000", "-o", "m"], r"447.03 GiB \(1 frame\(s\) of 100000 x 100000"),
     (["experiment", "minima", "--seeds", "100000000", "-o", "mm"], "seeds must be from 1 to 100,000"),
+    (["trajectory", "--starts", "60000", "--steps", "100", "-o", "big.json"], "6,060,000 rows are too many for JSON"),
     # 4. a size nothing can render, and other values that rendered garbage or nothing
     (["render", "--steps", "10", "--width", "100000", "-o", "w.gif"], "width must be a whole number of pixels from 16"),
     (["render", "--elev", "nan", "-o", "e.gif"], "elev must be a finite number"),

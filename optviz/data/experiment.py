@@ -36,6 +36,7 @@ from .files import atomic_path, human_size
 
 ARRAYS = ("position", "loss", "grad", "diverged_at", "starts", "grid_x", "grid_y", "grid_z")
 FORMATS = ("npz", "csv", "json")
+MAX_JSON_ROWS = 5_000_000
 
 
 @dataclass
@@ -110,6 +111,9 @@ class Experiment:
         fmt = (fmt or path.suffix.lstrip(".")).lower()
         if fmt not in FORMATS:
             raise OptvizError(f"unknown output format {fmt!r} for {str(path)!r}; choose from: {', '.join(FORMATS)}")
+        if fmt == "json" and self.loss.size > MAX_JSON_ROWS:   # JSON is built in memory as Python lists
+            raise OptvizError(f"{self.loss.size:,} rows are too many for JSON (at most {MAX_JSON_ROWS:,}); "
+                              "write .npz or .csv")
         writer = {"npz": self._write_npz, "csv": self._write_csv, "json": self._write_json}[fmt]
         with atomic_path(path) as tmp:
             writer(tmp)
