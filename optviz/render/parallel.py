@@ -1,8 +1,9 @@
 """Render a scene's frames in order, in forked worker processes when there are enough of them.
 
-Each worker inherits the prepared scene (figure, cached background) through fork and renders a chunk
-of frame indices; results come back in order. Frames whose key equals the previous frame's (a held
-last frame) are rendered once and repeated.
+Each worker inherits the prepared scene (figure, cached background) through fork and renders every
+n-th chunk of frame indices, sending the results down a pipe of its own; reading the pipes in turn
+gives the frames in order. Frames whose key equals the previous frame's (a held last frame) are
+rendered once and repeated.
 """
 from __future__ import annotations
 
@@ -30,8 +31,22 @@ def _fresh_fonts():
     font_manager._get_font.cache_clear()
 
 
-def _work(indices):
-    return [_render_one(_SCENE, i, _TRANSFORM) for i in indices]
+def _worker(batches, send):
+    """A forked worker: render its batches in order, each sent down its own pipe (an exception is sent
+    instead of the batch it broke, for the parent to raise)."""
+    _fresh_fonts()
+    try:
+        for batch in batches:
+            try:
+                frames = [_render_one(_SCENE, i, _TRANSFORM) for i in batch]
+            except Exception as exc:  # noqa: BLE001 - the parent raises it as it is
+                send.send((False, exc))
+                return
+            send.send((True, frames))
+    except BrokenPipeError:   # the parent stopped listening
+        pass
+    finally:
+        send.close()
 
 
 def iter_frames(scene, transform: Callable | None = None, workers: int | None = None,
@@ -47,13 +62,40 @@ def iter_frames(scene, transform: Callable | None = None, workers: int | None = 
     global _SCENE, _TRANSFORM
     _SCENE, _TRANSFORM = scene, transform  # inherited by the forked workers, not pickled per job
     jobs = [unique[k:k + chunk] for k in range(0, len(unique), chunk)]
+    # Batch j goes to worker j % workers, each with a pipe of its own: reading the pipes in turn gives
+    # the frames in order, and a worker killed mid-send (SIGTERM to the process group) leaves no lock
+    # shared with the others held, which could hang multiprocessing.Pool's teardown.
+    ctx = multiprocessing.get_context("fork")
+    procs, pipes = [], []
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_fresh_fonts) as pool:
-            results = (frame for batch in pool.imap(_work, jobs) for frame in batch)
-            yield from _expand(unique, results, scene.n_frames)
+        for w in range(workers):
+            recv, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_worker, args=(jobs[w::workers], send), daemon=True)
+            proc.start()
+            send.close()
+            procs.append(proc)
+            pipes.append(recv)
+
+        def results():
+            for j in range(len(jobs)):
+                try:
+                    ok, frames = pipes[j % workers].recv()
+                except EOFError:
+                    raise RuntimeError(f"a frame-rendering worker died (exit code {procs[j % workers].exitcode})") \
+                        from None
+                if not ok:
+                    raise frames
+                yield from frames
+        yield from _expand(unique, results(), scene.n_frames)
     finally:
         _SCENE = _TRANSFORM = None
-_TRANSFORM = None
+        for proc in procs:
+            if proc.is_alive():
+                proc.kill()
+        for proc in procs:
+            proc.join()
+        for pipe in pipes:
+            pipe.close()
 
 
 def _render_one(scene, i, transform):
