@@ -29,6 +29,8 @@ _EXPORTS = {
     "register_surface": "core.surfaces", "OPTIMIZERS": "core.optimizers", "OptimizerSpec": "core.optimizers",
     "parse_optimizer": "core.optimizers", "register_optimizer": "core.optimizers", "plot_curve": "notebook",
     "animate": "notebook", "trainability_map": "core.trainability",
+    "train_network": "core.networks", "landscape": "core.networks", "TASKS": "core.networks",
+    "NetworkRun": "data.network",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

@@ -18,11 +18,11 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UR, Dot, Line, Sphere, Surface, Text, ThreeDAxes, VGroup,
-                   VMobject, config)
+from manim import DOWN, LEFT, RIGHT, UL, UR, Dot, Line, Sphere, Surface, Text, ThreeDAxes, VGroup, VMobject, config
 
 from optviz.data import Experiment
 from optviz.render.geometry import bilinear, dense_path, display_z, exit_points, mesh_z
@@ -80,6 +80,11 @@ class Stage:
         self.zf, self.log = display_z(exp)
         zg = self.zf(exp.grid_z)
         self.zmin, self.zmax = float(np.nanmin(zg)), float(np.nanmax(zg))
+        # a slice of a network's landscape: balls sit at the paths' real loss, which may leave its range
+        self.off_surface = bool(exp.meta.get("off_surface"))
+        if self.off_surface:
+            path = self.zf(exp.loss[np.isfinite(exp.loss)].astype(np.float64))
+            self.zmin, self.zmax = min(self.zmin, float(path.min())), max(self.zmax, float(path.max()))
         aspect = (y1 - y0) / (x1 - x0)
         xl, yl = (size, size * aspect) if aspect <= 1 else (size / aspect, size)
         # ThreeDAxes has fixed lengths whatever the ranges: set them, or z is stretched ~4x
@@ -125,9 +130,12 @@ class Stage:
 
     def rest(self, xyz: np.ndarray) -> np.ndarray:
         """Data points [K, 3] (x, y, display z) raised onto the drawn faces where those are higher (a
-        narrow valley the faces cannot resolve), then lifted."""
+        narrow valley the faces cannot resolve), then lifted. On a slice of a landscape the recorded
+        loss is the truth, above or below the slice."""
         out = np.array(xyz, dtype=np.float64)
-        out[:, 2] = np.fmax(out[:, 2], mesh_z(*self.mesh, out[:, 0], out[:, 1])) + self.lift
+        if not self.off_surface:
+            out[:, 2] = np.fmax(out[:, 2], mesh_z(*self.mesh, out[:, 0], out[:, 1]))
+        out[:, 2] += self.lift
         return out
 
     def path(self, m: int, n: int = 0, dense: int = 4, exp: Experiment | None = None) -> np.ndarray:
@@ -189,10 +197,13 @@ def legend(exp: Experiment, colors: list[str], theme: str = "dark", font_size: i
 
 class StepCounter(VGroup):
     """ "step 37 / 50" with one slot per digit: updating swaps single glyphs (Text.become between
-    strings of different lengths drops glyphs), and unused leading slots are hidden."""
+    strings of different lengths drops glyphs), and unused leading slots are hidden. Rows recorded
+    every few training steps (`every`) count training steps."""
 
-    def __init__(self, steps: int, theme: str = "dark", font_size: int = 26):
+    def __init__(self, steps: int, theme: str = "dark", font_size: int = 26, every: int = 1):
         fg = THEMES[theme].foreground
+        self.every = every
+        steps = steps * every
         width = len(str(steps))
         self.glyphs = [Text(str(d), font=FONT, font_size=font_size, color=fg) for d in range(10)]
         # one Text lays out the line, so the digit slots sit on the same baseline as the words
@@ -202,7 +213,8 @@ class StepCounter(VGroup):
         self.shown = None
         self.show(0)
 
-    def show(self, step: int) -> "StepCounter":
+    def show(self, row: int) -> "StepCounter":
+        step = row * self.every
         if step == self.shown:
             return self
         text = str(step).rjust(len(self.slots))
@@ -242,5 +254,15 @@ def colors_for(exp: Experiment) -> list[str]:
     return optimizer_colors(exp.names)
 
 
+def caption(exp: Experiment, theme: str = "dark", font_size: int = 18, width: float = 13.0):
+    """The experiment's caption (what a landscape's picture means) as text across the bottom, or None."""
+    text = exp.meta.get("caption")
+    if not text:
+        return None
+    mob = Text(textwrap.fill(text, 80), font=FONT, font_size=font_size, color=THEMES[theme].muted)
+    return mob.scale_to_fit_width(min(mob.width, width))
+
+
 __all__ = ["segment_times", "Stage", "ball", "cross", "legend", "StepCounter", "trail_mobject", "set_trail", "colors_for",
+           "caption",
            "load_experiment", "options", "ease", "exit_points", "has_latex", "FONT", "SEED_RUN"]

@@ -14,8 +14,22 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from manim import (DEGREES, DOWN, LEFT, RIGHT, UP, UR, FadeIn, FadeOut, Text, ThreeDScene, ValueTracker, VGroup,
-                   Write, linear)
+from manim import (
+    DEGREES,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    UR,
+    FadeIn,
+    FadeOut,
+    Text,
+    ThreeDScene,
+    ValueTracker,
+    VGroup,
+    Write,
+    linear,
+)
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import FONT, SEED_RUN, Stage, colors_for, ease, load_experiment, options  # noqa: E402

@@ -5,7 +5,8 @@
     manim -pql scenes/rolling.py Swarm              # many starts at once, coloured by optimizer
 
 Data: $OPTVIZ_EXPERIMENT (an optviz NPZ), else the seed's run computed by the optviz CLI.
-Options ($OPTVIZ_MANIM, JSON): duration (s), orbit (degrees over the shot), theme, easing,
+Options ($OPTVIZ_MANIM, JSON): duration (s), orbit (degrees over the shot), theme, easing, phi and theta
+(the camera, degrees),
 segment [k, n] (render only part k of n, for parallel rendering; `optviz render --engine manim`).
 """
 from __future__ import annotations
@@ -14,15 +15,31 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from manim import DEGREES, DL, UL, UR, PMobject, Text, ThreeDScene, ValueTracker, linear
+from manim import DEGREES, DL, DOWN, RIGHT, UL, UR, PMobject, Text, ThreeDScene, ValueTracker, linear
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import (FONT, Stage, StepCounter, ball, colors_for, cross, ease, exit_points, legend,  # noqa: E402
-                    load_experiment, options, segment_times, set_trail, trail_mobject)
+from common import (  # noqa: E402
+    FONT,
+    Stage,
+    StepCounter,
+    ball,
+    caption,
+    colors_for,
+    cross,
+    ease,
+    exit_points,
+    legend,
+    load_experiment,
+    options,
+    segment_times,
+    set_trail,
+    trail_mobject,
+)
 
 from optviz.render.style import THEMES  # noqa: E402
 
 DENSE = 4
+GHOST = 0.3   # opacity of a ball the surface hides, on a slice of a network's landscape
 
 
 def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, title: bool = True):
@@ -53,12 +70,18 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
             if np.isfinite(here).all():
                 mob.move_to(here)
             behind = bool(hidden(mob.get_center()[None])[0])
-            mob.set_opacity(0 if left or behind else 1)
+            # hidden where the surface is in the way; on a slice of a landscape, seen faintly through it
+            mob.set_opacity(0 if left else (GHOST if stage.off_surface else 0) if behind else 1)
             marker.set_opacity(1 if left and not hidden(marker.get_center()[None])[0] else 0)
 
         # each moving mobject needs its own updater: manim draws mobjects without one into a cached
         # static background while the camera is still
         trail.add_updater(lambda t, m=m, index=index: set_trail(t, paths[m], index()[0], hidden))
+        if stage.off_surface:   # the parts the slice hides, faintly
+            ghost = trail_mobject(color).set_stroke(opacity=GHOST)
+            ghost.add_updater(lambda t, m=m, index=index: set_trail(t, paths[m], index()[0],
+                                                                  lambda pts: ~hidden(pts)))
+            trails.append(ghost)
         marker.add_updater(lambda mk: None)
         sphere.add_updater(follow)
         follow(sphere)
@@ -68,9 +91,12 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
         gone.append(marker)
     scene.add(*trails, *gone, *balls)
     key = legend(exp, colors, theme).to_corner(UL, buff=0.35)
-    counter = StepCounter(exp.steps, theme).to_corner(DL, buff=0.35)
+    counter = StepCounter(exp.steps, theme, every=int(exp.meta.get("record_every", 1))).to_corner(DL, buff=0.35)
     counter.add_updater(lambda c: c.show(int(steps_at(clock.get_value()))))
     overlays = [key, counter]
+    note = caption(exp, theme, width=9.5)
+    if note is not None:   # bottom right, beside the step counter
+        overlays.append(note.to_corner(DOWN + RIGHT, buff=0.25))
     if title:
         overlays.append(Text(exp.meta["surface"]["title"], font=FONT, font_size=30, color=THEMES[theme].foreground,
                              weight="BOLD").to_corner(UR, buff=0.35))
@@ -96,7 +122,8 @@ class RollingBalls(ThreeDScene):
         # -- stage
         self.camera.background_color = THEMES[theme].background
         stage = Stage(exp, theme=theme)
-        self.set_camera_orientation(phi=self.phi * DEGREES, theta=(self.theta + orbit * t0 / duration) * DEGREES,
+        phi, theta = float(opts.get("phi", self.phi)), float(opts.get("theta", self.theta))
+        self.set_camera_orientation(phi=phi * DEGREES, theta=(theta + orbit * t0 / duration) * DEGREES,
                                     zoom=0.95, frame_center=stage.centre())
         self.add(stage.axes, stage.surface)
 

@@ -12,8 +12,26 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Dot, Indicate, ManimColor, MathTex, Rectangle, Scene,
-                   SurroundingRectangle, Text, ValueTracker, VGroup, VMobject, interpolate_color, linear)
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Dot,
+    Indicate,
+    ManimColor,
+    MathTex,
+    Rectangle,
+    Scene,
+    SurroundingRectangle,
+    Text,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    interpolate_color,
+    linear,
+)
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import FONT, HEIGHT_COLORS, colors_for, has_latex, load_experiment, options  # noqa: E402

@@ -64,6 +64,7 @@ def test_tuned_sgd_lr_is_the_closed_form_best_on_a_quadratic():
     """On the ravine (curvatures 1 and 20) GD contracts by max|1 - lr*lam| per step, smallest at
     lr = 2/21; below it the contraction is 1 - lr. So the best grid lr is the largest one below 2/21."""
     import numpy as np
+
     from optviz.studies.race import candidates, tune
     (spec, score, n), = \
         tune("ravine", ["sgd"], steps=300, budget=40)

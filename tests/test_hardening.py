@@ -166,3 +166,21 @@ def test_data_objects_print_as_one_line():
     from optviz.studies.minima import run_minima
     result, _ = run_minima(seeds=2, starts=4, steps=5)
     assert repr(result).endswith("2 seeds x 4 starts)") and "\n" not in repr(result)
+
+
+def test_an_error_in_a_frame_worker_reaches_the_caller(tmp_path, monkeypatch):
+    """Frames rendered in forked workers: an exception in one is raised in the parent, as it is."""
+    from optviz.render.animate import render
+    from optviz.render.scene2d import Scene2D
+    from optviz.render.timeline import Timeline
+    exp = optviz.simulate("ravine", ["sgd:lr=0.05"], None, 120)
+    original = Scene2D.render
+
+    def failing(self, i):
+        if i == 90:
+            raise ArithmeticError(f"frame {i}")
+        return original(self, i)
+    monkeypatch.setattr(Scene2D, "render", failing)
+    with pytest.raises(ArithmeticError, match="frame 90"):
+        render(exp, tmp_path / "a.mp4", timeline=Timeline(), workers=2)
+    assert listing(tmp_path) == []

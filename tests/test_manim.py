@@ -84,6 +84,7 @@ def test_rolling_balls_sit_where_their_points_project(seed_npz, tmp_path, monkey
     sys.path.insert(0, str(SCENES))
     import rolling
     from common import Stage
+
     from optviz.data import Experiment
 
     monkeypatch.setenv("OPTVIZ_EXPERIMENT", str(seed_npz))
@@ -177,6 +178,7 @@ def test_manim_ball_behind_a_ridge_is_hidden_where_the_ridge_is_in_the_way(tmp_p
     sys.path.insert(0, str(SCENES))
     import rolling
     from common import Stage
+
     from optviz.data import Experiment
 
     exp = simulate(RIDGE, "sgd:lr=1e-9", [[-4.0, 1.2]], 40, dtype="float64", box=((-4, 4), (-3, 3)))

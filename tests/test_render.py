@@ -11,12 +11,12 @@ from matplotlib.colors import to_rgb
 from mpl_toolkits.mplot3d import proj3d
 
 from optviz import simulate
+from optviz.cli.spec import load_spec
 from optviz.render.animate import render
 from optviz.render.scene2d import Scene2D
 from optviz.render.scene3d import Scene3D
 from optviz.render.style import Style, optimizer_colors
 from optviz.render.timeline import Timeline
-from optviz.cli.spec import load_spec
 
 SEED = ["sgd:lr=10", "momentum:lr=10,momentum=0.9", "adam:lr=1"]
 

@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 import torch
+from reference import run
 from torch import nn
 
 import optviz
 from optviz import simulate
-from reference import run
 
 SEED_RUNS = [("sgd", {"lr": 10}), ("momentum", {"lr": 10, "momentum": 0.9}), ("adam", {"lr": 1})]
 

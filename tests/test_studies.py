@@ -7,19 +7,19 @@ import torch
 
 from optviz import OptvizError, simulate
 from optviz.cli import main
-from optviz.studies.minima import MINIMA_DEFAULT, classify, run_minima
-from optviz.studies.sweep import sweep_specs
 from optviz.core.optimizers import OptimizerSpec
 from optviz.core.surfaces import SURFACES, Minimum, Surface
 from optviz.core.trainability import boundary_point, trainability_map, zoom_maps, zoom_windows
-
+from optviz.studies.minima import MINIMA_DEFAULT, classify, run_minima
+from optviz.studies.sweep import sweep_specs
 
 # ---- mini-batch gradients -----------------------------------------------------------------------------
 
 def test_minibatch_gradient_is_unbiased_with_the_closed_form_variance():
     """Least squares: per-example gradients are 2 r_i (x_i, 1); a batch of B drawn with replacement has
     mean = the full gradient and variance = population variance / B per coordinate."""
-    from optviz.core.surfaces.datasets import _LS_X as x, _LS_Y as y
+    from optviz.core.surfaces.datasets import _LS_X as x
+    from optviz.core.surfaces.datasets import _LS_Y as y
     w = np.array([0.3, 0.7])
     B, K = 8, 6000
     exp = simulate("least-squares", "sgd:lr=0.1", [w], 0, batch_size=B, cloud=K, dtype="float64", seed=3)
@@ -211,6 +211,7 @@ def test_sweep_specs_are_the_grid_product():
 
 def test_sweep_renders_one_titled_panel_per_setting(tmp_path):
     from PIL import Image
+
     from optviz.render.panels import PanelScene
     specs, shape = sweep_specs("sgd", ["lr=0.05,0.095,0.105"])
     exp = simulate("ravine", specs, [(-4.5, 1.5)], 120, box=SURFACES["ravine"].box)

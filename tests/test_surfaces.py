@@ -4,10 +4,10 @@ import math
 import numpy as np
 import pytest
 import torch
+from reference import pathological_grad
 
 from optviz import OptvizError
 from optviz.core.surfaces import SURFACES, get_surface
-from reference import pathological_grad
 
 
 def autograd(fn, x, y):

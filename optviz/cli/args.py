@@ -12,27 +12,42 @@ from .spec import RenderSpec, load_spec, parse_spec
 
 def add_run_arguments(p: argparse.ArgumentParser) -> None:
     """The flags that define a run, shared by `trajectory` and `render`."""
-    p.add_argument("--surface", default="pathological", help="registered name or expression in x, y")
+    p.add_argument("--surface", help="registered name or expression in x, y (default pathological)")
     p.add_argument("--optimizer", action="append", metavar="NAME[:k=v,...][@SCHEDULE]",
                    help="e.g. adam:lr=1, or sgd:lr=1@cosine with a learning-rate schedule (repeatable; "
                         "default adam)")
     p.add_argument("--start", action="append", type=argument(parse_point), metavar="X,Y", help="repeatable")
     p.add_argument("--starts", type=int, metavar="N", help="N seeded random starts in the surface's box")
-    p.add_argument("--steps", type=int, default=100)
-    p.add_argument("--dtype", default="float32", choices=["float32", "float64"])
-    p.add_argument("--noise", type=float, default=0.0, help="std of Gaussian gradient noise")
+    p.add_argument("--steps", type=int, help="optimizer steps (default 100; 300 on a task)")
+    p.add_argument("--dtype", choices=["float32", "float64"], help="default float32")
+    p.add_argument("--noise", type=float, help="std of Gaussian gradient noise")
     p.add_argument("--batch-size", dest="batch_size", type=int, metavar="B",
-                   help="mini-batch gradients of B points (data surfaces: least-squares, logistic)")
+                   help="mini-batch gradients of B points (data surfaces: least-squares, logistic; tasks)")
     p.add_argument("--cloud", type=int, metavar="K", help="run every start K times with its own noise")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, help="default 0")
+    g = p.add_argument_group("real networks", "train a task's model and draw its paths on a slice of its landscape")
+    g.add_argument("--task", help="digits-mlp, digits-cnn, moons-mlp, or pkg.mod:make_task (instead of --surface)")
+    g.add_argument("--plane", help="pca[:CENTRE] (default), random[:CENTRE] or points:A,B,C; points are init, an "
+                                   "optimizer's name or its 1-based index (its end)")
+    g.add_argument("--resolution", type=int, help="grid points along each axis of the slice (default 51)")
+    g.add_argument("--record-every", dest="record_every", type=int, metavar="K",
+                   help="record the weights every K steps (default: about 150 records)")
+    g.add_argument("--loss", help="the loss drawn: train (default) or test")
+    g.add_argument("--both-grids", dest="both_grids", action="store_true", default=None,
+                   help="evaluate the train and the test loss on the grid")
+    g.add_argument("--line", metavar="A,B", help="also the 1-D loss profile along the line from A to B")
+    g.add_argument("--device", help="cpu (default), cuda or auto, for training and the grid")
+
+
+RUN_FLAGS = ("surface", "steps", "dtype", "noise", "batch_size", "cloud", "seed", "task", "plane", "resolution",
+             "record_every", "loss", "both_grids", "line", "device")
 
 
 def run_from_args(args) -> dict:
     """The run options the shared flags give (only those given, so a spec's values can stand)."""
     if args.start and args.starts:
         raise OptvizError("give either --start points or --starts N, not both")
-    run = {k: getattr(args, k) for k in ("surface", "steps", "dtype", "noise", "batch_size", "cloud", "seed")
-           if getattr(args, k) is not None}
+    run = {k: getattr(args, k) for k in (*RUN_FLAGS, "experiment") if getattr(args, k, None) is not None}
     if args.start or args.starts:
         run["starts"] = args.start or args.starts
     if args.optimizer:
@@ -42,7 +57,9 @@ def run_from_args(args) -> dict:
 
 def add_render_arguments(p: argparse.ArgumentParser) -> None:
     """Look-and-time flags for `render`; None means "not given" so a spec's value stands."""
-    p.add_argument("--view", choices=["2d", "3d", "grid", "map", "surface"])
+    p.add_argument("--experiment", metavar="FILE.npz", help="draw a saved experiment (optviz trajectory -o "
+                                                            "FILE.npz) instead of running one")
+    p.add_argument("--view", choices=["2d", "3d", "grid", "map", "surface", "line"])
     p.add_argument("--preset", help="blog (800x600), slide (1920x1080) or square (1080x1080)")
     p.add_argument("--theme", help="light or dark")
     p.add_argument("--width", type=int)
@@ -60,6 +77,8 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--azim", type=float, help="3-D camera azimuth, degrees (default 75, the seed's)")
     p.add_argument("--no-occlusion", dest="occlude", action="store_false", default=None,
                    help="3-D: draw balls and trails over the surface even where it hides them")
+    p.add_argument("--behind", help="3-D, what the surface hides: hide, ghost (faint, dashed) or auto "
+                                    "(ghost on a network's landscape)")
     p.add_argument("--title")
     p.add_argument("--workers", type=argument(parse_workers), help="processes rendering frames (default: up to 4)")
     p.add_argument("--max-size", dest="max_size", metavar="SIZE",
@@ -76,7 +95,8 @@ def spec_from_args(args):
     spec = load_spec(args.spec) if args.spec else RenderSpec(run={"optimizers": []})
     run = {**spec.run, **run_from_args(args)}
     style = {k: getattr(args, k) for k in ("preset", "theme", "width", "height", "loss_panel", "trail",
-                                           "color_by", "camera", "title", "occlude", "elev", "azim") if getattr(args, k) is not None}
+                                           "color_by", "camera", "title", "occlude", "elev", "azim", "behind")
+             if getattr(args, k) is not None}
     if args.arrows is not None:
         style["arrows"] = [a.strip() for a in args.arrows.split(",") if a.strip()]
     time = {k: getattr(args, k) for k in ("fps", "duration", "hold", "easing") if getattr(args, k) is not None}

@@ -75,9 +75,6 @@ def build_parser() -> Parser:
     p = sub.add_parser("render", help="animate or plot a run: GIF, MP4, WebM, HTML, PNG, SVG, PDF")
     p.add_argument("spec", nargs="?", help="a TOML spec (see optviz/cli/spec.py); flags override it")
     add_run_arguments(p)
-    for action in p._actions:  # for render, run flags default to "not given" so the spec's values stand
-        if action.dest in ("surface", "steps", "dtype", "noise", "seed"):
-            action.default = None
     add_render_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", help="output file; the format comes from its extension")
     p.set_defaults(func=cmd_render)

@@ -103,6 +103,26 @@ ENTRIES["manim-stochastic"] = {**ENTRIES["stochastic"], "engine": "manim",
                                "manim": {"scene": "swarm", "quality": "720p30"}, "time": {"duration": 8},
                                "output": [{"path": "manim-stochastic.mp4"}]}
 
+# a real network: digits-mlp trained by SGD, momentum, Adam and SAM from the same weights, on the PCA plane
+# of their paths (its NPZ is committed, so others can draw it again without training)
+DIGITS = {
+    "task": "digits-mlp", "steps": 300, "batch_size": 64, "seed": 0,
+    "optimizer": [{"name": "sgd", "lr": 0.5}, {"name": "momentum", "lr": 0.5, "momentum": 0.9},
+                  {"name": "adam", "lr": 0.01},
+                  {"name": "sam", "base": "momentum", "lr": 0.5, "momentum": 0.9, "rho": 0.05}],
+    "landscape": {"plane": "pca", "resolution": 51, "record_every": 2, "line": "momentum,adam", "both_grids": True},
+}
+ENTRIES["digits-landscape"] = {
+    **DIGITS, "style": {"loss_panel": True, "elev": 50, "azim": -60}, "time": {"fps": 20, "duration": 8, "hold": 1.5},
+    "output": [{"view": "2d", "path": "digits-landscape.npz"}, {"view": "2d", "path": "digits-landscape.gif"},
+               {"view": "3d", "path": "digits-landscape-3d.gif"}, {"view": "map", "path": "digits-landscape.png"},
+               {"view": "line", "path": "digits-line.png"}],
+}
+ENTRIES["manim-digits"] = {
+    **DIGITS, "engine": "manim", "manim": {"scene": "rolling", "quality": "720p30"},
+    "style": {"elev": 60, "azim": -60}, "time": {"duration": 10}, "output": [{"path": "manim-digits.mp4"}],
+}
+
 # studies (`optviz experiment ...`): argv after the experiment name; outputs are relative to the directory
 EXPERIMENT_ENTRIES = {
     "minima": (["minima", "--optimizer", "momentum:lr=1,momentum=0.9", "--optimizer", "adam:lr=0.1",
@@ -114,6 +134,9 @@ EXPERIMENT_ENTRIES = {
               ["sweep-seed.gif"]),
     "map": (["map", "--resolution", "1000", "--steps", "1000", "-o", "{dir}/map-ravine"],
             ["map-ravine.png"]),
+    "generalization": (["generalization", "--seeds", "5", "-o", "{dir}/generalization"],
+                       ["generalization.csv", "generalization.png", "generalization-landscape.png",
+                        "generalization-landscape.gif"]),
     "map-zoom": (["map", "--surface", "himmelblau", "--optimizer", "sgd", "--x", "lr_x=1e-3:0.1", "--y",
                   "lr_y=1e-3:0.1", "--resolution", "1000", "--steps", "500", "--zoom-frames", "60",
                   "--zoom-depth", "30", "--zoom-resolution", "400x300", "--formats", "mp4",

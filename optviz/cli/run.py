@@ -7,14 +7,13 @@ import sys
 from pathlib import Path
 
 from ..data.files import confirm_written, human_size
+from ..errors import OptvizError
 from ..progress import progress_bar
 
 
-def simulate_spec(run: dict, progress_label="simulating"):
-    """Run the simulation a checked spec describes."""
-    from ..core.engine import simulate
+def optimizer_specs(run: dict):
+    """The checked OptimizerSpecs of a run (strings or spec tables)."""
     from ..core.optimizers import OptimizerSpec, parse_optimizer, validate_spec
-
     opts = []
     for item in run.get("optimizers") or ["adam"]:
         if isinstance(item, str):
@@ -24,6 +23,29 @@ def simulate_spec(run: dict, progress_label="simulating"):
             spec = OptimizerSpec(name, hp, label, schedule)
             validate_spec(spec)
             opts.append(spec)
+    return opts
+
+
+SURFACE_ONLY = ("surface", "starts", "noise", "cloud", "dtype")
+TASK_ONLY = ("plane", "resolution", "record_every", "loss", "both_grids", "line", "device")
+
+
+def simulate_spec(run: dict, progress_label="simulating"):
+    """The experiment a checked spec describes: a saved one, a network trained on a task and drawn on
+    a slice of its landscape, or optimizers simulated on a surface."""
+    if "experiment" in run:
+        from ..data.experiment import Experiment
+        others = [k for k, v in run.items() if k != "experiment" and v not in (None, [], {})]
+        if others:
+            raise OptvizError(f"{others[0]} would make a new run; --experiment draws the saved one as it is")
+        return Experiment.load(run["experiment"])
+    if "task" in run:
+        return landscape_spec(run)
+    stray = [k for k in TASK_ONLY if k in run]
+    if stray:
+        raise OptvizError(f"{stray[0].replace('_', '-')} applies to a network task (--task), not to a surface")
+    from ..core.engine import simulate
+    opts = optimizer_specs(run)
     starts = run.get("starts")
     n = (len(starts) if isinstance(starts, list) else (starts or 1)) * run.get("cloud", 1)
     steps = run.get("steps", 100)
@@ -32,6 +54,24 @@ def simulate_spec(run: dict, progress_label="simulating"):
                         dtype=run.get("dtype", "float32"), noise=run.get("noise", 0.0),
                         batch_size=run.get("batch_size"), cloud=run.get("cloud", 1), seed=run.get("seed", 0),
                         box=run.get("box"), progress=bar.update if bar else None)
+
+
+def landscape_spec(run: dict):
+    """Train the task's model with every optimizer, then draw the paths on a slice of its landscape."""
+    from ..core.networks import landscape, train_network
+    stray = [k for k in SURFACE_ONLY if k in run]
+    if stray:
+        raise OptvizError(f"{stray[0]} does not apply to a network task ({run['task']}): it trains on its own data")
+    opts = optimizer_specs(run)
+    steps = run.get("steps", 300)
+    every = run.get("record_every") or max(1, steps // 150)
+    with progress_bar(len(opts) * steps, "training", "steps", minimum=2000) as bar:
+        net = train_network(run["task"], opts, steps, batch_size=run.get("batch_size"), record_every=every,
+                            seed=run.get("seed", 0), device=run.get("device", "cpu"),
+                            progress=bar.update if bar else None)
+    return landscape(net, run.get("plane", "pca"), resolution=run.get("resolution", 51), box=run.get("box"),
+                     loss=run.get("loss", "train"), both_grids=run.get("both_grids", False), line=run.get("line"),
+                     seed=run.get("seed", 0), device=run.get("device", "cpu"))
 
 
 def render_spec(spec, workers=None, exp=None) -> list[Path]:
@@ -47,7 +87,10 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
         # manim videos are dark (3Blue1Brown style) unless a theme is asked for
         options = {"theme": spec.style.get("theme", "dark"),
                    **({"duration": timeline.duration} if timeline.duration else {}),
-                   **({"orbit": 0} if style.camera == "fixed" and "camera" in spec.style else {})}
+                   **({"orbit": 0} if style.camera == "fixed" and "camera" in spec.style else {}),
+                   # matplotlib's elevation is manim's polar angle from above; both azimuths are from +x
+                   **({"phi": 90 - style.elev} if "elev" in spec.style else {}),
+                   **({"theta": style.azim} if "azim" in spec.style else {})}
         return [render_manim(exp, path, scene=m.get("scene", "rolling"), quality=m.get("quality", "720p30"),
                              transparent=m.get("transparent", False), options=options, workers=workers)
                 for _, path in spec.outputs]
@@ -57,7 +100,8 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
         outputs += [(v, str(Path(p).with_suffix(".mp4"))) for v, p in spec.outputs
                     if Path(p).suffix.lower() == ".gif" and (v, str(Path(p).with_suffix(".mp4"))) not in outputs]
     for view, path in outputs:
-        frames = len(timeline.frame_steps(exp.steps)) if view in ("2d", "3d", "grid") else 0
+        animated = view in ("2d", "3d", "grid") and Path(path).suffix.lower() != ".npz"
+        frames = len(timeline.frame_steps(exp.steps)) if animated else 0
         budget = spec.max_size if Path(path).suffix.lower() == ".gif" else None
         with progress_bar(frames if budget is None else 0, f"rendering {Path(path).name}", "frames", minimum=60) as bar:
             written.append(render(exp, path, view=view, style=style, timeline=timeline,

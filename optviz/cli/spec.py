@@ -24,6 +24,12 @@
     view = "2d"
     path = "seed.gif"
 
+    task = "digits-mlp"             # instead of a surface: train a network and draw its paths on a
+    [landscape]                     # slice of its loss landscape: plane pca|random|points:A,B,C,
+    plane = "pca"                   # resolution, record_every, loss train|test, both_grids, line "A,B",
+                                    # device cpu|cuda|auto (with steps, batch_size, seed, box above)
+    experiment = "run.npz"          # (top level) draw a saved experiment instead of running one
+
     max_size = "2MB"                # (top level) fit every GIF into this many bytes; mp4 = true also
                                     # writes an MP4 beside every GIF
     engine = "manim"                # (top level) render with manim instead of matplotlib, and then
@@ -45,13 +51,16 @@ from ..errors import OptvizError
 _NUM = (int, float)
 TOP = {"surface": str, "steps": int, "starts": (list, int), "noise": _NUM, "seed": int, "dtype": str,
        "batch_size": int, "cloud": int,
-       "box": list, "max_size": (str, int), "mp4": bool, "optimizer": list, "style": dict, "time": dict, "output": list, "engine": str, "manim": dict}
-RUN_KEYS = ("surface", "steps", "starts", "noise", "batch_size", "cloud", "seed", "dtype", "box")
+       "box": list, "max_size": (str, int), "mp4": bool, "optimizer": list, "style": dict, "time": dict,
+       "output": list, "engine": str, "manim": dict, "task": str, "landscape": dict, "experiment": str}
+RUN_KEYS = ("surface", "steps", "starts", "noise", "batch_size", "cloud", "seed", "dtype", "box", "task", "experiment")
+LANDSCAPE = {"plane": str, "resolution": int, "record_every": int, "loss": str, "both_grids": bool, "line": str,
+             "device": str}
 MANIM = {"scene": str, "quality": str, "transparent": bool}
 ENGINES = ("matplotlib", "manim")
 STYLE = {"preset": str, "theme": str, "width": int, "height": int, "loss_panel": bool, "arrows": list,
          "trail": int, "color_by": str, "show_minima": bool, "title": str, "camera": str, "elev": _NUM,
-         "azim": _NUM, "orbit": _NUM, "occlude": bool}
+         "azim": _NUM, "orbit": _NUM, "occlude": bool, "behind": str}
 TIME = {"fps": int, "duration": _NUM, "easing": str, "hold": _NUM, "loop": bool}
 OUTPUT = {"view": str, "path": str}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list", dict: "a table"}
@@ -110,6 +119,7 @@ def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
     try:
         check_table(doc, TOP, "")
         run = {k: doc[k] for k in RUN_KEYS if k in doc}
+        run.update(check_table(doc.get("landscape", {}), LANDSCAPE, "landscape."))
         if "steps" in run and run["steps"] < 0:
             raise OptvizError(f"steps must be >= 0, got {run['steps']}")
         opts = []

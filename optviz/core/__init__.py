@@ -8,7 +8,9 @@ engine         simulate: every optimizer from every start, recorded into an Expe
 recorder       the arrays simulate writes into, and divergence
 map_kernels    per-pixel optimizer updates (hyperparameters that differ per pixel), for trainability maps
 trainability   trainability maps: one run per pixel of a hyperparameter grid, chunked, on CPU or GPU
+networks/      real networks: tasks, training, planes through weight space, landscape grids, sharpness
 device         cpu, cuda or auto
 
-May import: optviz.errors, optviz.version, optviz.parsing, optviz.data; third-party: numpy, torch.
+May import: optviz.errors, optviz.version, optviz.parsing, optviz.data; third-party: numpy, torch, sklearn
+(the built-in tasks' data).
 """

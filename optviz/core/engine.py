@@ -19,7 +19,7 @@ from ..errors import OptvizError
 from ..version import __version__
 from .optimizers.registry import state_of
 from .optimizers.schedules import learning_rates, set_lr
-from .optimizers.spec import OptimizerSpec, build, resolve_optimizers
+from .optimizers.spec import OptimizerSpec, build, optimizers_meta, resolve_optimizers
 from .recorder import Recorder
 from .surfaces import SURFACES, Surface, get_surface
 
@@ -106,10 +106,7 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
     gx, gy, gz = surface_grid(surf, view, grid)
     meta = {
         "surface": surf.info(),
-        "optimizers": [{"name": s.name, "title": s.info().title, "label": s.label, "schedule": s.schedule,
-                        "hyperparameters": _jsonable(s.resolved()), "given": _jsonable(s.hyperparameters),
-                        "rule": s.info().rule}
-                       for s in specs],
+        "optimizers": optimizers_meta(specs),
         "steps": int(steps), "dtype": dtype, "noise": float(noise), "seed": int(seed),
         "batch_size": batch_size, "cloud": int(cloud),
         "box": [list(view[0]), list(view[1])], "bound": bound, "optviz_version": __version__,
@@ -140,7 +137,7 @@ def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise
     p = torch.nn.Parameter(x0[0].clone() if single else x0.clone())
     points = (lambda: p[None]) if single else (lambda: p)   # [n, 2] for the surface, either way
     rows = {info.rows_flag: True} if info.rows_flag and not single else {}   # batched: each row is a run
-    opt = _guard(spec, 0, lambda: build(spec, [p], **rows))
+    opt = guard_optimizer(spec, 0, lambda: build(spec, [p], **rows))
     pos_v, loss_v, grad_v = (rec.view(a, m, sl) for a in (rec.position, rec.loss, rec.grad))
     state_views = {}
     draws = {}   # this step's mini-batch and noise: a closure re-evaluating the step sees the same ones
@@ -181,7 +178,7 @@ def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise
             break
         if lrs is not None:
             set_lr(opt, float(lrs[t]))
-        _guard(spec, t + 1, lambda: opt.step(closure) if info.needs_closure else opt.step())
+        guard_optimizer(spec, t + 1, lambda: opt.step(closure) if info.needs_closure else opt.step())
         for name, value in state_of(opt, p).items():
             if name not in state_views:
                 state_views[name] = rec.state_view(name, m, sl)
@@ -200,7 +197,7 @@ def run_seed(seed: int, m: int, n: int) -> int:
     return (int(seed) * 1_000_003 + m) * 1_000_003 + n
 
 
-def _guard(spec: OptimizerSpec, step: int, call):
+def guard_optimizer(spec: OptimizerSpec, step: int, call):
     """Run `call`; an optimizer that raises becomes one line naming it, the step and the reason."""
     try:
         return call()
@@ -282,6 +279,3 @@ def _auto_box(surf: Surface, starts: np.ndarray, position: np.ndarray, diverged_
     lo, hi = lo - 0.05 * span, hi + 0.05 * span
     return (min(x0, lo[0]), max(x1, hi[0])), (min(y0, lo[1]), max(y1, hi[1]))
 
-
-def _jsonable(d: dict) -> dict:
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}

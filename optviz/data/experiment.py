@@ -19,7 +19,12 @@ state *before* update t+1, so rows 0..steps-1 with their loss are the seed's `tr
     starts       [N, 2]        float64
     grid_x [Gx], grid_y [Gy], grid_z [Gy, Gx]  float64: the surface sampled over `box` for drawing
     meta         dict (JSON): surface info, optimizers (name, label, title, hyperparameters), steps,
-                 dtype, noise, seed, box, optviz version
+                 dtype, noise, seed, box, optviz version; optionally "record_every" (row t is training step
+                 t x record_every), "caption" (a line renderers show under the title) and
+                 "off_surface" (the recorded loss is not the drawn surface's value at the position: a
+                 slice of a higher-dimensional landscape; renderers then draw balls at the recorded loss)
+    extra        dict of further arrays some runs record (a landscape: distances from its plane, test
+                 losses, accuracies, the other grid, a 1-D line profile), saved as extra_<name>
 """
 from __future__ import annotations
 
@@ -53,6 +58,7 @@ class Experiment:
     meta: dict
     state: dict[str, np.ndarray] = field(default_factory=dict)
     lr: np.ndarray | None = None    # [M, T] learning rate of update t+1 (schedules); NaN where none
+    extra: dict[str, np.ndarray] = field(default_factory=dict)   # more arrays a kind of run records
 
     # ---- convenient views ---------------------------------------------------------------------
     @property
@@ -122,6 +128,7 @@ class Experiment:
     def _write_npz(self, tmp: Path) -> None:
         arrays = {k: getattr(self, k) for k in ARRAYS}
         arrays.update({f"state_{k}": v for k, v in self.state.items()})
+        arrays.update({f"extra_{k}": v for k, v in self.extra.items()})
         if self.lr is not None:
             arrays["lr"] = self.lr
         arrays["meta"] = np.array(json.dumps(self.meta, sort_keys=True))
@@ -174,5 +181,6 @@ class Experiment:
             raise OptvizError(f"{str(path)!r} is not an optviz experiment (missing {', '.join(missing)})")
         meta = json.loads(str(arrays.pop("meta")))
         state = {k[len("state_"):]: arrays.pop(k) for k in list(arrays) if k.startswith("state_")}
-        return cls(meta=meta, state=state, lr=arrays.get("lr"), **{k: arrays[k] for k in ARRAYS})
+        extra = {k[len("extra_"):]: arrays.pop(k) for k in list(arrays) if k.startswith("extra_")}
+        return cls(meta=meta, state=state, lr=arrays.get("lr"), extra=extra, **{k: arrays[k] for k in ARRAYS})
 

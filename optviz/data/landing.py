@@ -7,13 +7,12 @@
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import OptvizError
 from .files import atomic_path
+from .stats import check_level, t_interval
 
 
 @dataclass
@@ -36,16 +35,12 @@ class LandingResult:
     def summary(self, level: float = 0.95):
         """Mean fraction [M, K] over seeds and its confidence interval (lo, hi): Student's t over the
         seeds' fractions when there are several seeds, else the Wilson interval over the one seed's starts."""
-        if not 0 < level < 1:
-            raise OptvizError(f"level must be a confidence level between 0 and 1, got {level!r}")
+        check_level(level)
         f = self.fractions
-        S = len(self.seeds)
-        mean = f.mean(0)
-        if S > 1:
-            from scipy.stats import t as student_t
-            half = student_t.ppf((1 + level) / 2, S - 1) * f.std(0, ddof=1) / math.sqrt(S)
-            lo, hi = mean - half, mean + half
+        if len(self.seeds) > 1:
+            mean, lo, hi = t_interval(f, level)
         else:
+            mean = f.mean(0)
             from scipy.stats import norm
             z, n = norm.ppf((1 + level) / 2), self.starts_per_seed
             centre = (mean + z * z / (2 * n)) / (1 + z * z / n)

@@ -6,12 +6,14 @@ from pathlib import Path
 from ..data.experiment import Experiment
 from ..errors import OptvizError
 from .encode import VIDEO_FORMATS, write_animation
-from .figures import FIGURE_FORMATS, save_figure, surface_figure, trajectory_figure
+from .figures import FIGURE_FORMATS, line_figure, save_figure, surface_figure, trajectory_figure
 from .style import Style
 from .timeline import Timeline
 
-VIEWS = {"2d": "animated map", "3d": "animated surface", "grid": "animated small multiples, a panel per optimizer", "map": "static map with trajectories",
-         "surface": "static 3-D surface"}
+VIEWS = {"2d": "animated map", "3d": "animated surface", "grid": "animated small multiples, a panel per optimizer",
+         "map": "static map with trajectories", "surface": "static 3-D surface",
+         "line": "static 1-D loss profile between two points (a network's landscape with a line)"}
+STATIC = ("map", "surface", "line")
 
 
 def check_output(path, view: str) -> str:
@@ -19,7 +21,7 @@ def check_output(path, view: str) -> str:
     if view not in VIEWS:
         raise OptvizError(f"unknown view {view!r}; choose from: {', '.join(VIEWS)}")
     fmt = Path(path).suffix.lstrip(".").lower()
-    valid = FIGURE_FORMATS if view in ("map", "surface") else VIDEO_FORMATS
+    valid = (*(FIGURE_FORMATS if view in STATIC else VIDEO_FORMATS), "npz")   # npz: the experiment itself
     if fmt not in valid:
         raise OptvizError(f"unknown format {fmt!r} for the {view} view ({str(path)!r}); choose from: {', '.join(valid)}")
     return fmt
@@ -41,9 +43,10 @@ def render(exp: Experiment, path, *, view: str = "2d", style: Style = Style(), t
     """Render `exp` to `path` (format from the extension): views 2d/3d/grid animate (gif, mp4, webm, html, png
     poster); views map/surface are static figures (png, svg, pdf). `max_size` ("2MB") makes a GIF fit
     (see render.budget); `report` receives a line saying what it chose."""
-    check_output(path, view)
-    if view in ("map", "surface"):
-        fig = (trajectory_figure if view == "map" else surface_figure)(exp, style)
+    if check_output(path, view) == "npz":   # the data every picture is drawn from, to draw again later
+        return exp.save(path)
+    if view in STATIC:
+        fig = {"map": trajectory_figure, "surface": surface_figure, "line": line_figure}[view](exp, style)
         return save_figure(fig, path)
     if max_size is not None and Path(path).suffix.lower() == ".gif":
         from .budget import fit_gif, parse_size
@@ -55,7 +58,7 @@ def render(exp: Experiment, path, *, view: str = "2d", style: Style = Style(), t
         return Path(path)
     scene = make_scene(exp, view, style, timeline)
     out = write_animation(path, scene, timeline.fps, loop=timeline.loop, progress=progress, workers=workers)
-    if report and view == "3d" and style.camera == "fixed":
+    if report and view == "3d" and style.camera == "fixed" and not scene.ghost:   # ghosts are drawn on purpose
         for label, share in zip(exp.labels, scene.hidden_share()):
             if share > 0.25:
                 report(f"{Path(path).name}: {100 * share:.0f}% of {label}'s path is behind the surface from this "

@@ -2,6 +2,8 @@
 divergence geometry, and the blit loop (background drawn once; each frame draws only what moves)."""
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
@@ -23,17 +25,54 @@ def surface_cmap(style: Style):
     return LinearSegmentedColormap.from_list("optviz", base(np.linspace(lo, hi, 256)))
 
 
-def legend_columns(labels, width_px: float, fontsize_pt: float, dpi: float, most: int = 3) -> int:
-    """The most columns (up to `most`) whose legend fits the figure's width: matplotlib fills a legend
-    column by column, so long labels (a wrapper with its settings) take fewer columns."""
-    em = fontsize_pt * dpi / 72
-    for ncol in range(min(len(labels), most), 1, -1):
-        rows = -(-len(labels) // ncol)
-        columns = [labels[i * rows:(i + 1) * rows] for i in range(ncol)]
-        width = sum(max(len(t) for t in col) * 0.55 * em + 3.5 * em for col in columns if col)
-        if width <= 0.96 * width_px:
-            return ncol
-    return 1
+def fit_legend(fig, y: float, fontsize: float, handles=None, **kw):
+    """A figure legend centred at height y, in as many columns (up to 3) as fit the figure's width
+    (matplotlib fills a legend column by column; long labels take fewer columns)."""
+    handles = handles if handles is not None else fig.axes[0].get_legend_handles_labels()[0]
+    renderer = fig.canvas.get_renderer()
+    for ncol in range(min(len(handles), 3), 0, -1):
+        legend = fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, y), ncol=ncol, fontsize=fontsize,
+                            frameon=False, **kw)
+        if ncol == 1 or legend.get_window_extent(renderer).width <= 0.98 * fig.bbox.width:
+            return legend
+        legend.remove()
+
+
+def draw_header(fig, exp: Experiment, style: Style, title: str, legend_y: float, handles=None, **legend_kw):
+    """The title, the legend, and (if the experiment has one) its caption between them: what a
+    landscape's picture means. With a caption, the legend moves down below it and every axes of the
+    figure is shortened to end below the legend (figures without captions keep their layout)."""
+    c, sc = style.colors, style.scale
+    fig.text(0.5, 0.96, title, ha="center", va="center", color=c.foreground, fontsize=14 * sc, weight="bold")
+    caption = exp.meta.get("caption")
+    if not caption:
+        fit_legend(fig, legend_y, 9.5 * sc, handles, labelcolor=c.foreground, **legend_kw)
+        return
+    renderer = fig.canvas.get_renderer()
+    to_figure = fig.transFigure.inverted()
+    chars = int(fig.bbox.width / (0.55 * 8.5 * sc * style.dpi / 72))
+    while True:   # wrap to the widest lines that fit
+        text = fig.text(0.5, 0.925, textwrap.fill(caption, chars), ha="center", va="top", color=c.muted,
+                        fontsize=8.5 * sc)
+        if text.get_window_extent(renderer).width <= 0.96 * fig.bbox.width or chars < 20:
+            break
+        text.remove()
+        chars -= 4
+    below = to_figure.transform(text.get_window_extent(renderer))[0, 1]
+    legend = fit_legend(fig, below - 0.01, 9.5 * sc, handles, labelcolor=c.foreground, **legend_kw)
+    box = to_figure.transform(legend.get_window_extent(renderer))
+    legend.set_bbox_to_anchor((0.5, below - 0.01 - (box[1, 1] - box[0, 1]) / 2), transform=fig.transFigure)
+    bottom = below - 0.01 - (box[1, 1] - box[0, 1])
+    top = bottom - 0.045   # room for an axes' own title (a loss panel's)
+    for ax in fig.axes:
+        pos = ax.get_position()
+        if pos.y1 > top and ax.name != "3d":   # a 3-D box has empty room above its plot
+            ax.set_position([pos.x0, pos.y0, pos.width, top - pos.y0])
+
+
+def axis_labels(exp: Experiment) -> tuple[str, str]:
+    """The plane's axes: w1 and w2 on a surface, the directions of a landscape's slice."""
+    return tuple(exp.meta["surface"].get("axes", (r"$w_1$", r"$w_2$")))
 
 
 def _has_data(artist) -> bool:
@@ -99,9 +138,12 @@ class SceneBase:
         return handles
 
     def counter_text(self, s: float) -> str:
-        """The step, and the current learning rate of every optimizer that follows a schedule."""
+        """The step (a training step, where rows are records every few steps), and the current learning
+        rate of every optimizer that follows a schedule."""
         k = int(np.floor(s))
-        text = f"step {k:>{len(str(self.exp.steps))}d} / {self.exp.steps}"
+        every = int(self.exp.meta.get("record_every", 1))
+        last = self.exp.meta.get("training_steps", self.exp.steps * every)
+        text = f"step {min(k * every, last):>{len(str(last))}d} / {last}"
         lr = self.exp.lr
         for m, o in enumerate(self.exp.meta["optimizers"]):
             if o.get("schedule") and lr is not None:

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from ..data.experiment import Experiment
 from ..data.files import atomic_path
 from ..errors import OptvizError
-from .base import legend_columns, surface_cmap
+from .base import axis_labels, draw_header, surface_cmap
 from .geometry import display_z
 from .scene2d import draw_map
 from .style import Style, optimizer_colors
@@ -44,7 +44,7 @@ def _figure(style: Style):
 def trajectory_figure(exp: Experiment, style: Style = Style()) -> Figure:
     """The seed's 2-D figure: the surface map with every trajectory as a line with markers."""
     fig = _figure(style)
-    c, sc = style.colors, style.scale
+    sc = style.scale
     ax = fig.add_axes([0.1, 0.1, 0.87, 0.7])
     draw_map(ax, exp, style)
     colors = optimizer_colors(exp.names)
@@ -54,10 +54,8 @@ def trajectory_figure(exp: Experiment, style: Style = Style()) -> Figure:
             p = exp.position[m, n]
             ax.plot(p[:, 0], p[:, 1], color=colors[m], marker="o", ms=(2.5 if small else 4.5) * sc ** 0.5,
                     lw=1.2 * sc, alpha=0.9, zorder=4 + m, label=label if n == 0 else None)
-    fig.legend(loc="center", bbox_to_anchor=(0.5, 0.865), ncol=legend_columns(exp.labels, style.size[0], 9.5 * sc, style.dpi), fontsize=9.5 * sc,
-               frameon=False, labelcolor=c.foreground)
-    fig.text(0.5, 0.96, style.title or f"{exp.meta['surface']['title']}: {exp.steps} steps", ha="center",
-             va="center", color=c.foreground, fontsize=14 * sc, weight="bold")
+    steps = exp.meta.get("training_steps", exp.steps)
+    draw_header(fig, exp, style, style.title or f"{exp.meta['surface']['title']}: {steps} steps", 0.865)
     return fig
 
 
@@ -72,12 +70,40 @@ def surface_figure(exp: Experiment, style: Style = Style()) -> Figure:
                     antialiased=False, alpha=0.95)
     ax.view_init(elev=style.elev, azim=style.azim)
     ax.set_facecolor(c.background)
-    for lab, setter in ((r"$w_1$", ax.set_xlabel), (r"$w_2$", ax.set_ylabel),
+    xlabel, ylabel = axis_labels(exp)
+    for lab, setter in ((xlabel, ax.set_xlabel), (ylabel, ax.set_ylabel),
                         (r"$\log_{10}$ loss" if log else "loss", ax.set_zlabel)):
         setter(lab, color=c.foreground, fontsize=10 * sc)
     ax.tick_params(colors=c.muted, labelsize=8 * sc)
     fig.text(0.5, 0.95, style.title or exp.meta["surface"]["title"], ha="center", va="center",
              color=c.foreground, fontsize=14 * sc, weight="bold")
+    return fig
+
+
+def line_figure(exp: Experiment, style: Style = Style()) -> Figure:
+    """The 1-D profile of a network's train and test loss along the line between two points (Goodfellow
+    et al., 2015): alpha 0 at the first point, 1 at the second."""
+    if "line_alpha" not in exp.extra:
+        raise OptvizError("the line view needs a network's landscape computed with a line (--line A,B)")
+    fig = _figure(style)
+    c, sc = style.colors, style.scale
+    ax = fig.add_axes([0.11, 0.12, 0.85, 0.7])
+    alpha = exp.extra["line_alpha"]
+    for which, color, ls in (("train", c.foreground, "-"), ("test", "#e4572e", "--")):
+        ax.plot(alpha, exp.extra[f"line_{which}_loss"], color=color, ls=ls, lw=2 * sc, label=f"{which} loss")
+    ax.set_yscale("log")
+    ends = exp.meta["landscape"].get("line") or "the line between two points"
+    for a in (0.0, 1.0):
+        ax.axvline(a, color=c.muted, lw=1, ls=":")
+    ax.set_xlabel("alpha: 0 and 1 are the line's two points", color=c.foreground, fontsize=10 * sc)
+    ax.set_ylabel("loss", color=c.foreground, fontsize=10 * sc)
+    ax.tick_params(colors=c.muted, labelsize=8.5 * sc)
+    ax.set_facecolor(c.background)
+    for spine in ax.spines.values():
+        spine.set_color(c.muted)
+    ax.legend(frameon=False, labelcolor=c.foreground, fontsize=9.5 * sc)
+    fig.text(0.5, 0.95, style.title or f"{exp.meta['surface']['task']['title']}: loss along {ends}", ha="center",
+             va="center", color=c.foreground, fontsize=12.5 * sc, weight="bold", wrap=True)
     return fig
 
 

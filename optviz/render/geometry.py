@@ -9,9 +9,12 @@ from ..data.experiment import Experiment
 
 def display_z(exp: Experiment):
     """A function mapping loss to drawn height/colour: log10 for surfaces whose range is dominated by
-    steep walls (Rosenbrock, Beale, Booth), identity otherwise; and whether it is logarithmic."""
+    steep walls (Rosenbrock, Beale, Booth) or that ask for it (meta surface zscale "log": a network's
+    loss, which spans decades), identity otherwise; and whether it is logarithmic."""
     z = exp.grid_z[np.isfinite(exp.grid_z)]
     zmin, zmax, zmed = float(z.min()), float(z.max()), float(np.median(z))
+    if exp.meta["surface"].get("zscale") == "log" and zmin > 0:   # losses spanning decades (a network's)
+        return (lambda v: np.log10(np.asarray(v, dtype=np.float64))), True
     if zmed - zmin > 0 and (zmax - zmin) > 20 * (zmed - zmin):
         delta = 0.01 * (zmed - zmin)
         return (lambda v: np.log10(np.maximum(np.asarray(v, dtype=np.float64) - zmin, 0) + delta)), True
@@ -82,8 +85,9 @@ def bilinear(gx: np.ndarray, gy: np.ndarray, gz: np.ndarray, x: np.ndarray, y: n
 def dense_path(exp: Experiment, m: int, dense: int, zf, starts=slice(None), grid: Experiment | None = None):
     """[n, (T-1)*dense+1, 3] points (x, y, drawn height) of optimizer m's paths, each step subdivided
     `dense` times so a trail hugs the surface: heights between steps come from the surface grid of
-    `grid` (default `exp`), at the steps themselves from the recorded loss. `zf` maps loss to drawn
-    height (see display_z). NaN after divergence."""
+    `grid` (default `exp`), at the steps themselves from the recorded loss (on a slice of a landscape,
+    meta["off_surface"], the recorded loss throughout). `zf` maps loss to drawn height (see display_z).
+    NaN after divergence."""
     grid = grid if grid is not None else exp
     pos = exp.position[m, starts].astype(np.float64)
     T = pos.shape[1]
@@ -91,8 +95,12 @@ def dense_path(exp: Experiment, m: int, dense: int, zf, starts=slice(None), grid
     i = np.minimum(np.floor(u).astype(int), max(T - 2, 0))
     t = (u - i)[None, :, None]
     xy = pos[:, i] * (1 - t) + pos[:, np.minimum(i + 1, T - 1)] * t
-    z = zf(bilinear(grid.grid_x, grid.grid_y, grid.grid_z, xy[..., 0], xy[..., 1]))
-    z[:, ::dense] = zf(exp.loss[m, starts].astype(np.float64))
+    loss = zf(exp.loss[m, starts].astype(np.float64))
+    if exp.meta.get("off_surface"):   # a slice: between records the path's own loss, not the slice's
+        z = loss[:, i] * (1 - t[..., 0]) + loss[:, np.minimum(i + 1, T - 1)] * t[..., 0]
+    else:
+        z = zf(bilinear(grid.grid_x, grid.grid_y, grid.grid_z, xy[..., 0], xy[..., 1]))
+    z[:, ::dense] = loss
     return np.concatenate([xy, z[..., None]], axis=-1)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.experiment import Experiment
-from .base import MARKERS, SceneBase, legend_columns, surface_cmap
+from .base import MARKERS, SceneBase, axis_labels, draw_header, surface_cmap
 from .geometry import display_z
 from .style import Style
 from .timeline import Timeline, interpolate
@@ -29,8 +29,9 @@ def draw_map(ax, exp: Experiment, style: Style, *, levels: int = 28):
     (x0, x1), (y0, y1) = exp.box
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_xlabel(r"$w_1$", color=c.foreground, fontsize=11 * style.scale)
-    ax.set_ylabel(r"$w_2$", color=c.foreground, fontsize=11 * style.scale)
+    xlabel, ylabel = axis_labels(exp)
+    ax.set_xlabel(xlabel, color=c.foreground, fontsize=11 * style.scale)
+    ax.set_ylabel(ylabel, color=c.foreground, fontsize=11 * style.scale)
     ax.tick_params(colors=c.muted, labelsize=9 * style.scale)
     for spine in ax.spines.values():
         spine.set_color(c.muted)
@@ -50,11 +51,8 @@ class Scene2D(SceneBase):
             self.lax = None
         self.ax = ax
         draw_map(ax, exp, style)
-        fig.text(0.5, 0.96, style.title or exp.meta["surface"]["title"], ha="center", va="center",
-                 color=c.foreground, fontsize=14 * sc, weight="bold")
-        handles = self.legend_handles()
-        fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, (top + 0.93) / 2), ncol=legend_columns([h.get_label() for h in handles], style.size[0], 9.5 * sc, style.dpi),
-                   fontsize=9.5 * sc, frameon=False, labelcolor=c.foreground, handlelength=1.6, columnspacing=1.5)
+        draw_header(fig, exp, style, style.title or exp.meta["surface"]["title"], (top + 0.93) / 2,
+                    handles=self.legend_handles(), handlelength=1.6, columnspacing=1.5)
         self.counter = ax.text(0.015, 0.975, "", transform=ax.transAxes, ha="left", va="top", color=c.foreground,
                                fontsize=11 * sc, family="monospace",
                                bbox=dict(boxstyle="round,pad=0.3", fc=c.background, ec=c.muted, alpha=0.85))
@@ -123,7 +121,8 @@ class Scene2D(SceneBase):
         else:
             pad = 0.05 * (hi - lo or 1)
             lax.set_ylim(lo - pad, hi + pad)
-        lax.set_xlim(0, self.exp.steps)
+        self.every = int(self.exp.meta.get("record_every", 1))   # rows may be records every few steps
+        lax.set_xlim(0, self.exp.steps * self.every)
         lax.set_xlabel("step", color=c.foreground, fontsize=10 * sc)
         lax.set_title("median loss" if self.N > 1 else "loss", color=c.foreground, fontsize=11 * sc)
         lax.tick_params(colors=c.muted, labelsize=8 * sc)
@@ -149,7 +148,7 @@ class Scene2D(SceneBase):
             q.set_UVC(v[:, 0], v[:, 1])
         self.counter.set_text(self.counter_text(s))
         if self.lax is not None:
-            t = np.arange(k + 1)
+            t = np.arange(k + 1) * self.every
             for m, line in enumerate(self.loss_lines):
                 line.set_data(t, self.loss_curves[m, :k + 1])
-            self.cursor.set_xdata([s, s])
+            self.cursor.set_xdata([s * self.every, s * self.every])

@@ -3,7 +3,9 @@ or on the drawn mesh where that is higher, lifted slightly so it is never buried
 the surface, legend and step counter.
 
 Balls, trails, exit markers and minima are hidden where the surface is nearer the camera
-(`occlusion.Occluder`; `Style(occlude=False)` draws matplotlib's plain over-everything order).
+(`occlusion.Occluder`; `Style(occlude=False)` draws matplotlib's plain over-everything order), or, in
+ghost mode (`Style(behind="ghost")`, the default for a slice of a network's landscape, whose paths run
+below and above it), drawn faintly and dashed there.
 A fixed camera draws the surface once and blits the moving artists over it; an orbiting camera must
 redraw the surface each frame, so its frames are rendered in parallel worker processes.
 """
@@ -12,13 +14,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.experiment import Experiment
-from .base import SceneBase, _has_data, legend_columns, surface_cmap
+from .base import SceneBase, _has_data, axis_labels, draw_header, surface_cmap
 from .geometry import bilinear, dense_path, display_z, mesh_z, surface_mesh
 from .occlusion import Occluder
 from .style import Style
 from .timeline import Timeline, interpolate
 
 DENSE = 6   # points per step along trails, so they follow the surface between steps
+GHOST = 0.35   # opacity of what the surface hides, in ghost mode
 
 
 class Scene3D(SceneBase):
@@ -44,10 +47,14 @@ class Scene3D(SceneBase):
         (x0, x1), (y0, y1) = exp.box
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
+        if exp.meta.get("off_surface"):   # the paths' real losses may leave the slice's range
+            path = f(exp.loss[np.isfinite(exp.loss)].astype(np.float64))
+            zmin, zmax = min(zmin, float(path.min(initial=zmin))), max(zmax, float(path.max(initial=zmax)))
         ax.set_zlim(zmin, zmax + 4 * self.lift)
         ax.view_init(elev=style.elev, azim=style.azim)
-        ax.set_xlabel(r"$w_1$", color=c.foreground, fontsize=10 * sc)
-        ax.set_ylabel(r"$w_2$", color=c.foreground, fontsize=10 * sc)
+        xlabel, ylabel = axis_labels(exp)
+        ax.set_xlabel(xlabel, color=c.foreground, fontsize=10 * sc)
+        ax.set_ylabel(ylabel, color=c.foreground, fontsize=10 * sc)
         ax.set_zlabel(r"$\log_{10}$ loss" if log else "loss", color=c.foreground, fontsize=10 * sc)
         ax.tick_params(colors=c.muted, labelsize=8 * sc)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
@@ -62,11 +69,7 @@ class Scene3D(SceneBase):
                             ls="none", zorder=3)
             star.set_animated(True)   # drawn by draw_static, after the depth buffer exists
             self.stars.append((star, np.column_stack([mx, my, z]), self.radius_px(ms, 0.7)))
-        fig.text(0.5, 0.96, self.title, ha="center", va="center", color=c.foreground, fontsize=14 * sc,
-                 weight="bold")
-        handles = self.legend_handles()
-        fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, 0.9), ncol=legend_columns([h.get_label() for h in handles], style.size[0], 9.5 * sc, style.dpi),
-                   fontsize=9.5 * sc, frameon=False, labelcolor=c.foreground, handlelength=1.6)
+        draw_header(fig, exp, style, self.title, 0.9, handles=self.legend_handles(), handlelength=1.6)
         self.counter = fig.text(0.03, 0.05, "", color=c.foreground, fontsize=11 * sc, family="monospace")
 
         self.dense = []
@@ -78,10 +81,16 @@ class Scene3D(SceneBase):
         ms = (3.0 if self.swarm else 10.0) * sc ** 0.5
         lw = (0.8 if self.swarm else 2.2) * sc
         self.bands = self.trail_bands()
-        self.trails, self.balls, self.gone = [], [], []
+        self.trails, self.balls, self.gone, self.ghosts = [], [], [], []
+        # what the surface hides is left out, or (a slice of a landscape, by default) drawn faintly
+        self.ghost = style.occlude and (style.behind == "ghost" or (style.behind == "auto" and
+                                                                     bool(exp.meta.get("off_surface"))))
         for m in range(self.M):
             self.trails.append([ax.plot([], [], [], color=self.colors[m], alpha=alpha, lw=lw * wf, zorder=4)[0]
                                 for _, _, alpha, wf in self.bands])
+            if self.ghost:
+                self.ghosts.append([ax.plot([], [], [], color=self.colors[m], alpha=GHOST * alpha, lw=lw * wf,
+                                            ls=(0, (2, 2)), zorder=4)[0] for _, _, alpha, wf in self.bands])
             mew = 1.0 * sc if not self.swarm else 0.0
             ball, = ax.plot([], [], [], ls="none", marker="o", ms=ms, color=self.colors[m],
                             mec=c.background if not self.swarm else "none", mew=mew, zorder=6)
@@ -95,14 +104,17 @@ class Scene3D(SceneBase):
         self.ball_radius = self.radius_px(ms, mew)
         self.line_px = lw * style.dpi / 144   # half the widest trail, in pixels
         self.gone_radius = self.radius_px(ms * 0.9, 0.8)
-        self.lines = [line for band in self.trails for line in band]
+        self.lines = [line for band in self.trails + self.ghosts for line in band]
         self.animated = [*self.lines, *self.gone, *self.balls, self.counter]
         if style.camera == "fixed":
             self.prepare()
 
     def rest(self, z: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Drawn height of something resting on the surface at (x, y) whose loss maps to height z: on
-        top of the drawn mesh where the mesh is higher (a narrow valley the mesh cannot resolve), lifted."""
+        top of the drawn mesh where the mesh is higher (a narrow valley the mesh cannot resolve), lifted.
+        On a slice of a higher-dimensional landscape the loss is the truth, wherever the slice is."""
+        if self.exp.meta.get("off_surface"):
+            return z + self.lift
         return np.fmax(z, mesh_z(*self.mesh, x, y)) + self.lift
 
     def radius_px(self, ms: float, mew: float) -> float:
@@ -122,7 +134,8 @@ class Scene3D(SceneBase):
 
     def draw_markers(self, markers):
         """Draw point markers [(artist, [K, 3] points, radius px)], then put back the picture under
-        the pixels where the surface is nearer than the marker (unless another marker shows there)."""
+        the pixels where the surface is nearer than the marker (unless another marker shows there), or
+        in ghost mode blend it back, so a marker under the surface shows faintly through it."""
         markers = [(a, xyz, r) for a, xyz, r in markers if len(xyz) and np.isfinite(xyz).all(1).any()]
         keep = None
         if self.occluder is not None and markers:
@@ -135,7 +148,7 @@ class Scene3D(SceneBase):
         for artist, _, _ in markers:
             self.ax.draw_artist(artist)
         if under is not None:
-            buf[keep] = under
+            buf[keep] = (under * (1 - GHOST) + buf[keep] * GHOST).round().astype(np.uint8) if self.ghost else under
 
     def render(self, i: int) -> np.ndarray:
         """Frame i as a uint8 RGBA array [H, W, 4]."""
@@ -165,6 +178,12 @@ class Scene3D(SceneBase):
                 path = self.band_path(self.dense[m], s * DENSE, lo * DENSE, None if hi is None else hi * DENSE,
                                       None if occ is None else self.seen[m])
                 line.set_data_3d(path[:, 0], path[:, 1], path[:, 2])
+            if self.ghost:   # the hidden parts: the same cut with visibility inverted
+                hid, cross, tc = self.seen[m]
+                for line, (lo, hi, _, _) in zip(self.ghosts[m], self.bands):
+                    path = self.band_path(self.dense[m], s * DENSE, lo * DENSE, None if hi is None else hi * DENSE,
+                                          (~hid, cross, tc))
+                    line.set_data_3d(path[:, 0], path[:, 1], path[:, 2])
             # between steps the ball follows the surface-hugging path, as its trail does
             pos = interpolate(self.dense[m], s * DENSE)
             d = self.exp.diverged_at[m]

@@ -69,6 +69,7 @@ THEMES = {
     "dark": Theme("dark", "#111418", "#f2f2f2", "#a0a4ab", "bone", (0.12, 0.72), "#000000"),
 }
 
+BEHIND = ("auto", "hide", "ghost")
 MIN_SIDE, MAX_SIDE = 16, 7680   # pixels; 7680 is 8K video's width
 PRESETS = {  # width, height in pixels; font scale
     "blog": (800, 600, 1.0),
@@ -94,6 +95,8 @@ class Style:
     azim: float = 75.0
     orbit: float = 120.0         # degrees the camera turns over an orbiting animation
     occlude: bool = True         # 3-D: hide what the surface hides (False: matplotlib's draw order)
+    behind: str = "auto"         # 3-D, what the surface hides: "hide", "ghost" (drawn faintly), or "auto"
+                                 # (ghost on a slice of a network's landscape, hide elsewhere)
     title: str | None = None
     dpi: int = 100
 
@@ -107,6 +110,8 @@ class Style:
                 raise OptvizError(f"unknown arrow {a!r}; choose from: gradient, velocity")
         if self.color_by not in ("optimizer", "minimum"):
             raise OptvizError(f"unknown color_by {self.color_by!r}; choose from: minimum, optimizer")
+        if self.behind not in BEHIND:
+            raise unknown("behind", self.behind, BEHIND)
         if self.camera not in ("fixed", "orbit"):
             raise OptvizError(f"unknown camera {self.camera!r}; choose from: fixed, orbit")
         if self.trail < 0:

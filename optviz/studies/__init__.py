@@ -6,13 +6,15 @@ minima   many starts per optimizer over several seeds: where do they land (sharp
 sweep    small multiples: one animated panel per setting of a hyperparameter grid, same start.
 map      trainability map over two hyperparameters (PNG, NPZ), and a zoom into its boundary.
 race     a fair race: each optimizer tuned on the surface first, or all at one shared lr.
+generalization  "why not always Adam?" on a real network: momentum, Adam and SAM over seeds: test
+         loss and accuracy, sharpness of the minimum found; and their paths on the landscape.
 
 A new study is a module here with `@study(name, help, arguments)` on its `run(args)`, imported below.
 
 May import: optviz.errors, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
 optviz.render; third-party: numpy, torch.
 """
-from . import map, minima, race, sweep  # noqa: F401  (each registers its study)
+from . import generalization, map, minima, race, sweep  # noqa: F401  (each registers its study)
 from .base import STUDIES, Study, add_parser, run_argv, study
 
 __all__ = ["STUDIES", "Study", "add_parser", "run_argv", "study"]

@@ -125,3 +125,12 @@ def default_label(spec: OptimizerSpec) -> str:
         title = f"{title} ({spec.hyperparameters['base']})"
     label = f"{title} {given}" if given else title
     return f"{label} @{spec.schedule}" if spec.schedule else label
+
+
+def optimizers_meta(specs: list[OptimizerSpec]) -> list[dict]:
+    """What a saved run records of its optimizers (JSON): name, title, label, schedule, settings, rule."""
+    def plain(d):
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}
+    return [{"name": s.name, "title": s.info().title, "label": s.label, "schedule": s.schedule,
+             "hyperparameters": plain(s.resolved()), "given": plain(s.hyperparameters), "rule": s.info().rule}
+            for s in specs]

@@ -1,0 +1,86 @@
+"""Generalization measured over seeds: for each optimizer and seed, where training ended (train loss),
+how it did on held-out data (test loss and accuracy) and how sharp the minimum it found is (the train
+loss's top Hessian eigenvalue and trace). Computed by `optviz experiment generalization`.
+
+    values     [S, M, K]  float64  metric k of optimizer m trained from seed s (NaN: diverged)
+    metrics    [K]        names: train_loss, test_loss, test_acc, top_eigenvalue, trace
+    labels     [M]        optimizer labels (with the settings each ran with)
+    seeds      [S]
+    meta       task, steps, batch size, tuning (the settings tried and their scores), level
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .files import atomic_path
+from .stats import t_interval
+
+METRICS = {"train_loss": "final train loss", "test_loss": "test loss", "test_acc": "test accuracy",
+           "top_eigenvalue": "sharpness: top Hessian eigenvalue", "trace": "Hessian trace"}
+
+
+@dataclass
+class GeneralizationResult:
+    values: np.ndarray
+    metrics: list[str]
+    labels: list[str]
+    seeds: list[int]
+    meta: dict
+
+    def __repr__(self) -> str:
+        return (f"GeneralizationResult({self.meta['task']['name']}, optimizers={self.labels!r}, "
+                f"{len(self.seeds)} seeds, metrics={self.metrics!r})")
+
+    def summary(self, level: float = 0.95):
+        """(mean, low, high) [M, K] over seeds, Student's t interval (runs that diverged left out)."""
+        mean, lo, hi = (np.full(self.values.shape[1:], np.nan) for _ in range(3))
+        for m in range(self.values.shape[1]):
+            for k in range(self.values.shape[2]):
+                v = self.values[:, m, k]
+                v = v[np.isfinite(v)]
+                if len(v):
+                    mean[m, k], lo[m, k], hi[m, k] = t_interval(v, level)
+        return mean, lo, hi
+
+    def table(self, level: float = 0.95) -> str:
+        mean, lo, hi = self.summary(level)
+        width = max(len(label) for label in self.labels) + 2
+        head = "".join(f"{name:>28s}" for name in self.metrics)
+        lines = [f"{'optimizer':{width}s}{head}"]
+        for m, label in enumerate(self.labels):
+            cells = "".join(f"{_fmt(mean[m, k]):>10s} [{_fmt(lo[m, k])}, {_fmt(hi[m, k])}]".rjust(28)
+                            for k in range(len(self.metrics)))
+            lines.append(f"{label:{width}s}{cells}")
+        lines.append(f"({len(self.seeds)} seeds; {int(level * 100)}% confidence interval over seeds in brackets)")
+        return "\n".join(lines)
+
+    def save_csv(self, path, level: float = 0.95):
+        """A row per optimizer and metric: mean, interval, and the value of every seed."""
+        mean, lo, hi = self.summary(level)
+        with atomic_path(path, ".csv") as tmp:
+            with open(tmp, "w", newline="") as fh:
+                out = csv.writer(fh)
+                out.writerow(["optimizer", "metric", "mean", "ci_low", "ci_high", "level", "seeds",
+                              *(f"seed{s}" for s in self.seeds)])
+                for m, label in enumerate(self.labels):
+                    for k, name in enumerate(self.metrics):
+                        out.writerow([label, name, f"{mean[m, k]:.6g}", f"{lo[m, k]:.6g}", f"{hi[m, k]:.6g}", level,
+                                      len(self.seeds), *(f"{v:.6g}" for v in self.values[:, m, k])])
+        return Path(path)
+
+    def save(self, path) -> Path:
+        with atomic_path(path, ".npz") as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez_compressed(fh, values=self.values, seeds=np.array(self.seeds),
+                                    meta=np.array(json.dumps({**self.meta, "metrics": self.metrics,
+                                                              "labels": self.labels})))
+        return Path(path)
+
+
+def _fmt(v: float) -> str:
+    return "-" if not np.isfinite(v) else f"{v:.3g}"

@@ -1,0 +1,81 @@
+"""A real network's training run as plain numpy data: M optimizers trained from the same initial weights,
+their flattened weights and metrics recorded every k steps (computed by `optviz.core.networks.train`).
+
+With R records (row 0 the initial weights, then every `record_every` steps and the last step) and D
+weights:
+
+    params        [M, R, D]  float32  the flattened weights (torch's parameters_to_vector order)
+    record_steps  [R]        int64    the training step of each record
+    train_loss    [M, R]     float64  loss on the whole training set at each record (NaN after divergence)
+    train_acc     [M, R]     float64  accuracy on it (NaN for regression tasks)
+    test_loss     [M, R]     float64  the same on the test set
+    test_acc      [M, R]     float64
+    diverged_at   [M]        int64    first record whose loss was non-finite, -1 if none
+    meta          dict: task, optimizers (name, label, title, hyperparameters, schedule), steps, batch_size,
+                  seed, record_every, parameter names and shapes, optviz version
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import OptvizError
+from .files import atomic_path, human_size
+
+ARRAYS = ("params", "record_steps", "train_loss", "train_acc", "test_loss", "test_acc", "diverged_at")
+
+
+@dataclass
+class NetworkRun:
+    params: np.ndarray
+    record_steps: np.ndarray
+    train_loss: np.ndarray
+    train_acc: np.ndarray
+    test_loss: np.ndarray
+    test_acc: np.ndarray
+    diverged_at: np.ndarray
+    meta: dict
+
+    @property
+    def labels(self) -> list[str]:
+        return [o["label"] for o in self.meta["optimizers"]]
+
+    @property
+    def names(self) -> list[str]:
+        return [o["name"] for o in self.meta["optimizers"]]
+
+    def final(self, m: int) -> np.ndarray:
+        """[D] the last finite weights of optimizer m."""
+        d = int(self.diverged_at[m])
+        return self.params[m, (d - 1 if d > 0 else 0) if d >= 0 else -1]
+
+    def __repr__(self) -> str:
+        M, R, D = self.params.shape
+        size = human_size(sum(getattr(self, k).nbytes for k in ARRAYS))
+        return (f"NetworkRun(task={self.meta['task']['name']!r}, optimizers={self.labels!r}, {D:,} weights, "
+                f"{self.meta['steps']} steps, {R} records, diverged={int((self.diverged_at >= 0).sum())}/{M}, {size})")
+
+    def save(self, path) -> Path:
+        path = Path(path)
+        if path.suffix.lower() != ".npz":
+            raise OptvizError(f"a network run is saved as .npz, not {str(path)!r}")
+        with atomic_path(path) as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez_compressed(fh, **{k: getattr(self, k) for k in ARRAYS},
+                                    meta=np.array(json.dumps(self.meta, sort_keys=True)))
+        return path
+
+    @classmethod
+    def load(cls, path) -> "NetworkRun":
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+        except (OSError, ValueError) as exc:
+            raise OptvizError(f"cannot read network run {str(path)!r}: {exc}") from None
+        missing = [k for k in (*ARRAYS, "meta") if k not in arrays]
+        if missing:
+            raise OptvizError(f"{str(path)!r} is not an optviz network run (missing {', '.join(missing)})")
+        return cls(**{k: arrays[k] for k in ARRAYS}, meta=json.loads(str(arrays["meta"])))

@@ -1,0 +1,141 @@
+"""`optviz experiment generalization`: the blog post's "why not always Adam?" measured on a real network.
+
+SGD with momentum, Adam and SAM (sharpness-aware minimization around the same momentum) train the
+task's model from the same initial weights, seed after seed (each seed: new initial weights and a
+new order of mini-batches; the train/test split is fixed). Each optimizer's learning rate is tuned
+first, the way `optviz experiment race` tunes (the best final training loss on seed 0 over a log grid,
+ties to the smaller, averaged over the first three seeds), unless the spec gives one. For every seed and optimizer: the final train loss,
+the test loss and accuracy, and the sharpness of the minimum found (top Hessian eigenvalue and trace of
+the training loss). Writes a table (stdout), PREFIX.csv, PREFIX.png (the chart), and the landscape of
+seed 0 with every path on its PCA plane: PREFIX-landscape.png and the animation(s).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..data.generalization import METRICS, GeneralizationResult
+from ..errors import OptvizError
+from ..progress import progress_bar
+from .base import add_style_arguments, animation_paths, output_paths, study
+
+DEFAULT = ["momentum:momentum=0.9", "adam", "sam:base=momentum,momentum=0.9,rho=0.05"]
+TUNE_SEEDS = 3
+
+
+def generalization_arguments(p):
+    p.add_argument("--task", default="digits-mlp", help="digits-mlp, digits-cnn, moons-mlp or pkg.mod:make_task")
+    p.add_argument("--optimizer", action="append", metavar="NAME[:k=v,...]",
+                   help="repeatable; without lr= the learning rate is tuned (default: " + ", ".join(DEFAULT) + ")")
+    p.add_argument("--seeds", type=int, default=5, help="independent repeats (initial weights and batches)")
+    p.add_argument("--steps", type=int, default=600)
+    p.add_argument("--batch-size", dest="batch_size", type=int, default=64)
+    p.add_argument("--budget", type=int, default=8, help="learning rates tried per optimizer (log grid)")
+    p.add_argument("--lr-range", dest="lr_range", default="1e-3:3", metavar="LO:HI")
+    p.add_argument("--level", type=float, default=0.95, help="confidence level")
+    p.add_argument("--resolution", type=int, default=41, help="grid of the landscape picture")
+    p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    p.add_argument("-o", "--output", default="generalization", metavar="PREFIX",
+                   help="writes PREFIX.csv, PREFIX.png, PREFIX-landscape.png and PREFIX-landscape.gif")
+    add_style_arguments(p)
+
+
+def parse_range(text: str) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in text.split(":"))
+    except ValueError:
+        raise OptvizError(f"bad learning-rate range {text!r}; write LO:HI, e.g. 1e-3:3") from None
+    if not 0 < lo < hi:
+        raise OptvizError(f"learning-rate range needs 0 < LO < HI, got {text!r}")
+    return lo, hi
+
+
+def tune_learning_rates(task, specs, *, steps, batch_size, budget, lr_range, seeds=3, device="cpu", progress=None):
+    """Each spec without an lr gets the one of `budget` log-spaced rates with the lowest final training
+    loss averaged over seeds 0..seeds-1, as race averages over its starts (a run that diverges scores
+    infinity; ties go to the smaller rate): one lucky seed cannot pick a rate that blows up on the
+    others. Returns (specs, tuning record)."""
+    from ..core.networks import train_network
+    from ..core.optimizers import OptimizerSpec
+    grid = [float(f"{v:.3g}") for v in np.geomspace(*lr_range, budget)]
+    out, record = [], []
+    for spec in specs:
+        if "lr" in spec.hyperparameters:
+            out.append(spec)
+            continue
+        cands = [OptimizerSpec(spec.name, {**spec.hyperparameters, "lr": lr}, schedule=spec.schedule) for lr in grid]
+        final = np.mean([np.where(run.diverged_at >= 0, np.inf, run.train_loss[:, -1])
+                         for run in (train_network(task, cands, steps, batch_size=batch_size, record_every=steps,
+                                                   seed=s, device=device, progress=progress) for s in range(seeds))],
+                        axis=0)
+        best = int(np.argmin(final))   # argmin takes the first: the smaller lr on ties
+        record.append({"optimizer": spec.name, "lrs": grid, "final_train_loss": [float(v) for v in final],
+                       "chosen": grid[best]})
+        out.append(OptimizerSpec(spec.name, {**spec.hyperparameters, "lr": grid[best]}, schedule=spec.schedule))
+    return out, record
+
+
+def run_generalization(task="digits-mlp", optimizers=None, *, seeds=5, steps=600, batch_size=64, budget=8,
+                       lr_range=(1e-3, 3.0), device="cpu", progress=None):
+    """(GeneralizationResult, the seed-0 NetworkRun) for the optimizers (default: momentum, Adam, SAM)."""
+    from ..core.networks import get_task, train_network
+    from ..core.networks.sharpness import sharpness
+    from ..core.optimizers import resolve_optimizers
+
+    if not 1 <= seeds <= 1000 or budget < 1:
+        raise OptvizError(f"seeds must be from 1 to 1000 and budget >= 1, got {seeds} and {budget}")
+    task = get_task(task)
+    specs, tuning = tune_learning_rates(task, resolve_optimizers(optimizers or DEFAULT), steps=steps,
+                                        batch_size=batch_size, budget=budget, lr_range=lr_range,
+                                        seeds=min(TUNE_SEEDS, seeds), device=device, progress=progress)
+    specs = resolve_optimizers([type(s)(s.name, s.hyperparameters, "", s.schedule) for s in specs])  # fresh labels
+    metrics = list(METRICS)
+    values = np.full((seeds, len(specs), len(metrics)), np.nan)
+    first = None
+    for s in range(seeds):
+        run = train_network(task, specs, steps, batch_size=batch_size, record_every=max(1, steps // 60), seed=s,
+                            device=device, progress=progress)
+        first = first or run
+        for m in range(len(specs)):
+            if run.diverged_at[m] >= 0:
+                continue
+            sharp = sharpness(task.model(s), run.final(m), task.X_train, task.y_train, task.loss, device=device,
+                              seed=s)
+            values[s, m] = [run.train_loss[m, -1], run.test_loss[m, -1], run.test_acc[m, -1],
+                            sharp["top_eigenvalue"], sharp["trace"]]
+    meta = {"task": task.info(), "steps": steps, "batch_size": batch_size, "tuning": tuning,
+            "optimizers": first.meta["optimizers"], "lr_range": list(lr_range), "budget": budget}
+    return GeneralizationResult(values, metrics, first.labels, list(range(seeds)), meta), first
+
+
+@study("generalization", "why not always Adam? momentum, Adam and SAM on a real network: test loss, accuracy, "
+                         "sharpness over seeds", generalization_arguments)
+def generalization(args) -> list[Path]:
+    from ..core.networks import landscape
+    from ..render.animate import render
+    from ..render.generalization import save_generalization_chart
+    from ..render.style import Style
+    from ..render.timeline import Timeline
+
+    if not 0 < args.level < 1:
+        raise OptvizError(f"level must be a confidence level between 0 and 1, got {args.level!r}")
+    lr_range = parse_range(args.lr_range)
+    csv_path, png, land_png, land = output_paths(args.output, ".csv", ".png", "-landscape.png", "-landscape")
+    animations = animation_paths(land, args.formats)   # checked before any work
+    n_opts = len(args.optimizer or DEFAULT)
+    work = (args.budget * min(TUNE_SEEDS, args.seeds) + args.seeds) * n_opts * args.steps
+    with progress_bar(work, "training", "steps", minimum=5000) as bar:
+        result, run = run_generalization(args.task, args.optimizer, seeds=args.seeds, steps=args.steps,
+                                         batch_size=args.batch_size, budget=args.budget, lr_range=lr_range,
+                                         device=args.device, progress=bar.update if bar else None)
+    print(result.table(args.level))
+    style = Style(preset=args.preset, theme=args.theme)
+    written = [result.save_csv(csv_path, args.level), save_generalization_chart(result, png, style, args.level)]
+    exp = landscape(run, "pca", resolution=args.resolution, device=args.device)
+    written.append(render(exp, land_png, view="map", style=style))
+    timeline = Timeline(fps=args.fps, duration=8, hold=1.5)
+    for path in animations:
+        written.append(render(exp, path, view="2d", style=Style(preset=args.preset, theme=args.theme, loss_panel=True),
+                              timeline=timeline, workers=args.workers))
+    return written
