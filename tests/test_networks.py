@@ -84,6 +84,26 @@ def test_records_hold_the_loss_and_accuracy_of_their_weights(digits_run):
     assert (digits_run.params[:, 0] == digits_run.params[0, 0]).all()   # one initial point for all
 
 
+def test_schedules_drive_network_training_too():
+    """sgd with a step schedule (lr halved every 5 steps) against the hand-written loop."""
+    task = get_task("moons-mlp")
+    run = train_network(task, ["sgd:lr=0.4@step:step_size=5,gamma=0.5"], 20, record_every=20, seed=0)
+    model = task.model(0)
+    for t in range(20):
+        model.zero_grad()
+        nn.functional.cross_entropy(model(task.X_train), task.y_train).backward()
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(-0.4 * 0.5 ** (t // 5) * p.grad)
+    np.testing.assert_allclose(run.params[0, -1], parameters_to_vector(model.parameters()).detach().numpy(),
+                               rtol=1e-6, atol=1e-7)
+
+
+def test_records_that_would_not_fit_are_refused_up_front():
+    with pytest.raises(OptvizError, match=r"about 5\.38 GiB \(1 optimizers x 300001 records x 4,810 weights\)"):
+        train_network("digits-mlp", ["sgd:lr=0.1"], 300_000, record_every=1)
+
+
 def test_training_is_deterministic_and_a_diverging_run_is_marked():
     a = train_network("digits-mlp", ["sgd:lr=0.5", "sgd:lr=100"], 40, batch_size=50, record_every=5, seed=1)
     b = train_network("digits-mlp", ["sgd:lr=0.5", "sgd:lr=100"], 40, batch_size=50, record_every=5, seed=1)
