@@ -3,4 +3,5 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":   # a Dask worker started by spawn imports this module again
+    sys.exit(main())

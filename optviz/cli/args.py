@@ -37,10 +37,12 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
                    help="evaluate the train and the test loss on the grid")
     g.add_argument("--line", metavar="A,B", help="also the 1-D loss profile along the line from A to B")
     g.add_argument("--device", help="cpu (default), cuda or auto, for training and the grid")
+    g.add_argument("--scheduler", help="where the grid is computed: local (default), processes:N, or a Dask "
+                                       "scheduler's address tcp://HOST:8786")
 
 
 RUN_FLAGS = ("surface", "steps", "dtype", "noise", "batch_size", "cloud", "seed", "task", "plane", "resolution",
-             "record_every", "loss", "both_grids", "line", "device")
+             "record_every", "loss", "both_grids", "line", "device", "scheduler")
 
 
 def run_from_args(args) -> dict:

@@ -27,7 +27,7 @@ def optimizer_specs(run: dict):
 
 
 SURFACE_ONLY = ("surface", "starts", "noise", "cloud", "dtype")
-TASK_ONLY = ("plane", "resolution", "record_every", "loss", "both_grids", "line", "device")
+TASK_ONLY = ("plane", "resolution", "record_every", "loss", "both_grids", "line", "device", "scheduler")
 
 
 def simulate_spec(run: dict, progress_label="simulating"):
@@ -58,10 +58,12 @@ def simulate_spec(run: dict, progress_label="simulating"):
 
 def landscape_spec(run: dict):
     """Train the task's model with every optimizer, then draw the paths on a slice of its landscape."""
+    from ..core.distribute import parse_scheduler
     from ..core.networks import landscape, train_network
     stray = [k for k in SURFACE_ONLY if k in run]
     if stray:
         raise OptvizError(f"{stray[0]} does not apply to a network task ({run['task']}): it trains on its own data")
+    parse_scheduler(run.get("scheduler", "local"))   # before the training, not after it
     opts = optimizer_specs(run)
     steps = run.get("steps", 300)
     every = run.get("record_every") or max(1, steps // 150)
@@ -71,7 +73,7 @@ def landscape_spec(run: dict):
                             progress=bar.update if bar else None)
     return landscape(net, run.get("plane", "pca"), resolution=run.get("resolution", 51), box=run.get("box"),
                      loss=run.get("loss", "train"), both_grids=run.get("both_grids", False), line=run.get("line"),
-                     seed=run.get("seed", 0), device=run.get("device", "cpu"))
+                     seed=run.get("seed", 0), device=run.get("device", "cpu"), scheduler=run.get("scheduler", "local"))
 
 
 def render_spec(spec, workers=None, exp=None) -> list[Path]:

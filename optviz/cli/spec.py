@@ -27,7 +27,8 @@
     task = "digits-mlp"             # instead of a surface: train a network and draw its paths on a
     [landscape]                     # slice of its loss landscape: plane pca|random|points:A,B,C,
     plane = "pca"                   # resolution, record_every, loss train|test, both_grids, line "A,B",
-                                    # device cpu|cuda|auto (with steps, batch_size, seed, box above)
+                                    # device cpu|cuda|auto, scheduler local|processes:N|tcp://HOST:PORT
+                                    # (with steps, batch_size, seed, box above)
     experiment = "run.npz"          # (top level) draw a saved experiment instead of running one
 
     max_size = "2MB"                # (top level) fit every GIF into this many bytes; mp4 = true also
@@ -55,7 +56,7 @@ TOP = {"surface": str, "steps": int, "starts": (list, int), "noise": _NUM, "seed
        "output": list, "engine": str, "manim": dict, "task": str, "landscape": dict, "experiment": str}
 RUN_KEYS = ("surface", "steps", "starts", "noise", "batch_size", "cloud", "seed", "dtype", "box", "task", "experiment")
 LANDSCAPE = {"plane": str, "resolution": int, "record_every": int, "loss": str, "both_grids": bool, "line": str,
-             "device": str}
+             "device": str, "scheduler": str}
 MANIM = {"scene": str, "quality": str, "transparent": bool}
 ENGINES = ("matplotlib", "manim")
 STYLE = {"preset": str, "theme": str, "width": int, "height": int, "loss_panel": bool, "arrows": list,

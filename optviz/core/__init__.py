@@ -9,8 +9,9 @@ recorder       the arrays simulate writes into, and divergence
 map_kernels    per-pixel optimizer updates (hyperparameters that differ per pixel), for trainability maps
 trainability   trainability maps: one run per pixel of a hyperparameter grid, chunked, on CPU or GPU
 networks/      real networks: tasks, training, planes through weight space, landscape grids, sharpness
+distribute     where chunks of work run: here, or on a Dask cluster
 device         cpu, cuda or auto
 
 May import: optviz.errors, optviz.version, optviz.parsing, optviz.data; third-party: numpy, torch, sklearn
-(the built-in tasks' data).
+(the built-in tasks' data), distributed (when a scheduler is asked for).
 """

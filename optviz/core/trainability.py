@@ -18,6 +18,7 @@ from ..data.trainability import TrainabilityMap
 from ..errors import OptvizError
 from ..version import __version__
 from .device import resolve_device
+from .distribute import Chunk, Executor
 from .engine import DEFAULT_MAX_MEMORY, DTYPES
 from .map_kernels import Kernel, check_axis, get_kernel
 from .optimizers import OPTIMIZERS
@@ -83,7 +84,7 @@ def trainability_map(surface="ravine", optimizer: str = "torch-momentum", x: Axi
                      y: Axis | str = "momentum=0:0.99", *, resolution=(200, 200), steps: int = 1000,
                      start=None, hyperparameters: dict | None = None, dtype: str = "float32",
                      device: str = "cpu", chunk: int = CHUNK, tol: float | None = None,
-                     progress: Callable[[int], None] | None = None) -> TrainabilityMap:
+                     progress: Callable[[int], None] | None = None, scheduler: str = "local") -> TrainabilityMap:
     """Run `optimizer` from `start` for `steps` updates at every pixel of the (x, y) hyperparameter grid.
 
     resolution       (W, H) pixels, or one int for a square map
@@ -91,15 +92,17 @@ def trainability_map(surface="ravine", optimizer: str = "torch-momentum", x: Axi
     tol              a run has converged when it ends within `tol` of a known minimum
                      (default: 1e-3 x the box diagonal)
     progress         called with the number of ball-steps done since the last call
+    scheduler        where the chunks run: "local" (here), "processes:N" or a Dask scheduler's address
     """
     return zoom_maps(surface, optimizer, x, y, [(0.5, 0.5, 1.0)], resolution=resolution, steps=steps,
                      start=start, hyperparameters=hyperparameters, dtype=dtype, device=device, chunk=chunk,
-                     tol=tol, progress=progress)
+                     tol=tol, progress=progress, scheduler=scheduler)
 
 
 def zoom_maps(surface, optimizer, x, y, windows, *, resolution=(200, 200), steps=1000, start=None,
               hyperparameters=None, dtype="float32", device="cpu", chunk=CHUNK, tol=None,
-              follow: bool = False, progress=None, max_memory: int = DEFAULT_MAX_MEMORY) -> TrainabilityMap:
+              follow: bool = False, progress=None, max_memory: int = DEFAULT_MAX_MEMORY,
+              scheduler: str = "local") -> TrainabilityMap:
     """One map per window (cx, cy, fraction): the (x, y) axes shrunk to `fraction` of their width
     around the point at unit position (cx, cy) of the full axes. Stacked into one TrainabilityMap.
     With `follow`, each window after the first is re-centred on the diverging boundary found in the
@@ -133,23 +136,24 @@ def zoom_maps(surface, optimizer, x, y, windows, *, resolution=(200, 200), steps
     scale = max(1.0, *(abs(v) for v in (bx0, bx1, by0, by1, *start)))
     bound = 1000.0 * scale
     tol = float(tol) if tol is not None else 1e-3 * math.hypot(bx1 - bx0, by1 - by0)
-    minima = torch.tensor([[m.x, m.y] for m in surf.minima], dtype=torch.float64).reshape(-1, 2)
+    minima = np.array([[m.x, m.y] for m in surf.minima], dtype=np.float64).reshape(-1, 2)
 
     frames, windows, target = [], [list(w) for w in windows], None
-    for i, (cx, cy, frac) in enumerate(windows):
-        if follow and target is not None:
-            cx, cy = windows[i][:2] = target
-        fx = x.window(_from_unit(x, cx), frac) if frac < 1 else x
-        fy = y.window(_from_unit(y, cy), frac) if frac < 1 else y
-        xv, yv = fx.values(W), fy.values(H)
-        gx, gy = np.meshgrid(xv, yv)  # [H, W]
-        out = _run_pixels(surf.fn, k, {x.name: gx.ravel(), y.name: gy.ravel()}, hp, start, steps,
-                          DTYPES[dtype], dev, chunk, bound, tol, minima, progress)
-        frames.append((xv, yv, *(a.reshape(H, W) for a in out)))
-        if follow:
-            near = (float(fx.to_unit(_from_unit(x, cx))), float(fy.to_unit(_from_unit(y, cy))))
-            u, v = _boundary(frames[-1][2] >= 0, near)
-            target = (float(x.to_unit(_from_unit(fx, u))), float(y.to_unit(_from_unit(fy, v))))
+    with Executor(scheduler) as executor:   # one cluster for every frame of a zoom
+        for i, (cx, cy, frac) in enumerate(windows):
+            if follow and target is not None:
+                cx, cy = windows[i][:2] = target
+            fx = x.window(_from_unit(x, cx), frac) if frac < 1 else x
+            fy = y.window(_from_unit(y, cy), frac) if frac < 1 else y
+            xv, yv = fx.values(W), fy.values(H)
+            gx, gy = np.meshgrid(xv, yv)  # [H, W]
+            out = _run_pixels(surf, k, {x.name: gx.ravel(), y.name: gy.ravel()}, hp, start, steps, dtype,
+                              str(dev), chunk, bound, tol, minima, progress, executor)
+            frames.append((xv, yv, *(a.reshape(H, W) for a in out)))
+            if follow:
+                near = (float(fx.to_unit(_from_unit(x, cx))), float(fy.to_unit(_from_unit(y, cy))))
+                u, v = _boundary(frames[-1][2] >= 0, near)
+                target = (float(x.to_unit(_from_unit(fx, u))), float(y.to_unit(_from_unit(fy, v))))
     stack = [np.stack(a) for a in zip(*frames)]
     meta = {"surface": surf.info(), "optimizer": optimizer, "optimizer_title": OPTIMIZERS[optimizer].title,
             "hyperparameters": hp,
@@ -165,52 +169,74 @@ def _from_unit(a: Axis, u: float) -> float:
     return a.lo + u * (a.hi - a.lo)
 
 
-def _run_pixels(fn, k: Kernel, varying: dict, hp: dict, start, steps, tdtype, dev, chunk, bound, tol,
-                minima, progress):
-    """Run every pixel; returns flat numpy (diverged_at, final_loss, mean_loss, converged)."""
+def _run_pixels(surf, k: Kernel, varying: dict, hp: dict, start, steps, dtype, device, chunk, bound, tol,
+                minima, progress, executor: Executor):
+    """Run every pixel, in chunks, here or on a cluster; returns flat numpy (diverged_at, final_loss,
+    mean_loss, converged). Each chunk carries only its own pixels' hyperparameters."""
     P = len(next(iter(varying.values())))
-    div_out = np.empty(P, np.int32)
-    final_out, mean_out = np.empty(P), np.empty(P)
-    conv_out = np.empty(P, bool)
-    for c0 in range(0, P, chunk):
-        sl = slice(c0, min(P, c0 + chunk))
-        n = sl.stop - sl.start
-        h = {**hp, **{name: torch.as_tensor(v[sl], dtype=tdtype, device=dev) for name, v in varying.items()}}
-        if "lr_x" in h or "lr_y" in h:  # a learning rate per coordinate: lr becomes [2, n]
-            base = h.get("lr", hp["lr"])
-            h["lr"] = torch.stack([torch.as_tensor(h.pop("lr_x", base), dtype=tdtype, device=dev).expand(n),
-                                   torch.as_tensor(h.pop("lr_y", base), dtype=tdtype, device=dev).expand(n)])
-        w = torch.tensor(start, dtype=tdtype, device=dev)[:, None].repeat(1, n)
-        state = k.init(w)
-        div = torch.full((n,), -1, dtype=torch.int32, device=dev)
-        loss_sum = torch.zeros(n, dtype=tdtype, device=dev)
-        for t in range(steps + 1):
-            w.requires_grad_(True)
-            loss = fn(w[0], w[1])
-            if t < steps:
-                g, = torch.autograd.grad(loss.sum(), w)
-            w = w.detach()
-            loss = loss.detach()
-            # |w| <= bound is false for NaN and inf too; a diverged pixel stays diverged
-            bad = ~((w.abs() <= bound).all(0) & torch.isfinite(loss)) & (div < 0)
-            div.masked_fill_(bad, t)
-            loss_sum += loss.masked_fill(div >= 0, 0)
-            if t == steps:
-                break
-            w = w + k.update(g, state, t + 1, **h)
-            if progress is not None and t % 100 == 99:
-                progress(100 * n)
-        if progress is not None:
-            progress((steps % 100) * n)
-        alive = div < 0
-        rows = torch.where(alive, div.new_full((n,), steps + 1), div).to(torch.float64)
-        dist = (torch.cdist(w.T.to(torch.float64), minima.to(dev)).min(1).values if len(minima)
-                else torch.full((n,), math.inf, dtype=torch.float64, device=dev))
-        div_out[sl] = div.cpu().numpy()
-        final_out[sl] = torch.where(alive, loss.to(torch.float64), math.nan).cpu().numpy()
-        mean_out[sl] = (loss_sum / rows).cpu().numpy()
-        conv_out[sl] = (alive & (dist <= tol)).cpu().numpy()
-    return div_out, final_out, mean_out, conv_out
+    outs = (np.empty(P, np.int32), np.empty(P), np.empty(P), np.empty(P, bool))
+    bounds = [(c0, min(P, c0 + chunk)) for c0 in range(0, P, chunk)]
+    inner = progress if executor.local else None   # here: step by step; on a cluster: chunk by chunk
+    chunks = [Chunk(i, run_pixel_chunk, (surf, k.name, {name: v[a:b] for name, v in varying.items()}, hp, start,
+                                         steps, dtype, device, bound, tol, minima, inner), f"pixels {a}-{b - 1}")
+              for i, (a, b) in enumerate(bounds)]
+
+    def write(i, result):
+        a, b = bounds[i]
+        for out, part in zip(outs, result):
+            out[a:b] = part
+
+    def finished(c):
+        if progress is not None and not executor.local:
+            progress((bounds[c.key][1] - bounds[c.key][0]) * steps)
+    executor.run(chunks, write, progress=finished)
+    return outs
+
+
+def run_pixel_chunk(surf, optimizer: str, varying: dict, hp: dict, start, steps: int, dtype: str, device: str,
+                    bound: float, tol: float, minima: np.ndarray, progress=None):
+    """One chunk of a map: every pixel's run, as numpy (diverged_at, final_loss, mean_loss, converged).
+    Each pixel's arithmetic is elementwise, so a chunk gives the same numbers for its pixels wherever it
+    runs and however the map is chunked (a cluster computes the same map as a laptop)."""
+    k, tdtype, dev = get_kernel(optimizer), DTYPES[dtype], resolve_device(device)
+    fn = surf.fn
+    n = len(next(iter(varying.values())))
+    h = {**hp, **{name: torch.as_tensor(v, dtype=tdtype, device=dev) for name, v in varying.items()}}
+    if "lr_x" in h or "lr_y" in h:  # a learning rate per coordinate: lr becomes [2, n]
+        base = h.get("lr", hp["lr"])
+        h["lr"] = torch.stack([torch.as_tensor(h.pop("lr_x", base), dtype=tdtype, device=dev).expand(n),
+                               torch.as_tensor(h.pop("lr_y", base), dtype=tdtype, device=dev).expand(n)])
+    w = torch.tensor(start, dtype=tdtype, device=dev)[:, None].repeat(1, n)
+    state = k.init(w)
+    div = torch.full((n,), -1, dtype=torch.int32, device=dev)
+    loss_sum = torch.zeros(n, dtype=tdtype, device=dev)
+    for t in range(steps + 1):
+        w.requires_grad_(True)
+        loss = fn(w[0], w[1])
+        if t < steps:
+            g, = torch.autograd.grad(loss.sum(), w)
+        w = w.detach()
+        loss = loss.detach()
+        # |w| <= bound is false for NaN and inf too; a diverged pixel stays diverged
+        bad = ~((w.abs() <= bound).all(0) & torch.isfinite(loss)) & (div < 0)
+        div.masked_fill_(bad, t)
+        loss_sum += loss.masked_fill(div >= 0, 0)
+        if t == steps:
+            break
+        w = w + k.update(g, state, t + 1, **h)
+        if progress is not None and t % 100 == 99:
+            progress(100 * n)
+    if progress is not None:
+        progress((steps % 100) * n)
+    alive = div < 0
+    rows = torch.where(alive, div.new_full((n,), steps + 1), div).to(torch.float64)
+    if len(minima):   # the distance to the nearest minimum, pixel by pixel (no matrix product)
+        mins = torch.as_tensor(minima, dtype=torch.float64, device=dev)
+        dist = ((w.T.to(torch.float64)[:, None, :] - mins[None]) ** 2).sum(-1).sqrt().min(1).values
+    else:
+        dist = torch.full((n,), math.inf, dtype=torch.float64, device=dev)
+    return (div.cpu().numpy(), torch.where(alive, loss.to(torch.float64), math.nan).cpu().numpy(),
+            (loss_sum / rows).cpu().numpy(), (alive & (dist <= tol)).cpu().numpy())
 
 
 def boundary_point(m: TrainabilityMap, f: int = 0, near=(0.5, 0.5)) -> tuple[float, float]:

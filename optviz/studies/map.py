@@ -32,7 +32,9 @@ def map_arguments(p):
     p.add_argument("--start", help="x,y (default: the surface's start)")
     p.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto (cuda when torch sees a GPU)")
-    p.add_argument("--chunk", type=int, default=None, help="pixels per batch (bounds memory)")
+    p.add_argument("--chunk", type=int, default=None, help="pixels per batch (bounds memory, here or per worker)")
+    p.add_argument("--scheduler", default="local", help="where the chunks run: local (here), processes:N (a local "
+                                                        "Dask cluster) or a Dask scheduler's address tcp://HOST:8786")
     p.add_argument("--zoom-frames", type=int, default=0, help="frames of a zoom into the boundary (0: none)")
     p.add_argument("--zoom-depth", type=float, default=1000.0, help="total magnification of the zoom")
     p.add_argument("--zoom-resolution", type=_resolution, default=(320, 240), metavar="W[xH]")
@@ -45,6 +47,7 @@ def map_arguments(p):
 @study("map", "trainability map over two hyperparameters (and a zoom into its boundary)", map_arguments)
 def trainability_map_study(args) -> list[Path]:
     from ..core.device import resolve_device
+    from ..core.distribute import parse_scheduler
     from ..core.optimizers import parse_optimizer
     from ..core.trainability import (
         CHUNK,
@@ -64,8 +67,9 @@ def trainability_map_study(args) -> list[Path]:
     resolve_device(args.device)
     opt = parse_optimizer(args.optimizer)
     start = parse_point(args.start) if args.start else None
+    parse_scheduler(args.scheduler)
     common = dict(steps=args.steps, start=start, hyperparameters=opt.hyperparameters, dtype=args.dtype,
-                  device=args.device, chunk=CHUNK if args.chunk is None else args.chunk)
+                  device=args.device, chunk=CHUNK if args.chunk is None else args.chunk, scheduler=args.scheduler)
     W, H = args.resolution
     with progress_bar(W * H * args.steps, "map") as bar:
         tmap = trainability_map(args.surface, opt.name, args.x, args.y, resolution=(W, H),

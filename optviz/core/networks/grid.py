@@ -41,12 +41,15 @@ def plane_losses(model: nn.Module, origin, directions, coords, X, y, loss: str =
     d = torch.as_tensor(np.asarray(directions), dtype=torch.float32, device=dev)
     coords = torch.as_tensor(np.asarray(coords), dtype=torch.float32, device=dev).reshape(len(coords), -1)
     X, y = X.to(dev), y.to(dev)
-    per_point = 4 * len(X) * _widest(model, X[:1])
-    chunk = int(max(1, min(len(coords), CACHE_BYTES // per_point, max_memory // (3 * per_point))))
-    # mixing coefficients [P, 1 + k]: the point is (1, a, b) . (o, d1, d2)
-    mix = torch.cat([torch.ones(len(coords), 1, device=dev), coords], 1)
+    P = len(coords)
+    chunk = chunk_points(model, X, P, max_memory)
+    # mixing coefficients [P, 1 + k]: the point is (1, a, b) . (o, d1, d2); the last chunk is filled up
+    # with copies of the last point, so every point is computed in a chunk of the same size (a lone
+    # point's products and sums take other code paths, whose rounding depends on the thread count)
+    mix = torch.cat([torch.ones(P, 1, device=dev), coords], 1)
+    mix = torch.cat([mix, mix[-1:].expand(-P % chunk, -1)])
     vectors = torch.cat([o[None], d])
-    out = torch.empty(len(coords), dtype=torch.float64)
+    out = torch.empty(len(mix), dtype=torch.float64)
     with torch.no_grad():
         try:
             run = _SequentialPlane(model, vectors, X) if fast_path(model) else None
@@ -55,12 +58,22 @@ def plane_losses(model: nn.Module, origin, directions, coords, X, y, loss: str =
         if run is not None:
             for c0 in range(0, len(mix), chunk):
                 x, feature_major = run(mix[c0:c0 + chunk])
-                out[c0:c0 + chunk] = _loss(x, y, loss, feature_major).double().cpu()
+                out[c0:c0 + chunk] = torch.from_numpy(_loss(x, y, loss, feature_major))
         else:
             evaluate = _vmapped(model, X, y, loss)
             for c0 in range(0, len(mix), chunk):
-                out[c0:c0 + chunk] = evaluate(mix[c0:c0 + chunk] @ vectors).double().cpu()
-    return out.numpy()
+                per_sample = evaluate(mix[c0:c0 + chunk] @ vectors)
+                out[c0:c0 + chunk] = torch.from_numpy(per_sample.reshape(len(per_sample), -1).double().cpu().numpy()
+                                                      .mean(1))
+    return out[:P].numpy()
+
+
+def chunk_points(model: nn.Module, X: torch.Tensor, points: int, max_memory: int = 2**30) -> int:
+    """How many points one pass evaluates at once: their activations within the cache-sized budget (and
+    max_memory). A point's loss depends on how the points are grouped (the products' blocking), so a
+    split of the work that keeps to multiples of this gives the same numbers as one whole call."""
+    per_point = 4 * len(X) * _widest(model, X[:1])
+    return int(max(1, min(points, CACHE_BYTES // per_point, max_memory // (3 * per_point))))
 
 
 def loop_losses(model: nn.Module, origin, directions, coords, X, y, loss: str = "cross_entropy") -> np.ndarray:
@@ -80,16 +93,20 @@ def _criterion(loss: str):
     return nn.functional.cross_entropy if loss == "cross_entropy" else nn.functional.mse_loss
 
 
-def _loss(out: torch.Tensor, y: torch.Tensor, loss: str, feature_major: bool) -> torch.Tensor:
-    """[p] mean loss of outputs against targets [n, ...]: outputs [p, out, n] (feature-major) or [p, n, out]."""
+def _loss(out: torch.Tensor, y: torch.Tensor, loss: str, feature_major: bool) -> np.ndarray:
+    """[p] mean loss of outputs against targets [n, ...]: outputs [p, out, n] (feature-major) or [p, n, out].
+    The mean over the samples is numpy's, in float64: torch splits one long sum among its threads, so
+    its rounding would depend on how many there are (a laptop's and a cluster worker's differ)."""
     if not feature_major:
         out = out.reshape(len(out), len(y), -1).transpose(1, 2)
     p, k, n = out.shape
     if loss == "cross_entropy":   # log-sum-exp over the few classes, elementwise over the samples
         top = out.amax(1, keepdim=True)
         lse = (out - top).exp_().sum(1).log_() + top[:, 0]
-        return (lse - out.gather(1, y.view(1, 1, n).expand(p, 1, n))[:, 0]).mean(1)
-    return ((out - y.reshape(n, -1).T[None]) ** 2).mean((1, 2))
+        per_sample = lse - out.gather(1, y.view(1, 1, n).expand(p, 1, n))[:, 0]
+    else:
+        per_sample = ((out - y.reshape(n, -1).T[None]) ** 2).reshape(p, -1)
+    return per_sample.double().cpu().numpy().mean(1)
 
 
 def _widest(model: nn.Module, x1: torch.Tensor) -> int:
@@ -207,7 +224,7 @@ class _SequentialPlane:
 
 
 def _vmapped(model: nn.Module, X, y, loss: str):
-    """weights [p, D] -> [p] losses, through functional_call vmapped over the points."""
+    """weights [p, D] -> [p, n, ...] per-sample losses, through functional_call vmapped over the points."""
     from torch.func import functional_call, vmap
     names = [n for n, _ in model.named_parameters()]
     shapes = [p.shape for _, p in model.named_parameters()]
@@ -216,7 +233,7 @@ def _vmapped(model: nn.Module, X, y, loss: str):
 
     def one(flat):
         params = {n: t.view(s) for n, t, s in zip(names, torch.split(flat, sizes), shapes)}
-        return fn(functional_call(model, params, (X,)), y)
+        return fn(functional_call(model, params, (X,)), y, reduction="none")
     return vmap(one)
 
 

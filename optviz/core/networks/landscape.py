@@ -16,7 +16,8 @@ from ...data.network import NetworkRun
 from ...errors import OptvizError
 from ...version import __version__
 from ..optimizers.schedules import learning_rates
-from .grid import gradients, plane_losses
+from ..distribute import Chunk, Executor
+from .grid import chunk_points, gradients, plane_losses
 from .planes import Plane, make_plane
 from .planes import line as make_line
 from .tasks import get_task
@@ -26,7 +27,8 @@ LOSSES = ("train", "test")
 
 def landscape(run: NetworkRun, plane: str = "pca", *, resolution: int = 51, box=None, loss: str = "train",
               both_grids: bool = False, line: str | None = None, line_points: int = 101, seed: int = 0,
-              device: str = "cpu", task=None, gradient: bool = True, max_memory: int = 2**30) -> Experiment:
+              device: str = "cpu", task=None, gradient: bool = True, max_memory: int = 2**30,
+              scheduler: str = "local") -> Experiment:
     """The paths of `run` on a slice of the loss landscape.
 
     plane        "pca[:CENTRE]", "random[:CENTRE]" or "points:A,B,C" (see optviz.core.networks.planes)
@@ -37,6 +39,7 @@ def landscape(run: NetworkRun, plane: str = "pca", *, resolution: int = 51, box=
     line         "A,B": also the 1-D profile of train and test loss along the line from A to B
                  (alpha from -0.5 to 1.5; extra["line_alpha"], ["line_train_loss"], ["line_test_loss"])
     gradient     project the full-batch training gradient at every record onto the plane (exp.grad)
+    scheduler    where the grid is computed: "local" (here), "processes:N" or a Dask scheduler's address
     """
     if loss not in LOSSES:
         raise OptvizError(f"unknown loss {loss!r} for a landscape; choose from: {', '.join(LOSSES)}")
@@ -51,12 +54,10 @@ def landscape(run: NetworkRun, plane: str = "pca", *, resolution: int = 51, box=
     gx, gy = np.linspace(a0, a1, resolution), np.linspace(b0, b1, resolution)
     A, B = np.meshgrid(gx, gy)
     points = np.column_stack([A.ravel(), B.ravel()])
-    sets = {"train": (task.X_train, task.y_train), "test": (task.X_test, task.y_test)}
 
     def surface(which):
-        X, y = sets[which]
-        z = plane_losses(model, plane_.origin, plane_.directions, points, X, y, task.loss, device=device,
-                         max_memory=max_memory).reshape(resolution, resolution)
+        z = grid_losses(task, run.meta["seed"], plane_, points, which, device, max_memory,
+                        scheduler).reshape(resolution, resolution)
         return np.where(np.isfinite(z), z, np.nan)
     gz = surface(loss)
     extra = {"plane_distance": dist, "train_loss": run.train_loss, "test_loss": run.test_loss,
@@ -78,6 +79,40 @@ def landscape(run: NetworkRun, plane: str = "pca", *, resolution: int = 51, box=
     return Experiment(position=coords[:, None], loss=path_loss[:, None].astype(np.float64), grad=grad,
                       diverged_at=run.diverged_at[:, None].copy(), starts=coords[:1, 0].copy(), grid_x=gx,
                       grid_y=gy, grid_z=gz, meta=meta, lr=_learning_rates(run), extra=extra)
+
+
+CHUNKS_PER_WORKER_CALL = 32   # passes of plane_losses per chunk sent to a worker
+
+
+def grid_losses(task, seed, plane: Plane, points, which, device, max_memory, scheduler, progress=None) -> np.ndarray:
+    """[P] the task's `which` loss at the plane's points: in one call here, or in chunks on a cluster,
+    each a multiple of plane_losses' own pass (so the numbers are the same to the bit)."""
+    executor = Executor(scheduler)
+    if executor.local:
+        return grid_chunk(points, which, device, max_memory, task, seed, plane.origin, plane.directions)
+    X, _ = _data(task, which)
+    step = chunk_points(task.model(seed), X, len(points), max_memory) * CHUNKS_PER_WORKER_CALL
+    bounds = [(a, min(len(points), a + step)) for a in range(0, len(points), step)]
+    out = np.empty(len(points))
+
+    def write(i, part):
+        out[bounds[i][0]:bounds[i][1]] = part
+    with executor:
+        executor.run([Chunk(i, grid_chunk, (points[a:b], which, device, max_memory), f"grid points {a}-{b - 1}")
+                      for i, (a, b) in enumerate(bounds)], write, progress=progress,
+                     shared={"task": task, "seed": seed, "origin": plane.origin, "directions": plane.directions})
+    return out
+
+
+def grid_chunk(points, which, device, max_memory, task, seed, origin, directions) -> np.ndarray:
+    """One chunk of a landscape's grid, wherever it runs: the model rebuilt from the task and seed."""
+    X, y = _data(task, which)
+    return plane_losses(task.model(seed), origin, directions, points, X, y, task.loss, device=device,
+                        max_memory=max_memory)
+
+
+def _data(task, which):
+    return (task.X_train, task.y_train) if which == "train" else (task.X_test, task.y_test)
 
 
 def _box(coords: np.ndarray, plane: Plane):
