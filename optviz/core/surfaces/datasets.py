@@ -29,8 +29,12 @@ def _ls_batch(w1, w2, idx):
     return _ls_loss(w1, w2, x[idx], y[idx])
 
 
-@register_surface("least-squares", box=((-2.0, 5.0), (-4.0, 3.0)), zrange=(0.0, 60.0), start=(-1.5, 2.5),
-                  minima=[(*map(float, _LS_MIN), "global")], title="Least squares (64 points)", batch=_ls_batch, n_data=64)
+@register_surface("least-squares",
+                  formula="(" + " + ".join(f"(x*{float(a)!r} + y - {float(b)!r})**2" for a, b in zip(_LS_X, _LS_Y))
+                  + ")/64",
+                  box=((-2.0, 5.0), (-4.0, 3.0)), zrange=(0.0, 60.0), start=(-1.5, 2.5),
+                  minima=[(*map(float, _LS_MIN), "global")], title="Least squares (64 points)", batch=_ls_batch,
+                  n_data=64)
 def least_squares(w1, w2):
     """mean_i (w1 x_i + w2 - y_i)^2 over 64 noisy points of y = 1.5x - 1: a tilted quadratic bowl whose
     minimum is the least-squares fit. With batch_size B, each step sees B of the 64 points."""
@@ -67,7 +71,11 @@ def _lg_minimum() -> tuple[float, float]:
     return float(w[0]), float(w[1])
 
 
-@register_surface("logistic", box=((-3.0, 5.0), (-5.0, 3.0)), zrange=(0.0, 3.5), start=(-2.5, 2.5),
+@register_surface("logistic", formula="(" + " + ".join(
+                      f"(softplus(x*{float(a)!r} + y*{float(b)!r}) - {float(t)!r}*(x*{float(a)!r} + y*{float(b)!r}))"
+                      for (a, b), t in zip(_LG_A, _LG_T))
+                  + f")/96 + {L2!r}*(x**2 + y**2)",
+                  box=((-3.0, 5.0), (-5.0, 3.0)), zrange=(0.0, 3.5), start=(-2.5, 2.5),
                   minima=[(*_lg_minimum(), "global")], title="Logistic regression (96 points)",
                   batch=_lg_batch, n_data=96)
 def logistic(w1, w2):

@@ -40,18 +40,25 @@ def _fail(expr: str, why: str) -> OptvizError:
     return OptvizError(f"invalid surface expression {expr!r}: {why}")
 
 
-def compile_expression(expr: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-    """Return f(w1, w2) computing `expr` with torch, broadcasting like any surface function."""
+def parse_expression(expr: str, limits: bool = True) -> ast.Expression:
+    """The syntax tree of `expr`, with its size checked (`limits=False` for optviz's own formulas, such
+    as a data surface's sum over its points; names and operations are checked where it is used)."""
     if not isinstance(expr, str) or not expr.strip():
         raise _fail(str(expr), "it is empty")
-    if len(expr) > MAX_LENGTH:
+    if limits and len(expr) > MAX_LENGTH:
         raise _fail(expr[:40] + "...", f"it is {len(expr)} characters long; the limit is {MAX_LENGTH}")
     try:
         tree = ast.parse(expr.strip(), mode="eval")
     except SyntaxError as exc:
         raise _fail(expr, f"syntax error at column {exc.offset}") from None
-    if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
+    if limits and sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise _fail(expr, f"more than {MAX_NODES} syntax nodes")
+    return tree
+
+
+def compile_expression(expr: str, limits: bool = True) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """Return f(w1, w2) computing `expr` with torch, broadcasting like any surface function."""
+    tree = parse_expression(expr, limits)
 
     def build(node: ast.AST):
         if isinstance(node, ast.Expression):

@@ -43,6 +43,9 @@ class Surface:
     # batch(w1 [n], w2 [n], idx [n, B] int64) -> [n], the loss on data points idx for each of n runs
     batch: Callable | None = None
     n_data: int = 0
+    # the same function as a whitelisted expression in x, y (what the interactive page computes; a test
+    # checks it against fn); a user expression is its own formula
+    formula: str | None = None
 
     def __call__(self, w1, w2):
         return self.fn(w1, w2)
@@ -63,13 +66,14 @@ SURFACES: dict[str, Surface] = {}
 
 
 def register_surface(name: str, *, box: Box, zrange, start, minima=(), title: str = "", batch=None,
-                     n_data: int = 0, **extra):
-    """Decorator adding a torch loss function to the registry under `name`; its docstring describes it."""
+                     n_data: int = 0, formula: str | None = None, **extra):
+    """Decorator adding a torch loss function to the registry under `name`; its docstring describes it.
+    `formula` is the same function as an expression in x, y, operation for operation."""
     def wrap(fn):
         SURFACES[name] = Surface(
             name=name, fn=fn, box=box, zrange=tuple(zrange), start=tuple(start),
             minima=tuple(Minimum(*m) for m in minima), title=title or name,
-            description=(fn.__doc__ or "").strip(), extra=extra, batch=batch, n_data=n_data)
+            description=(fn.__doc__ or "").strip(), extra=extra, batch=batch, n_data=n_data, formula=formula)
         return fn
     return wrap
 
@@ -105,4 +109,4 @@ def expression_surface(expr: str, *, box: Box | None = None) -> Surface:
         raise OptvizError(f"surface expression {expr!r} is not finite anywhere in the box {box}")
     start = (x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0))
     return Surface(name="expr", fn=fn, box=box, zrange=(float(finite.min()), float(finite.max())),
-                   start=start, title=expr, description=f"user expression: {expr}", expr=expr)
+                   start=start, title=expr, description=f"user expression: {expr}", expr=expr, formula=expr)
