@@ -86,6 +86,8 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-size", dest="max_size", metavar="SIZE",
                    help="fit GIFs into SIZE (e.g. 2MB) by lowering fps, colours, then scale")
     p.add_argument("--mp4", action="store_true", default=None, help="also write an MP4 beside every GIF")
+    p.add_argument("--interactive", action="store_true", default=None,
+                   help="an .html output is the interactive page: drop a ball, move sliders, runs computed live")
     p.add_argument("--engine", help="matplotlib (default) or manim")
     p.add_argument("--scene", help="manim scene: rolling, topdown, swarm, rules, lecture")
     p.add_argument("--quality", help="manim quality: preview, 720p30, 1080p30, 1080p60, 1440p60, 4k")
@@ -125,4 +127,5 @@ def spec_from_args(args):
     else:
         checked.max_size = spec.max_size
     checked.mp4 = args.mp4 if args.mp4 is not None else spec.mp4
+    checked.interactive = args.interactive if args.interactive is not None else spec.interactive
     return checked

@@ -81,6 +81,8 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
     from ..render.animate import render
 
     style, timeline = spec.build()
+    if spec.interactive:
+        check_interactive(spec)
     lecture = spec.engine == "manim" and spec.manim.get("scene") == "lecture"
     exp = exp if exp is not None or lecture else simulate_spec(spec.run)  # the lecture computes its own runs
     if spec.engine == "manim":
@@ -102,6 +104,9 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
         outputs += [(v, str(Path(p).with_suffix(".mp4"))) for v, p in spec.outputs
                     if Path(p).suffix.lower() == ".gif" and (v, str(Path(p).with_suffix(".mp4"))) not in outputs]
     for view, path in outputs:
+        if spec.interactive and Path(path).suffix.lower() in (".html", ".htm"):
+            written.append(write_interactive(exp, path, style, timeline))
+            continue
         animated = view in ("2d", "3d", "grid") and Path(path).suffix.lower() != ".npz"
         frames = len(timeline.frame_steps(exp.steps)) if animated else 0
         budget = spec.max_size if Path(path).suffix.lower() == ".gif" else None
@@ -110,6 +115,33 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
                                   progress=bar.update if bar else None, workers=workers, max_size=budget,
                                   report=lambda line: print(line, file=sys.stderr)))
     return written
+
+
+def write_interactive(exp, path, style, timeline) -> Path:
+    """The interactive page of a run on a surface: its formula as JavaScript, then the page."""
+    from ..core.surfaces.javascript import experiment_js
+    from ..render.interactive import page_optimizers, write_page
+    page_optimizers(exp)   # the optimizers it can run, checked before the surface is translated
+    rate = exp.steps / timeline.duration if timeline.duration else 30.0
+    return write_page(exp, path, experiment_js(exp.meta), style, steps_per_second=rate)
+
+
+def check_interactive(spec) -> None:
+    """What the interactive page cannot be, refused before anything runs."""
+    from ..core.surfaces.javascript import NOT_A_SURFACE
+    from ..render.interactive import MAX_STEPS, check_page_optimizer
+    pages = [p for _, p in spec.outputs if Path(p).suffix.lower() in (".html", ".htm")]
+    if not pages:
+        raise OptvizError("--interactive makes an .html page; add an output ending in .html (-o page.html)")
+    if spec.engine == "manim":
+        raise OptvizError("the interactive page is drawn in the browser, not by manim; leave out --engine manim")
+    if "task" in spec.run:
+        raise OptvizError(NOT_A_SURFACE)
+    for opt in optimizer_specs(spec.run) if "experiment" not in spec.run else []:
+        check_page_optimizer(opt.name)
+    steps = spec.run.get("steps", 100)
+    if "experiment" not in spec.run and steps > MAX_STEPS:
+        raise OptvizError(f"the interactive page computes its runs live, at most {MAX_STEPS} steps; got {steps}")
 
 
 def report_written(paths) -> list[Path]:

@@ -31,6 +31,8 @@
                                     # (with steps, batch_size, seed, box above)
     experiment = "run.npz"          # (top level) draw a saved experiment instead of running one
 
+    interactive = true              # (top level) .html outputs are the interactive page: click to start,
+                                    # sliders for each optimizer, the runs computed live in the browser
     max_size = "2MB"                # (top level) fit every GIF into this many bytes; mp4 = true also
                                     # writes an MP4 beside every GIF
     engine = "manim"                # (top level) render with manim instead of matplotlib, and then
@@ -52,7 +54,7 @@ from ..errors import OptvizError
 _NUM = (int, float)
 TOP = {"surface": str, "steps": int, "starts": (list, int), "noise": _NUM, "seed": int, "dtype": str,
        "batch_size": int, "cloud": int,
-       "box": list, "max_size": (str, int), "mp4": bool, "optimizer": list, "style": dict, "time": dict,
+       "box": list, "max_size": (str, int), "mp4": bool, "interactive": bool, "optimizer": list, "style": dict, "time": dict,
        "output": list, "engine": str, "manim": dict, "task": str, "landscape": dict, "experiment": str}
 RUN_KEYS = ("surface", "steps", "starts", "noise", "batch_size", "cloud", "seed", "dtype", "box", "task", "experiment")
 LANDSCAPE = {"plane": str, "resolution": int, "record_every": int, "loss": str, "both_grids": bool, "line": str,
@@ -78,6 +80,7 @@ class RenderSpec:
     manim: dict = field(default_factory=dict)
     max_size: str | int | None = None   # GIF size budget, e.g. "2MB" (see render.budget)
     mp4: bool = False                   # also write an MP4 beside every GIF
+    interactive: bool = False           # .html outputs are the interactive page
 
     def build(self):
         """Style and Timeline objects (validating their values)."""
@@ -147,7 +150,8 @@ def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
             raise OptvizError(f"unknown engine {engine!r}; choose from: {', '.join(ENGINES)}")
         manim = check_table(doc.get("manim", {}), MANIM, "manim.")
         spec = RenderSpec(run=run, style=style, time=time, outputs=outputs, engine=engine, manim=manim,
-                          max_size=doc.get("max_size"), mp4=doc.get("mp4", False))
+                          max_size=doc.get("max_size"), mp4=doc.get("mp4", False),
+                          interactive=doc.get("interactive", False))
         if spec.max_size is not None:
             from ..render.budget import parse_size
             parse_size(spec.max_size)

@@ -1,0 +1,421 @@
+// The interactive page's program: optviz's optimizers on the spec's surface, run live in the browser.
+// Written for optviz/render/interactive.py, which puts the config (JSON) and the surface (a function
+// generated from its expression tree, returning [f, df/dx, df/dy]) into the page before this script.
+// Every update rule follows the Python it names operation for operation (torch's addcdiv is
+// p + (-lr * g) / d, written so here); tests compare the page's trajectories with optviz.simulate in
+// float64. One difference is left: torch fuses the multiply-add of add(alpha=) and addcmul (one
+// rounding), JavaScript has no fused multiply-add (two), so they can differ in the last bit.
+"use strict";
+(function () {
+  const C = JSON.parse(document.getElementById("optviz-config").textContent);
+  const surface = OPTVIZ_SURFACE;   // eslint-disable-line no-undef
+
+  // ---- optimizers: state, then one update ----------------------------------------------------------
+  const zeros = () => [0, 0];
+  const OPT = {
+    sgd: {   // the post's SGD: w + (-lr * g)
+      init: () => ({}),
+      step: (w, g, s, h) => w.map((wi, i) => wi + (-h.lr * g[i])),
+    },
+    momentum: {   // the post's EMA form: v = (1 - b) g + b v, w + (-lr v)
+      init: () => ({v: zeros()}),
+      step: (w, g, s, h) => {
+        s.v = s.v.map((vi, i) => (1 - h.momentum) * g[i] + h.momentum * vi);
+        return w.map((wi, i) => wi + (-h.lr * s.v[i]));
+      },
+    },
+    "torch-momentum": {   // torch.optim.SGD: buf = g at step 1, then mu buf + (1 - dampening) g
+      init: () => ({v: null}),
+      step: (w, g, s, h) => {
+        s.v = s.v === null ? g.slice() : s.v.map((vi, i) => vi * h.momentum + g[i] * (1 - h.dampening));
+        return w.map((wi, i) => wi + (-h.lr) * s.v[i]);
+      },
+    },
+    nesterov: {   // torch.optim.SGD(nesterov=True): g + mu buf
+      init: () => ({v: null}),
+      step: (w, g, s, h) => {
+        s.v = s.v === null ? g.slice() : s.v.map((vi, i) => vi * h.momentum + g[i]);
+        return w.map((wi, i) => wi + (-h.lr) * (g[i] + h.momentum * s.v[i]));
+      },
+    },
+    adam: {   // the post's Adam (torch.optim.Adam's update): lr m_hat / (sqrt(v_hat) + eps)
+      init: () => ({m: zeros(), v: zeros()}),
+      step: (w, g, s, h, t) => {
+        s.m = s.m.map((mi, i) => (1 - h.beta1) * g[i] + h.beta1 * mi);
+        s.v = s.v.map((vi, i) => (1 - h.beta2) * (g[i] * g[i]) + h.beta2 * vi);
+        const bc1 = 1 - Math.pow(h.beta1, t), bc2 = 1 - Math.pow(h.beta2, t);
+        return w.map((wi, i) => wi + (-(h.lr / (Math.sqrt(s.v[i] / bc2) + h.eps))) * (s.m[i] / bc1));
+      },
+    },
+    rmsprop: {   // torch.optim.RMSprop: s = alpha s + (1 - alpha) g^2; w - lr g / (sqrt(s) + eps)
+      init: () => ({s: zeros()}),
+      step: (w, g, s, h) => {
+        s.s = s.s.map((si, i) => si * h.alpha + (1 - h.alpha) * g[i] * g[i]);
+        return w.map((wi, i) => wi + (-h.lr * g[i]) / (Math.sqrt(s.s[i]) + h.eps));
+      },
+    },
+    adagrad: {   // torch.optim.Adagrad: s = s + g^2; w - clr g / (sqrt(s) + eps)
+      init: (h) => ({s: [h.initial_accumulator_value, h.initial_accumulator_value]}),
+      step: (w, g, s, h, t) => {
+        s.s = s.s.map((si, i) => si + g[i] * g[i]);
+        const clr = h.lr / (1 + (t - 1) * h.lr_decay);
+        return w.map((wi, i) => wi + (-clr * g[i]) / (Math.sqrt(s.s[i]) + h.eps));
+      },
+    },
+  };
+
+  // one run: rows 0..steps of [w1, w2] and loss; a row that is non-finite or beyond the bound ends it
+  function run(start, steps, kind, h) {
+    const pos = [], loss = [];
+    let w = start.slice(), s = OPT[kind].init(h), diverged = -1;
+    for (let t = 0; t <= steps; t++) {
+      const [f, gx, gy] = surface(w[0], w[1]);
+      if (!(Math.abs(w[0]) <= C.bound && Math.abs(w[1]) <= C.bound && Number.isFinite(f))) {
+        diverged = t;
+        break;
+      }
+      pos.push(w);
+      loss.push(f);
+      if (t === steps) break;
+      w = OPT[kind].step(w, [gx, gy], s, h, t + 1);
+    }
+    return {pos, loss, diverged};
+  }
+
+  // ---- state, kept in the URL's hash so a link reproduces the view ---------------------------------
+  const state = {start: C.start.slice(), step: 0, playing: false, speed: 1,
+                 params: C.optimizers.map((o) => Object.assign({}, o.params))};
+  let runs = [];
+
+  function readHash() {
+    const hash = new URLSearchParams(location.hash.slice(1));
+    const num = (v) => (v !== null && Number.isFinite(parseFloat(v)) ? parseFloat(v) : null);
+    if (hash.has("start")) {
+      const xy = hash.get("start").split(",").map(parseFloat);
+      if (xy.length === 2 && xy.every(Number.isFinite)) state.start = xy;
+    }
+    if (num(hash.get("speed"))) state.speed = num(hash.get("speed"));
+    C.optimizers.forEach((o, k) => {
+      for (const item of (hash.get("o" + k) || "").split(",").filter(Boolean)) {
+        const [key, value] = item.split(":");
+        if (key in state.params[k] && num(value) !== null) state.params[k][key] = num(value);
+      }
+    });
+    recompute();
+    if (num(hash.get("step")) !== null) state.step = Math.min(Math.max(num(hash.get("step")), 0), C.steps);
+    state.playing = hash.get("play") === "1";
+  }
+
+  let hashTimer = null;
+  function writeHash() {
+    clearTimeout(hashTimer);
+    hashTimer = setTimeout(() => {
+      const parts = [`start=${state.start.map((v) => +v.toPrecision(6)).join(",")}`, `step=${Math.floor(state.step)}`,
+                     `speed=${state.speed}`, `play=${state.playing ? 1 : 0}`];
+      state.params.forEach((p, k) => parts.push(`o${k}=` + Object.entries(p).map(([a, b]) => `${a}:${+b.toPrecision(6)}`).join(",")));
+      try {
+        history.replaceState(null, "", "#" + parts.join("&"));
+      } catch (err) {   // a sandboxed frame (a notebook's iframe) may not rewrite its URL
+      }
+    }, 150);
+  }
+
+  function recompute() {
+    runs = C.optimizers.map((o, k) => run(state.start, C.steps, o.kind, state.params[k]));
+    updateLegend();
+    drawLossAxes();
+  }
+
+  // ---- geometry --------------------------------------------------------------------------------------
+  const M = {left: 58, right: 10, top: 10, bottom: 46};
+  const [[x0, x1], [y0, y1]] = C.box;
+  const plotW = C.plot[0], plotH = C.plot[1];
+  const toPx = (x, y) => [M.left + (x - x0) / (x1 - x0) * plotW, M.top + (y1 - y) / (y1 - y0) * plotH];
+  const toData = (px, py) => [x0 + (px - M.left) / plotW * (x1 - x0), y1 - (py - M.top) / plotH * (y1 - y0)];
+
+  function ticks(lo, hi, n) {
+    const raw = (hi - lo) / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw);
+    const out = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push(+v.toPrecision(10));
+    return out;
+  }
+
+  function setup(canvas, w, h) {
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = w * ratio;
+    canvas.height = h * ratio;
+    canvas.style.width = w + "px";
+    canvas.style.height = h + "px";
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    return ctx;
+  }
+
+  const W = M.left + plotW + M.right, H = M.top + plotH + M.bottom;
+  const bg = setup(document.getElementById("bg"), W, H);
+  const fg = setup(document.getElementById("fg"), W, H);
+  const LW = 300, LH = 240;
+  const lossCtx = setup(document.getElementById("loss"), LW, LH);
+  document.getElementById("plot").style.width = W + "px";
+  document.getElementById("plot").style.height = H + "px";
+
+  const image = new Image();
+  image.onload = () => {
+    bg.drawImage(image, M.left, M.top, plotW, plotH);
+    bg.strokeStyle = C.colors.muted;
+    bg.strokeRect(M.left, M.top, plotW, plotH);
+    bg.fillStyle = C.colors.muted;
+    bg.strokeStyle = C.colors.muted;
+    bg.font = "12px sans-serif";
+    bg.textAlign = "center";
+    for (const v of ticks(x0, x1, 7)) {
+      const [px] = toPx(v, y0);
+      bg.beginPath(); bg.moveTo(px, M.top + plotH); bg.lineTo(px, M.top + plotH + 5); bg.stroke();
+      bg.fillText(v, px, M.top + plotH + 18);
+    }
+    bg.textAlign = "right";
+    for (const v of ticks(y0, y1, 6)) {
+      const [, py] = toPx(x0, v);
+      bg.beginPath(); bg.moveTo(M.left - 5, py); bg.lineTo(M.left, py); bg.stroke();
+      bg.fillText(v, M.left - 8, py + 4);
+    }
+    bg.fillStyle = C.colors.foreground;
+    bg.font = "14px sans-serif";
+    bg.textAlign = "center";
+    bg.fillText(C.axes[0], M.left + plotW / 2, H - 8);
+    bg.save();
+    bg.translate(16, M.top + plotH / 2);
+    bg.rotate(-Math.PI / 2);
+    bg.fillText(C.axes[1], 0, 0);
+    bg.restore();
+    document.body.dataset.ready = "1";
+  };
+  image.src = C.image;
+
+  // ---- drawing: only what moves, every frame -----------------------------------------------------
+  function positionAt(r, s) {
+    const last = r.pos.length - 1;
+    if (last < 0) return null;
+    const i = Math.min(Math.floor(s), last), f = Math.min(s - i, i < last ? 1 : 0);
+    const a = r.pos[i], b = r.pos[Math.min(i + 1, last)];
+    return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])];
+  }
+
+  const timing = {frames: 0, drawMs: 0, stamps: []};
+  function draw() {
+    const t0 = performance.now();
+    fg.clearRect(0, 0, W, H);
+    fg.save();
+    fg.beginPath();
+    fg.rect(M.left, M.top, plotW, plotH);
+    fg.clip();
+    const [sx, sy] = toPx(...state.start);
+    fg.strokeStyle = C.colors.foreground;
+    fg.lineWidth = 1.5;
+    fg.beginPath(); fg.moveTo(sx - 6, sy); fg.lineTo(sx + 6, sy); fg.moveTo(sx, sy - 6); fg.lineTo(sx, sy + 6); fg.stroke();
+    runs.forEach((r, k) => {
+      const color = C.optimizers[k].color, upto = Math.min(Math.floor(state.step), r.pos.length - 1);
+      if (upto < 0) return;
+      fg.strokeStyle = color;
+      fg.lineWidth = 2.2;
+      fg.globalAlpha = 0.9;
+      fg.beginPath();
+      for (let i = 0; i <= upto; i++) {
+        const [px, py] = toPx(...r.pos[i]);
+        i === 0 ? fg.moveTo(px, py) : fg.lineTo(px, py);
+      }
+      const here = positionAt(r, state.step);
+      fg.lineTo(...toPx(...here));
+      fg.stroke();
+      fg.globalAlpha = 1;
+      const gone = r.diverged >= 0 && state.step >= r.diverged - 1;
+      const [bx, by] = toPx(...here);
+      if (gone) {   // where it left: an X, as the GIFs mark it
+        fg.strokeStyle = color; fg.lineWidth = 3;
+        fg.beginPath(); fg.moveTo(bx - 6, by - 6); fg.lineTo(bx + 6, by + 6); fg.moveTo(bx + 6, by - 6); fg.lineTo(bx - 6, by + 6); fg.stroke();
+      } else {
+        fg.fillStyle = color;
+        fg.beginPath(); fg.arc(bx, by, 7, 0, 2 * Math.PI); fg.fill();
+        fg.strokeStyle = C.colors.background; fg.lineWidth = 1.5; fg.stroke();
+      }
+    });
+    fg.restore();
+    drawLoss();
+    const step = Math.floor(state.step);
+    document.getElementById("counter").textContent = `step ${step} / ${C.steps}`;
+    document.getElementById("scrub").value = step;
+    timing.frames += 1;
+    timing.drawMs += performance.now() - t0;
+  }
+
+  // ---- the loss panel ------------------------------------------------------------------------------
+  let lossScale = null;
+  function drawLossAxes() {
+    const all = runs.flatMap((r) => r.loss).filter(Number.isFinite);
+    let lo = Math.min(...all), hi = Math.max(...all);
+    const log = lo > 0 && hi / lo > 100;
+    if (!(hi > lo)) { hi = lo + 1; }
+    const f = log ? Math.log10 : (v) => v;
+    lossScale = {log, lo: f(lo), hi: f(hi), f};
+  }
+
+  function drawLoss() {
+    const m = {left: 50, right: 8, top: 22, bottom: 30}, w = LW - m.left - m.right, h = LH - m.top - m.bottom;
+    const s = lossScale, X = (t) => m.left + t / C.steps * w;
+    const Y = (v) => m.top + (1 - (s.f(v) - s.lo) / (s.hi - s.lo || 1)) * h;
+    lossCtx.clearRect(0, 0, LW, LH);
+    lossCtx.strokeStyle = C.colors.muted;
+    lossCtx.strokeRect(m.left, m.top, w, h);
+    lossCtx.fillStyle = C.colors.foreground;
+    lossCtx.font = "12px sans-serif";
+    lossCtx.textAlign = "center";
+    lossCtx.fillText(s.log ? "loss (log scale)" : "loss", LW / 2, 14);
+    lossCtx.fillText("step", LW / 2, LH - 6);
+    lossCtx.fillStyle = C.colors.muted;
+    lossCtx.textAlign = "right";
+    const label = (v) => (Math.abs(v) >= 1e-2 && Math.abs(v) < 1e4) || v === 0 ? (+v.toPrecision(3)).toString() : v.toExponential(1);
+    for (const v of [s.lo, s.hi]) {
+      const value = s.log ? Math.pow(10, v) : v;
+      lossCtx.fillText(label(value), m.left - 4, Y(value) + 4);
+    }
+    const upto = Math.floor(state.step);
+    runs.forEach((r, k) => {
+      lossCtx.strokeStyle = C.optimizers[k].color;
+      lossCtx.lineWidth = 1.8;
+      lossCtx.beginPath();
+      for (let t = 0; t <= Math.min(upto, r.loss.length - 1); t++) t === 0 ? lossCtx.moveTo(X(t), Y(r.loss[t])) : lossCtx.lineTo(X(t), Y(r.loss[t]));
+      lossCtx.stroke();
+    });
+    lossCtx.strokeStyle = C.colors.muted;
+    lossCtx.setLineDash([4, 3]);
+    lossCtx.beginPath(); lossCtx.moveTo(X(state.step), m.top); lossCtx.lineTo(X(state.step), m.top + h); lossCtx.stroke();
+    lossCtx.setLineDash([]);
+  }
+
+  // ---- controls ----------------------------------------------------------------------------------------
+  function updateLegend() {
+    runs.forEach((r, k) => {
+      const fate = document.getElementById(`fate${k}`);
+      fate.textContent = r.diverged >= 0 ? `diverged at step ${r.diverged}` : "";
+    });
+  }
+
+  function sliderValue(sl, value) {
+    return sl.log ? Math.log10(value) : value;
+  }
+
+  function buildControls() {
+    const box = document.getElementById("optimizers");
+    C.optimizers.forEach((o, k) => {
+      const field = document.createElement("fieldset");
+      const legend = document.createElement("legend");
+      legend.innerHTML = `<span class="swatch" style="background:${o.color}"></span>`;
+      legend.append(document.createTextNode(o.title + " "));
+      const fate = document.createElement("span");
+      fate.id = `fate${k}`;
+      fate.className = "fate";
+      legend.append(fate);
+      field.append(legend);
+      for (const sl of o.sliders) {
+        const id = `o${k}-${sl.key}`;
+        const label = document.createElement("label");
+        label.htmlFor = id;
+        label.textContent = sl.key;
+        const input = document.createElement("input");
+        Object.assign(input, {type: "range", id, min: sliderValue(sl, sl.min), max: sliderValue(sl, sl.max),
+                              step: "any", value: sliderValue(sl, state.params[k][sl.key])});
+        input.setAttribute("aria-label", `${o.title} ${sl.key}`);
+        const out = document.createElement("output");
+        out.htmlFor = id;
+        out.textContent = (+state.params[k][sl.key].toPrecision(3)).toString();
+        input.addEventListener("input", () => {
+          const v = sl.log ? Math.pow(10, +input.value) : +input.value;
+          state.params[k][sl.key] = v;
+          out.textContent = (+v.toPrecision(3)).toString();
+          recompute();
+          draw();
+          writeHash();
+        });
+        field.append(label, input, out);
+      }
+      box.append(field);
+    });
+  }
+
+  const play = document.getElementById("play");
+  function setPlaying(on) {
+    state.playing = on;
+    play.textContent = on ? "Pause" : "Play";
+    play.setAttribute("aria-pressed", on ? "true" : "false");
+    writeHash();
+  }
+  play.addEventListener("click", () => {
+    if (!state.playing && state.step >= C.steps) state.step = 0;
+    setPlaying(!state.playing);
+  });
+  const move = (d) => { setPlaying(false); state.step = Math.min(Math.max(Math.floor(state.step) + d, 0), C.steps); draw(); writeHash(); };
+  document.getElementById("back").addEventListener("click", () => move(-1));
+  document.getElementById("fwd").addEventListener("click", () => move(1));
+  const scrub = document.getElementById("scrub");
+  scrub.max = C.steps;
+  scrub.addEventListener("input", () => { setPlaying(false); state.step = +scrub.value; draw(); writeHash(); });
+  const speed = document.getElementById("speed");
+  speed.addEventListener("change", () => { state.speed = +speed.value; writeHash(); });
+  document.getElementById("reset").addEventListener("click", () => {
+    state.start = C.start.slice();
+    state.params = C.optimizers.map((o) => Object.assign({}, o.params));
+    C.optimizers.forEach((o, k) => o.sliders.forEach((sl) => {
+      const input = document.getElementById(`o${k}-${sl.key}`);
+      input.value = sliderValue(sl, state.params[k][sl.key]);
+      input.nextSibling.textContent = (+state.params[k][sl.key].toPrecision(3)).toString();
+    }));
+    state.step = 0;
+    recompute();
+    setPlaying(false);
+    draw();
+  });
+  document.getElementById("fg").addEventListener("click", (e) => {
+    const rect = e.target.getBoundingClientRect();
+    const [x, y] = toData(e.clientX - rect.left, e.clientY - rect.top);
+    if (x < x0 || x > x1 || y < y0 || y > y1) return;
+    state.start = [x, y];
+    state.step = 0;
+    recompute();
+    setPlaying(true);
+    draw();
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.target.tagName === "INPUT" || e.target.tagName === "SELECT" || e.target.tagName === "BUTTON") return;
+    if (e.key === " ") { e.preventDefault(); play.click(); }
+    else if (e.key === "ArrowRight") move(1);
+    else if (e.key === "ArrowLeft") move(-1);
+    else if (e.key === "Home") move(-C.steps);
+    else if (e.key === "r") document.getElementById("reset").click();
+  });
+
+  // ---- the animation loop --------------------------------------------------------------------------
+  let last = null;
+  function tick(now) {
+    if (state.playing) {
+      timing.stamps.push(now);
+      if (last !== null) state.step = Math.min(state.step + (now - last) / 1000 * C.stepsPerSecond * state.speed, C.steps);
+      if (state.step >= C.steps) setPlaying(false);
+      draw();
+    }
+    last = now;
+    requestAnimationFrame(tick);
+  }
+
+  buildControls();
+  readHash();
+  speed.value = String(state.speed);
+  setPlaying(state.playing);
+  draw();
+  requestAnimationFrame(tick);
+  window.addEventListener("hashchange", () => { readHash(); draw(); });
+
+  // what tests and embedding pages can reach
+  window.optviz = {config: C, surface, run, state, timing, toPx, toData, redraw: draw,
+                   runs: () => runs};
+})();
