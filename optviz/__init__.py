@@ -7,7 +7,7 @@ import `optviz.data` and `optviz.render` without importing torch.
 The package is layered; imports point only down the list (each folder's docstring says what it holds
 and may import):
 
-    cli/, notebook   front ends: the command line; Jupyter (plot_curve, animate, inline display)
+    cli/, notebook   front ends: the command line; Jupyter (plot_curve, animate, explore, inline display)
     studies/         `optviz experiment NAME`: each study's compute, pictures and subcommand
     core/, render/   compute in torch | pictures with matplotlib and manim (neither imports the other)
     data/            plain numpy objects between them: Experiment, TrainabilityMap, LandingResult
@@ -28,7 +28,7 @@ _EXPORTS = {
     "SURFACES": "core.surfaces", "Surface": "core.surfaces", "get_surface": "core.surfaces",
     "register_surface": "core.surfaces", "OPTIMIZERS": "core.optimizers", "OptimizerSpec": "core.optimizers",
     "parse_optimizer": "core.optimizers", "register_optimizer": "core.optimizers", "plot_curve": "notebook",
-    "animate": "notebook", "trainability_map": "core.trainability",
+    "animate": "notebook", "explore": "notebook", "trainability_map": "core.trainability",
     "train_network": "core.networks", "landscape": "core.networks", "TASKS": "core.networks",
     "NetworkRun": "data.network",
 }

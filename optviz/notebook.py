@@ -3,6 +3,8 @@
 - `plot_curve(...)`: the blog post's plot of a surface function, as it works there.
 - `animate(...)`: an `Animation` holding the encoded video, shown inline through `_repr_html_` (a
   looping <video> with the MP4 embedded, or an <img> with the GIF).
+- `explore(...)`: the interactive page (click to start, sliders, runs computed live) inline, in an
+  <iframe> holding the page itself (no server, no widget library).
 - The inline display of the data objects: this module is the only place that teaches them to draw
   themselves (an `Experiment` left as a cell's value shows its map and a summary); `optviz` imports it.
 
@@ -81,6 +83,51 @@ def animate(experiment=None, *, view: str = "2d", format: str = "mp4", style=Non
         data = path.read_bytes()
     w, h = style.size
     return Animation(data, format, w, h, experiment.meta["surface"]["title"])
+
+
+@dataclass
+class Page:
+    """The interactive page's HTML, shown inline in Jupyter (an iframe) and saved as a file."""
+    html: str
+    title: str
+    width: int = 1000
+    height: int = 880
+
+    def __repr__(self) -> str:
+        return f"Page(interactive, {human_size(len(self.html.encode()))}: {self.title!r})"
+
+    def _repr_html_(self) -> str:
+        # srcdoc keeps the page self-contained; scripts run, but it cannot reach the notebook's origin
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" width="{self.width}" height="{self.height}" '
+                f'sandbox="allow-scripts" style="border:0" title="{html.escape(self.title, quote=True)}"></iframe>')
+
+    def save(self, path) -> Path:
+        path = Path(path)
+        if path.suffix.lower() not in (".html", ".htm"):
+            raise OptvizError(f"an interactive page is saved as .html, not {path.name!r}")
+        with atomic_path(path) as tmp:
+            tmp.write_text(self.html, encoding="utf-8")
+        return path
+
+
+def explore(experiment=None, *, style=None, steps_per_second: float = 30.0, **run) -> Page:
+    """The interactive page of an experiment (or of the run `run` describes, as for `animate`): click
+    the map to drop a ball, move the sliders; every optimizer runs live in the browser.
+
+        optviz.explore(surface="pathological", optimizers=["sgd:lr=10", "adam:lr=1"], steps=50)
+    """
+    from .core.surfaces.javascript import experiment_js
+    from .render.interactive import page_html, page_optimizers
+    from .render.style import Style
+
+    if experiment is None:
+        from .core.engine import simulate
+        experiment = simulate(**run)
+    elif run:
+        raise OptvizError(f"give an experiment or run settings, not both (got {', '.join(run)})")
+    page_optimizers(experiment)
+    text = page_html(experiment, experiment_js(experiment.meta), style or Style(), steps_per_second)
+    return Page(text, experiment.meta["surface"]["title"])
 
 
 def experiment_html(exp: Experiment) -> str:
