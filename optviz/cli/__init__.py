@@ -9,7 +9,8 @@ gallery  the entries `make render` writes into assets/, skipping what is up to d
 `optviz experiment NAME` is the studies' own subcommands (`optviz.studies`).
 
 May import: optviz.errors, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
-optviz.render, optviz.studies (all but the notebook front end); third-party: numpy.
+optviz.render, optviz.studies (all but the notebook front end); third-party: numpy, playwright
+(the gallery's screenshot of the interactive page, when installed).
 """
 
 

@@ -123,6 +123,14 @@ ENTRIES["manim-digits"] = {
     "style": {"elev": 60, "azim": -60}, "time": {"duration": 10}, "output": [{"path": "manim-digits.mp4"}],
 }
 
+# the interactive page of the seed's race (`--interactive`), and a screenshot of it for the README
+ENTRIES["seed-explorer"] = {
+    "surface": "pathological", "steps": 50, "starts": [[7, 7]], "optimizer": SEED, "interactive": True,
+    "output": [{"path": "seed-explorer.html"}],
+}
+# entry -> (the page, its picture, the view: the URL hash a reader's link would carry)
+SCREENSHOTS = {"seed-explorer": ("seed-explorer.html", "seed-explorer.png", "#start=7,7&step=32&play=0")}
+
 # studies (`optviz experiment ...`): argv after the experiment name; outputs are relative to the directory
 EXPERIMENT_ENTRIES = {
     "minima": (["minima", "--optimizer", "momentum:lr=1,momentum=0.9", "--optimizer", "adam:lr=0.1",
@@ -143,6 +151,31 @@ EXPERIMENT_ENTRIES = {
                   "-o", "{dir}/map-himmelblau"],
                  ["map-himmelblau.png", "map-himmelblau-zoom.mp4"]),
 }
+
+
+def browser() -> str | None:
+    """Chromium's path, when it and Playwright (a dev dependency) are installed."""
+    import importlib.util
+    import shutil
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    return found if found and importlib.util.find_spec("playwright") else None
+
+
+def screenshot(page: Path, png: Path, view: str) -> Path | None:
+    """A PNG of an interactive page as a reader sees it at `view` (its URL hash), or None without a browser."""
+    chromium = browser()
+    if chromium is None:
+        return None
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p, atomic_path(png) as tmp:
+        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu",
+                                                                "--disable-background-networking"])
+        tab = b.new_page(viewport={"width": 1000, "height": 820})
+        tab.goto(page.resolve().as_uri() + view)
+        tab.wait_for_function("document.body.dataset.ready === '1'")
+        tab.locator("#app").screenshot(path=str(tmp))
+        b.close()
+    return png
 
 
 def entry_hash(doc: dict) -> str:
@@ -166,6 +199,9 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
             outputs = [directory / f for f in files]
         else:
             outputs = [directory / o["path"] for o in doc["output"]]
+        shot = SCREENSHOTS.get(name)
+        if shot and browser() is not None:
+            outputs.append(directory / shot[1])
         h = entry_hash(doc)
         if not force and manifest.get(name) == h and all(p.exists() for p in outputs):
             report(f"{name}: up to date")
@@ -177,6 +213,11 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
             spec = parse_spec({**doc, "output": [{**o, "path": str(directory / o["path"])} for o in doc["output"]]},
                               f"gallery entry {name}")
             written += render_spec(spec, workers=workers)
+        if shot:
+            picture = screenshot(directory / shot[0], directory / shot[1], shot[2])
+            written += [picture] if picture else []
+            if picture is None:
+                report(f"{name}: no {shot[1]} (taking it needs chromium and playwright: make install as root)")
         manifest[name] = h
         with atomic_path(manifest_path) as tmp:
             tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,94 @@
+"""The interactive page in headless Chromium: the seed's race (SGD, momentum, Adam; 50 steps, and 1000),
+measured with the page's own requestAnimationFrame timing.
+
+  playing     frames the browser showed per second while the race played (requestAnimationFrame
+              stamps), and the page's own draw cost per frame (what moves: balls, trails, the loss panel)
+  naive       the same frame drawn the naive way, everything at once: the map image, the axes and the
+              moving parts, every frame, on one canvas (timed in the same page)
+  recompute   a slider move: every optimizer's whole run recomputed, then one frame drawn
+
+Target: 60 frames per second for three optimizers (a frame's work well under 16.7 ms). Skipped, with
+the reason, where Chromium or Playwright is missing.
+"""
+from __future__ import annotations
+
+import shutil
+import statistics
+import tempfile
+from pathlib import Path
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SEED = ["sgd:lr=10", "momentum:lr=10,momentum=0.9", "adam:lr=1"]
+
+NAIVE = """(n) => {
+  const c = document.createElement("canvas");
+  c.width = 1000; c.height = 600;
+  const ctx = c.getContext("2d");
+  const img = new Image();
+  img.src = window.optviz.config.image;
+  const t0 = performance.now();
+  for (let k = 0; k < n; k++) {
+    ctx.clearRect(0, 0, c.width, c.height);
+    ctx.drawImage(img, 58, 10, 560, 420);
+    ctx.strokeRect(58, 10, 560, 420);
+    for (let v = 0; v < 12; v++) { ctx.fillText(String(v), 58 + v * 40, 450); ctx.fillText(String(v), 30, 10 + v * 30); }
+    window.optviz.redraw();          // the moving parts, as the page draws them
+    ctx.drawImage(document.getElementById("fg"), 0, 0);
+  }
+  return (performance.now() - t0) / n;
+}"""
+
+
+def measure(path: Path, browser) -> dict:
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(path.as_uri() + "#speed=0.25")   # slow play: enough frames to time
+    page.wait_for_function("document.body.dataset.ready === '1'")
+    page.evaluate("window.optviz.timing.frames = 0; window.optviz.timing.drawMs = 0; window.optviz.timing.stamps = []")
+    page.click("#play")
+    page.wait_for_timeout(3000)
+    timing = page.evaluate("window.optviz.timing")
+    stamps = timing["stamps"]
+    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    draw = timing["drawMs"] / max(timing["frames"], 1)
+    page.click("#play")
+    naive = page.evaluate(NAIVE, 200)
+    recompute = page.evaluate("""() => {
+        const input = document.getElementById("o0-lr"), t0 = performance.now();
+        for (let k = 0; k < 20; k++) { input.value = String(0.5 + k / 40); input.dispatchEvent(new Event("input")); }
+        return (performance.now() - t0) / 20; }""")
+    page.close()
+    return {"fps": round(1000 / statistics.median(gaps), 1) if gaps else None, "frames_timed": len(stamps),
+            "draw_ms": round(draw, 3), "naive_draw_ms": round(naive, 3), "naive_over_page": round(naive / draw, 1),
+            "recompute_ms": round(recompute, 3), "page_bytes": path.stat().st_size}
+
+
+def main() -> dict:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if chromium is None:
+        print("bench_page: skipped (needs Debian's chromium and the playwright package: make install as root)")
+        return {"skipped": "chromium or playwright missing"}
+    import optviz
+    from optviz.core.surfaces.javascript import experiment_js
+    from optviz.render.interactive import write_page
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        for steps in (50, 1000):
+            exp = optviz.simulate("pathological", SEED, [[7, 7]], steps)
+            path = write_page(exp, Path(tmp) / f"seed-{steps}.html", experiment_js(exp.meta))
+            out[f"seed_{steps}"] = r = measure(path, browser)
+            print(f"page, seed race {steps} steps ({r['page_bytes'] / 1000:.0f} kB): {r['fps']} frames/s shown "
+                  f"({r['frames_timed']} timed); a frame's drawing {r['draw_ms']:.2f} ms (naive full redraw "
+                  f"{r['naive_draw_ms']:.2f} ms, {r['naive_over_page']}x); a slider move {r['recompute_ms']:.2f} ms")
+        browser.close()
+    return out
+
+
+if __name__ == "__main__":
+    main()
