@@ -13,6 +13,8 @@ parallel      frames rendered in forked worker processes, in order
 geometry      numpy-only geometry shared with the manim scenes
 style         palette, themes, presets; timeline: steps to frames
 manim_video   runs the manim scenes in scenes/ (optviz render --engine manim)
+interactive   the interactive page: one HTML file whose optimizers run live in the browser (page.js,
+              page.css); the surface arrives as JavaScript from optviz.core.surfaces.javascript
 
 A new output format is a writer in `encode` (and its extension in VIDEO_FORMATS); a new view is a scene
 here, picked in `animate.make_scene`.
