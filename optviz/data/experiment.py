@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import OptvizError
-from .files import atomic_path, human_size
+from .files import atomic_path, human_size, load_npz
 
 ARRAYS = ("position", "loss", "grad", "diverged_at", "starts", "grid_x", "grid_y", "grid_z")
 FORMATS = ("npz", "csv", "json")
@@ -168,18 +168,7 @@ class Experiment:
     @classmethod
     def load(cls, path) -> "Experiment":
         """Read an experiment written by `save` as .npz."""
-        path = Path(path)
-        if path.suffix.lower() != ".npz":
-            raise OptvizError(f"can only load experiments from .npz files, not {str(path)!r}")
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-        except (OSError, ValueError) as exc:
-            raise OptvizError(f"cannot read experiment {str(path)!r}: {exc}") from None
-        missing = [k for k in (*ARRAYS, "meta") if k not in arrays]
-        if missing:
-            raise OptvizError(f"{str(path)!r} is not an optviz experiment (missing {', '.join(missing)})")
-        meta = json.loads(str(arrays.pop("meta")))
+        arrays, meta = load_npz(path, ARRAYS, "experiment")
         state = {k[len("state_"):]: arrays.pop(k) for k in list(arrays) if k.startswith("state_")}
         extra = {k[len("extra_"):]: arrays.pop(k) for k in list(arrays) if k.startswith("extra_")}
         return cls(meta=meta, state=state, lr=arrays.get("lr"), extra=extra, **{k: arrays[k] for k in ARRAYS})

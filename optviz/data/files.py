@@ -4,10 +4,13 @@ file left by a run that was killed outright (SIGKILL) is removed by the next run
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 from ..errors import OptvizError
 
@@ -99,3 +102,30 @@ class atomic_path:
             self.tmp.unlink(missing_ok=True)
             raise OptvizError(f"cannot write {str(self.target)!r}: {exc.strerror or exc}") from None
         return False
+
+
+def save_npz(path, arrays: dict, meta: dict, what: str) -> Path:
+    """Write `arrays` and the JSON `meta` as a compressed NPZ, atomically (`what` names it in errors)."""
+    path = Path(path)
+    if path.suffix.lower() != ".npz":
+        raise OptvizError(f"{what} is saved as .npz, not {str(path)!r}")
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **arrays, meta=np.array(json.dumps(meta, sort_keys=True)))
+    return path
+
+
+def load_npz(path, required, what: str) -> tuple[dict, dict]:
+    """(arrays, meta) of an NPZ written by `save_npz`, or one line saying why it is not `what`."""
+    path = Path(path)
+    if path.suffix.lower() != ".npz":
+        raise OptvizError(f"can only load {what}s from .npz files, not {str(path)!r}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError) as exc:
+        raise OptvizError(f"cannot read {what} {str(path)!r}: {exc}") from None
+    missing = [k for k in (*required, "meta") if k not in arrays]
+    if missing:
+        raise OptvizError(f"{str(path)!r} is not an optviz {what} (missing {', '.join(missing)})")
+    return arrays, json.loads(str(arrays.pop("meta")))

@@ -11,13 +11,12 @@ loss's top Hessian eigenvalue and trace). Computed by `optviz experiment general
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_path
+from .files import atomic_path, load_npz, save_npz
 from .stats import t_interval
 
 METRICS = {"train_loss": "final train loss", "test_loss": "test loss", "test_acc": "test accuracy",
@@ -74,12 +73,14 @@ class GeneralizationResult:
         return Path(path)
 
     def save(self, path) -> Path:
-        with atomic_path(path, ".npz") as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez_compressed(fh, values=self.values, seeds=np.array(self.seeds),
-                                    meta=np.array(json.dumps({**self.meta, "metrics": self.metrics,
-                                                              "labels": self.labels})))
-        return Path(path)
+        return save_npz(path, {"values": self.values, "seeds": np.array(self.seeds)},
+                        {**self.meta, "metrics": self.metrics, "labels": self.labels}, "a generalization result")
+
+    @classmethod
+    def load(cls, path) -> "GeneralizationResult":
+        arrays, meta = load_npz(path, ("values", "seeds"), "generalization result")
+        metrics, labels = meta.pop("metrics"), meta.pop("labels")
+        return cls(arrays["values"], metrics, labels, [int(s) for s in arrays["seeds"]], meta)
 
 
 def _fmt(v: float) -> str:

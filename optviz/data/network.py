@@ -16,14 +16,12 @@ weights:
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import OptvizError
-from .files import atomic_path, human_size
+from .files import human_size, load_npz, save_npz
 
 ARRAYS = ("params", "record_steps", "train_loss", "train_acc", "test_loss", "test_acc", "diverged_at")
 
@@ -59,23 +57,9 @@ class NetworkRun:
                 f"{self.meta['steps']} steps, {R} records, diverged={int((self.diverged_at >= 0).sum())}/{M}, {size})")
 
     def save(self, path) -> Path:
-        path = Path(path)
-        if path.suffix.lower() != ".npz":
-            raise OptvizError(f"a network run is saved as .npz, not {str(path)!r}")
-        with atomic_path(path) as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez_compressed(fh, **{k: getattr(self, k) for k in ARRAYS},
-                                    meta=np.array(json.dumps(self.meta, sort_keys=True)))
-        return path
+        return save_npz(path, {k: getattr(self, k) for k in ARRAYS}, self.meta, "a network run")
 
     @classmethod
     def load(cls, path) -> "NetworkRun":
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                arrays = {k: z[k] for k in z.files}
-        except (OSError, ValueError) as exc:
-            raise OptvizError(f"cannot read network run {str(path)!r}: {exc}") from None
-        missing = [k for k in (*ARRAYS, "meta") if k not in arrays]
-        if missing:
-            raise OptvizError(f"{str(path)!r} is not an optviz network run (missing {', '.join(missing)})")
-        return cls(**{k: arrays[k] for k in ARRAYS}, meta=json.loads(str(arrays["meta"])))
+        arrays, meta = load_npz(path, ARRAYS, "network run")
+        return cls(**{k: arrays[k] for k in ARRAYS}, meta=meta)

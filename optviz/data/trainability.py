@@ -15,13 +15,12 @@ F maps of H x W pixels (F > 1 for a zoom sequence; frame f zooms into the previo
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_path, human_size
+from .files import human_size, load_npz, save_npz
 
 ARRAYS = ("x_values", "y_values", "diverged_at", "final_loss", "mean_loss", "converged")
 OUTCOMES = ("converged", "diverged", "neither")
@@ -66,13 +65,9 @@ class TrainabilityMap:
                 f"{W}x{H} pixels, {F} frame(s), {m['steps']} steps: {shares}, {size})")
 
     def save(self, path) -> Path:
-        with atomic_path(path, ".npz") as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez_compressed(fh, **{k: getattr(self, k) for k in ARRAYS},
-                                    meta=np.array(json.dumps(self.meta)))
-        return Path(path)
+        return save_npz(path, {k: getattr(self, k) for k in ARRAYS}, self.meta, "a trainability map")
 
     @classmethod
     def load(cls, path) -> "TrainabilityMap":
-        with np.load(path) as z:
-            return cls(**{k: z[k] for k in ARRAYS}, meta=json.loads(str(z["meta"])))
+        arrays, meta = load_npz(path, ARRAYS, "trainability map")
+        return cls(**{k: arrays[k] for k in ARRAYS}, meta=meta)
