@@ -8,7 +8,8 @@ Options come from $OPTVIZ_MANIM (JSON): duration, orbit, theme, segment ([k, n]:
 A new scene is a manim Scene class in a module here, drawing with these helpers, and an entry in
 `optviz.render.manim_video.SCENES`.
 
-May import: optviz.data, optviz.render (this rule holds for every module of scenes/); third-party: numpy, manim.
+May import: optviz.data, optviz.render, optviz.version (this rule holds for every module of scenes/); third-party:
+numpy, manim.
 """
 from __future__ import annotations
 
@@ -19,14 +20,32 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UR, Dot, Line, Sphere, Surface, Text, ThreeDAxes, VGroup, VMobject, config
+from manim import (
+    DOWN,
+    LEFT,
+    OUT,
+    RIGHT,
+    UL,
+    UR,
+    Dot,
+    Line,
+    Sphere,
+    Surface,
+    Text,
+    ThreeDAxes,
+    VGroup,
+    VMobject,
+    config,
+)
 
 from optviz.data import Experiment
+from optviz.render.base import axis_labels as axis_names
 from optviz.render.geometry import bilinear, dense_path, display_z, exit_points, mesh_z
-from optviz.render.occlusion import visible_runs
+from optviz.render.occlusion import prefix_runs, visibility, visible_runs
 from optviz.render.style import THEMES, optimizer_colors
 
 SEED_RUN = ["--surface", "pathological", "--optimizer", "sgd:lr=10", "--optimizer",
@@ -54,6 +73,28 @@ def load_experiment(default_args: list[str] = SEED_RUN, env: str = "OPTVIZ_EXPER
         cache.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "optviz", "trajectory", *default_args, "-o", str(cache)], check=True)
     return Experiment.load(cache)
+
+
+def track_progress(scene) -> None:
+    """Count the frames the scene writes into the file $OPTVIZ_PROGRESS names (a number, rewritten at
+    most a few times a second), so `optviz render` can show a bar for work in other processes."""
+    target = os.environ.get("OPTVIZ_PROGRESS")
+    if not target:
+        return
+    renderer = scene.renderer
+    add_frame, state = renderer.add_frame, {"frames": 0, "written": 0.0}
+
+    def counted(frame, num_frames=1):
+        add_frame(frame, num_frames)
+        if not renderer.skip_animations:
+            state["frames"] += num_frames
+            now = time.monotonic()
+            if now - state["written"] > 0.25:
+                state["written"] = now
+                tmp = f"{target}.tmp"
+                Path(tmp).write_text(str(state["frames"]))
+                os.replace(tmp, target)
+    renderer.add_frame = counted
 
 
 def segment_times(duration: float, segment=(0, 1)) -> tuple[float, float]:
@@ -231,15 +272,40 @@ def trail_mobject(color: str, width: float = 3.0) -> VMobject:
     return VMobject(stroke_color=color, stroke_width=width, stroke_opacity=0.8, fill_opacity=0)
 
 
-def set_trail(trail: VMobject, pts: np.ndarray, k: float, hidden=None) -> None:
+class PathVisibility:
+    """What the surface hides of one precomputed path from manim's camera: every point's flag and the
+    silhouette crossings, found once for each position of the camera (a still camera: once), not
+    every frame."""
+
+    def __init__(self, pts: np.ndarray, hidden, camera):
+        self.pts, self.hidden, self.camera = pts[np.isfinite(pts).all(1)], hidden, camera
+        self.last = self.key = self.vis = None
+
+    def runs(self, k: float) -> list[np.ndarray]:
+        c = self.camera
+        key = (c.get_phi(), c.get_theta(), c.get_gamma(), c.get_zoom(), c.get_focal_distance(),
+               tuple(np.round(np.asarray(c.frame_center, dtype=float), 12)))
+        moved, self.last = key != self.last, key
+        k = min(k, len(self.pts) - 1)
+        if moved:   # a moving camera (an orbit): only the part shown, every frame
+            i = int(np.floor(k))
+            head = self.pts[: i + 1] if k == i else np.vstack([self.pts[: i + 1], self.pts[i] + (k - i) * (self.pts[i + 1] - self.pts[i])])
+            return visible_runs(head, self.hidden)
+        if key != self.key:
+            self.key, self.vis = key, visibility(self.pts, self.hidden)
+        return prefix_runs(self.pts, self.vis, k)
+
+
+def set_trail(trail: VMobject, pts: np.ndarray, k: float, hidden=None, seen: PathVisibility | None = None) -> None:
     """Show the precomputed path up to fractional index k (no TracedPath: the geometry is known),
-    without the parts `hidden(points) -> bool` says the surface hides."""
+    without the parts `hidden(points) -> bool` says the surface hides (`seen`: the same, remembered
+    while the camera stays still)."""
     i = int(np.floor(k))
     head = pts[: i + 1]
     if k > i and i + 1 < len(pts):
         head = np.vstack([head, pts[i] + (k - i) * (pts[i + 1] - pts[i])])
     head = head[np.isfinite(head).all(1)]
-    runs = [head] if hidden is None else visible_runs(head, hidden)
+    runs = [head] if hidden is None and seen is None else seen.runs(k) if seen is not None else visible_runs(head, hidden)
     runs = [r for r in runs if len(r) >= 2]
     trail.clear_points()
     for n, run in enumerate(runs):
@@ -248,6 +314,35 @@ def set_trail(trail: VMobject, pts: np.ndarray, k: float, hidden=None) -> None:
             trail.add_points_as_corners(run[1:])
         else:
             trail.set_points_as_corners(run)
+
+
+def axis_labels(stage: Stage, theta: float, theme: str = "dark", font_size: int = 26) -> VGroup:
+    """Axes along the edges of the stage's box, named w₁, w₂ and loss (Pango text: no LaTeX needed):
+    the two floor edges meeting at the corner nearest a camera at azimuth `theta` (degrees), the loss
+    axis upright at the corner furthest left in its view. The three names are the group's last three
+    members: add them with `add_fixed_orientation_mobjects` so they face the camera."""
+    muted = THEMES[theme].muted
+    (x0, x1), (y0, y1) = stage.exp.box
+    towards = np.array([np.cos(np.radians(theta)), np.sin(np.radians(theta))])
+    right = np.array([-towards[1], towards[0]])
+    corners = [(x, y) for x in (x0, x1) for y in (y0, y1)]
+    nx, ny = max(corners, key=lambda c: towards @ c)
+    lx, ly = min(corners, key=lambda c: right @ c)
+    zlo, zhi = stage.zmin, stage.zmax
+    at = lambda x, y, z: np.array(stage.axes.c2p(x, y, z))  # noqa: E731
+    edges = [Line(at(x0, ny, zlo), at(x1, ny, zlo)), Line(at(nx, y0, zlo), at(nx, y1, zlo)),
+             Line(at(lx, ly, zlo), at(lx, ly, zhi))]
+    for e in edges:
+        e.set_stroke(muted, width=2)
+    names = [{"$w_1$": "w₁", "$w_2$": "w₂"}.get(n, n) for n in axis_names(stage.exp)]
+    labels = [Text(t, font=FONT, font_size=font_size if len(t) < 8 else font_size * 0.75, color=muted)
+              for t in (*names, "loss")]
+    centre = at((x0 + x1) / 2, (y0 + y1) / 2, zlo)
+    for label, edge in zip(labels[:2], edges[:2]):
+        mid = edge.get_center()
+        label.move_to(mid + 0.45 * (mid - centre) / max(np.linalg.norm(mid - centre), 1e-9))
+    labels[2].move_to(edges[2].get_end() + 0.3 * OUT)
+    return VGroup(*edges, *labels)
 
 
 def colors_for(exp: Experiment) -> list[str]:
@@ -263,6 +358,6 @@ def caption(exp: Experiment, theme: str = "dark", font_size: int = 18, width: fl
     return mob.scale_to_fit_width(min(mob.width, width))
 
 
-__all__ = ["segment_times", "Stage", "ball", "cross", "legend", "StepCounter", "trail_mobject", "set_trail", "colors_for",
+__all__ = ["segment_times", "track_progress", "axis_labels", "PathVisibility", "Stage", "ball", "cross", "legend", "StepCounter", "trail_mobject", "set_trail", "colors_for",
            "caption",
            "load_experiment", "options", "ease", "exit_points", "has_latex", "FONT", "SEED_RUN"]

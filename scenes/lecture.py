@@ -1,156 +1,162 @@
-"""The lecture video: the seed blog post's story in five sections, with subtitles.
+"""The lecture: the blog post told in eight chapters, one scene each, and `Lecture`, all of them in one.
 
-    manim -qh --save_sections scenes/lecture.py Lecture
+    manim -qh --save_sections scenes/lecture.py Lecture        # the whole lecture, a section per chapter
+    manim -ql scenes/lecture.py MomentumChapter                # one chapter
+    optviz render --engine manim --scene lecture -o lecture.mp4   # chapters in parallel, with chapter
+                                                                  # markers, .srt, narration script
 
-Sections (manim's section API, saved with --save_sections): the pathological surface, the update
-rules, the 50-step race, the 1000-step race, and "why not always Adam?". Subcaptions are written as
-an .srt beside the video, so a teacher can cut, reorder and caption it.
+What each chapter says and how long each beat lasts is optviz.render.lecture_script: every beat is one
+`play` or `wait` here (`Beats` walks them), so the subtitles, chapter markers and narration written
+beside the video match it frame for frame, and a chapter can be rendered in parts (manim's -n).
 
-Data: $OPTVIZ_EXPERIMENT_50, $OPTVIZ_EXPERIMENT_1000 and $OPTVIZ_EXPERIMENT_MINIMA (optviz NPZ files),
-else computed by the optviz CLI. The landing counts are computed from the recorded trajectories.
+Data: $OPTVIZ_LECTURE_DIR (the NPZ files `python -m optviz.cli.lecture DIR` writes), else computed that
+way in a subprocess and cached. Options ($OPTVIZ_MANIM, JSON): theme, pace (< 1 for quick renders).
 """
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
-from manim import (
-    DEGREES,
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    UR,
-    FadeIn,
-    FadeOut,
-    Text,
-    ThreeDScene,
-    ValueTracker,
-    VGroup,
-    Write,
-    linear,
-)
+from manim import DEGREES, Text, ThreeDScene, config, linear, smooth
+from manim.utils.exceptions import EndSceneEarlyException
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import FONT, SEED_RUN, Stage, colors_for, ease, load_experiment, options  # noqa: E402
-from rolling import add_race, add_swarm  # noqa: E402
-from rules import RULES, equation  # noqa: E402
+from common import FONT, options, track_progress  # noqa: E402
+from lecture_rules import adam, gradient, momentum, sgd  # noqa: E402
+from lecture_shots import network, race, stochastic, summary  # noqa: E402
 
-from optviz.render.geometry import nearest_minimum  # noqa: E402
+from optviz.data import Experiment  # noqa: E402
+from optviz.data.generalization import GeneralizationResult  # noqa: E402
+from optviz.render.lecture_script import DATA, lecture_facts, lecture_plan  # noqa: E402
+from optviz.render.lecture_video import frames  # noqa: E402
 from optviz.render.style import THEMES  # noqa: E402
+from optviz.version import __version__  # noqa: E402
 
-SEED_1000 = [a if a != "50" else "1000" for a in SEED_RUN]
-MINIMA_RUN = ["--surface", "sharp-wide", "--optimizer", "momentum:lr=1,momentum=0.9", "--optimizer", "adam:lr=0.1",
-              "--starts", "400", "--steps", "300", "--seed", "2"]
+BUILD = {"gradient": gradient, "sgd": sgd, "momentum": momentum, "adam": adam, "race": race,
+         "stochastic": stochastic, "network": network, "summary": summary}
 
 
-def landing_counts(exp) -> list[dict]:
-    """Per optimizer: how many starts end in the sharp minimum, the wide one, neither, or diverged."""
-    land = nearest_minimum(exp)
-    out = []
-    for m in range(len(exp.labels)):
-        kinds = [exp.minima[k]["kind"] if k >= 0 else ("diverged" if exp.diverged_at[m, n] >= 0 else "neither")
-                 for n, k in enumerate(land[m])]
-        out.append({k: kinds.count(k) for k in ("sharp", "wide", "neither", "diverged")})
-    return out
+def lecture_data() -> dict:
+    """The lecture's data objects, from $OPTVIZ_LECTURE_DIR or computed once by optviz (a subprocess,
+    so this process never imports torch) into manim's media folder."""
+    folder = os.environ.get("OPTVIZ_LECTURE_DIR")
+    if not folder:
+        folder = str(Path(config.media_dir) / "optviz-cache" / f"lecture-{__version__}")
+        if not all((Path(folder) / f"{name}.npz").exists() for name in DATA):
+            subprocess.run([sys.executable, "-m", "optviz.cli.lecture", folder], check=True)
+    data = {name: Experiment.load(Path(folder) / f"{name}.npz") for name in DATA if name != "generalization"}
+    data["generalization"] = GeneralizationResult.load(Path(folder) / "generalization.npz")
+    return data
+
+
+QUICK = 1.2   # seconds an entrance or exit takes; the rest of its beat holds it still, to be read
+
+
+class Beats:
+    """A chapter's beats, one per call: `beats(*animations, steady=[...])` plays the next beat for its
+    length. `animations` take the beat's first QUICK seconds, then the frame holds (a static wait, which
+    manim writes without drawing); `steady` ones (a clock driving the balls) run evenly over the whole
+    beat. Every beat lasts exactly the frames lecture_video.frames gives it, however it is played.
+
+    $OPTVIZ_BEATS "FIRST,LAST" renders only those beats: the earlier ones are played without drawing
+    (so the part starts in the state they leave), the scene ends after LAST. `beats.text(key)` is the
+    script's on-screen text as a mobject."""
+
+    def __init__(self, scene, chapter, theme: str):
+        self.scene, self.chapter, self.theme, self.i = scene, chapter, theme, 0
+        span = os.environ.get("OPTVIZ_BEATS")
+        self.first, self.last = (int(v) for v in span.split(",")) if span else (0, len(chapter.beats) - 1)
+
+    def __call__(self, *animations, steady=()):
+        beat, k = self.chapter.beats[self.i], self.i
+        self.i += 1
+        if k > self.last:
+            raise EndSceneEarlyException()
+        renderer = self.scene.renderer
+        renderer._original_skipping_status = k < self.first
+        fps = config.frame_rate
+        total = frames(beat.seconds, fps)
+        quick = min(total, round(QUICK * fps)) if animations and not steady else total
+        seconds = lambda n: (n - 0.5) / fps  # noqa: E731  (np.arange(0, s, 1/fps) then has exactly n steps)
+        # what has updaters goes last: manim redraws every frame all it holds from the first moving one on
+        movers = [m for m in self.scene.mobjects if m.get_family_updaters()]
+        if movers:
+            self.scene.bring_to_front(*movers)
+        if animations or steady:
+            timed = [(a, smooth) for a in animations] + [(a, linear) for a in steady]
+            built = []
+            for a, rate in timed:
+                a = a.build() if hasattr(a, "build") else a
+                a.rate_func = rate
+                built.append(a)
+            self.scene.play(*built, run_time=seconds(quick))
+        if total > quick or not (animations or steady):
+            rest = total - quick if animations or steady else total
+            scene = self.scene
+            still = not (scene.always_update_mobjects or scene.updaters or
+                         any(m.has_time_based_updater() for m in scene.get_mobject_family_members()))
+            # a still wait repeats one frame int(run_time * fps) times; a moving one steps np.arange
+            scene.wait((rest + 0.25) / fps if still else seconds(rest))
+        renderer._original_skipping_status = False
+
+    def text(self, key: str, size: int = 30, color: str | None = None, **kwargs) -> Text:
+        return Text(self.chapter.text(key), font=FONT, font_size=size,
+                    color=color or THEMES[self.theme].foreground, **kwargs)
+
+    def done(self) -> None:
+        if self.i != len(self.chapter.beats):
+            raise RuntimeError(f"chapter {self.chapter.key} played {self.i} of its {len(self.chapter.beats)} beats")
+
+
+def play_chapter(scene, chapter, data, theme: str) -> None:
+    scene.camera.background_color = THEMES[theme].background
+    scene.set_camera_orientation(phi=0, theta=-90 * DEGREES, gamma=0, zoom=1, frame_center=[0, 0, 0])
+    beats = Beats(scene, chapter, theme)
+    BUILD[chapter.key](scene, data, beats, theme)
+    beats.done()
+
+
+def plan_for_scene():
+    opts = options()
+    return lecture_plan(lecture_facts(lecture_data()), float(opts.get("pace", 1.0))), opts.get("theme", "dark")
+
+
+class ChapterScene(ThreeDScene):
+    key = ""
+
+    def setup(self):
+        track_progress(self)
+
+    def construct(self):
+        plan, theme = plan_for_scene()
+        chapter = next(c for c in plan if c.key == self.key)
+        play_chapter(self, chapter, lecture_data(), theme)
+
+
+# one scene per chapter, by name: `manim scenes/lecture.py MomentumChapter` (the script names them too)
+SCENE_NAMES = {"gradient": "GradientChapter", "sgd": "SGDChapter", "momentum": "MomentumChapter",
+               "adam": "AdamChapter", "race": "RaceChapter", "stochastic": "StochasticChapter",
+               "network": "NetworkChapter", "summary": "SummaryChapter"}
+for _key, _name in SCENE_NAMES.items():
+    globals()[_name] = type(_name, (ChapterScene,), {"key": _key, "__doc__": f"Lecture chapter {_key!r}."})
 
 
 class Lecture(ThreeDScene):
+    """Every chapter in one scene, one after another (manim's sections mark them)."""
+
+    def setup(self):
+        track_progress(self)
+
     def construct(self):
-        opts = options()
-        theme = opts.get("theme", "dark")
-        fg = THEMES[theme].foreground
-        pace = float(opts.get("pace", 1.0))   # < 1 for quick test renders
-        self.camera.background_color = THEMES[theme].background
-        text = lambda s, size=30, **kw: Text(s, font=FONT, font_size=size, color=fg, **kw)
-
-        # -- 1. the surface
-        self.next_section("1-surface")
-        seed50 = load_experiment(SEED_RUN, "OPTVIZ_EXPERIMENT_50")
-        stage = Stage(seed50, theme=theme)
-        self.set_camera_orientation(phi=62 * DEGREES, theta=-130 * DEGREES, zoom=0.95, frame_center=stage.centre())
-        title = text("Pathological curvature", 36, weight="BOLD").to_corner(UR, buff=0.35)
-        formula = text("L(w₁, w₂) = tanh²(w₁) + 0.01·|w₁| + σ(w₂)", 26).next_to(title, DOWN, buff=0.15,
-                                                                               aligned_edge=RIGHT)
-        self.add_fixed_in_frame_mobjects(title, formula)
-        self.add_subcaption("A narrow ravine along w₁ = 0, and a slow slide down in w₂.", duration=6 * pace)
-        self.play(FadeIn(stage.axes), FadeIn(stage.surface), Write(title), FadeIn(formula), run_time=1.5 * pace)
-        self.begin_ambient_camera_rotation(rate=40 * DEGREES / (4.5 * pace))
-        self.wait(4.5 * pace)
-        self.stop_ambient_camera_rotation()
-
-        # -- 2. the update rules
-        self.next_section("2-update-rules")
-        self.play(FadeOut(formula), stage.surface.animate.set_fill(opacity=0.15), run_time=0.8 * pace)
-        colors = colors_for(seed50)
-        blocks = VGroup(*[VGroup(text(label, 28, weight="BOLD").set_color(c),
-                                 *[equation(t, tex, fg, 28) for t, tex in RULES[name]]).arrange(DOWN, aligned_edge=LEFT)
-                          for name, label, c in zip(("sgd", "momentum", "adam"), ("SGD", "Momentum", "Adam"), colors)])
-        blocks.arrange(DOWN, aligned_edge=LEFT, buff=0.35).to_edge(LEFT, buff=0.6).shift(0.3 * DOWN)
-        self.add_fixed_in_frame_mobjects(blocks)
-        self.remove(blocks)
-        captions = ["SGD steps against the gradient.",
-                    "Momentum keeps a running average of gradients: a velocity.",
-                    "Adam divides each coordinate's averaged gradient by its running scale."]
-        for block, caption in zip(blocks, captions):
-            self.add_subcaption(caption, duration=2.5 * pace)
-            self.play(FadeIn(block, shift=0.2 * UP), run_time=0.8 * pace)
-            self.wait(1.7 * pace)
-        self.play(FadeOut(blocks), stage.surface.animate.set_fill(opacity=0.85), run_time=0.8 * pace)
-
-        # -- 3. the 50-step race
-        self.next_section("3-race-50-steps")
-        clock = ValueTracker(0)
-        duration = 8 * pace
-        self.add_subcaption("50 steps from (7, 7): SGD and momentum bounce across the ravine; Adam heads down it.",
-                            duration=duration)
-        race = add_race(self, stage, seed50, clock, lambda t: seed50.steps * min(t / duration, 1), theme, title=False)
-        self.begin_ambient_camera_rotation(rate=25 * DEGREES / duration)
-        self.play(clock.animate.set_value(duration), run_time=duration, rate_func=linear)
-        self.stop_ambient_camera_rotation()
-
-        # -- 4. the 1000-step race
-        self.next_section("4-race-1000-steps")
-        self.play(*[FadeOut(m) for m in race], run_time=0.6 * pace)
-        for m in race:
-            m.clear_updaters()
-        seed1000 = load_experiment(SEED_1000, "OPTVIZ_EXPERIMENT_1000")
-        clock = ValueTracker(0)
-        duration = 10 * pace
-        self.add_subcaption("1000 steps, early steps slowed down: momentum smooths its path; Adam settles fastest.",
-                            duration=duration)
-        race = add_race(self, stage, seed1000, clock,
-                        lambda t: seed1000.steps * ease(t / duration, "ease-in"), theme, title=False)
-        self.play(clock.animate.set_value(duration), run_time=duration, rate_func=linear)
-
-        # -- 5. why not always Adam?
-        self.next_section("5-why-not-always-adam")
-        self.play(*[FadeOut(m) for m in [*race, title, stage.axes, stage.surface]], run_time=0.8 * pace)
-        for m in race:
-            m.clear_updaters()
-        minima = load_experiment(MINIMA_RUN, "OPTVIZ_EXPERIMENT_MINIMA")
-        stage2 = Stage(minima, theme=theme, opacity=0.75, height=2.0)
-        self.set_camera_orientation(phi=58 * DEGREES, theta=-100 * DEGREES, zoom=1.15, frame_center=stage2.centre())
-        title2 = text("Why not always Adam?", 36, weight="BOLD").to_corner(UR, buff=0.35)
-        self.add_fixed_in_frame_mobjects(title2)
-        self.add_subcaption("A sharp, deeper minimum beside a wide one. Many starts for each optimizer.",
-                            duration=2 * pace)
-        self.play(FadeIn(stage2.axes), FadeIn(stage2.surface), Write(title2), run_time=1.2 * pace)
-        clock = ValueTracker(0)
-        duration = 7 * pace
-        self.add_subcaption("Where does each start settle?", duration=duration)
-        add_swarm(self, stage2, minima, clock, lambda t: minima.steps * min(t / duration, 1), theme)
-        self.play(clock.animate.set_value(duration), run_time=duration, rate_func=linear)
-        counts = landing_counts(minima)
-        n = minima.position.shape[1]
-        rows = VGroup(*[text(f"{label}:  sharp {c['sharp']},  wide {c['wide']}"
-                             + (f",  neither {c['neither']}" if c["neither"] else "")
-                             + (f",  diverged {c['diverged']}" if c["diverged"] else "") + f"   (of {n})", 26)
-                        .set_color(color) for label, c, color in zip(minima.labels, counts, colors_for(minima))])
-        rows.arrange(DOWN, aligned_edge=LEFT).to_corner(DOWN + LEFT, buff=0.4)
-        self.add_fixed_in_frame_mobjects(rows)
-        self.remove(rows)
-        self.add_subcaption("Big momentum steps cannot stay in the narrow basin; Adam's scaled steps can.",
-                            duration=4 * pace)
-        self.play(FadeIn(rows, shift=0.2 * UP), run_time=0.8 * pace)
-        self.wait(3.2 * pace)
+        plan, theme = plan_for_scene()
+        data = lecture_data()
+        for chapter in plan:
+            self.next_section(chapter.key)
+            play_chapter(self, chapter, data, theme)
+            self.stop_ambient_camera_rotation()
+            # chapters fade out what they show; what is left (faded, or updaters' helpers) goes unseen
+            self.clear()
+            self.camera.fixed_in_frame_mobjects.clear()
+            self.camera.fixed_orientation_mobjects.clear()

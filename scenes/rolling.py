@@ -15,11 +15,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from manim import DEGREES, DL, DOWN, RIGHT, UL, UR, PMobject, Text, ThreeDScene, ValueTracker, linear
+from manim import DEGREES, DL, DOWN, LEFT, RIGHT, UL, UP, UR, PMobject, Text, ThreeDScene, ValueTracker, linear
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import (  # noqa: E402
     FONT,
+    PathVisibility,
     Stage,
     StepCounter,
     ball,
@@ -42,7 +43,8 @@ DENSE = 4
 GHOST = 0.3   # opacity of a ball the surface hides, on a slice of a network's landscape
 
 
-def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, title: bool = True):
+def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, title: bool = True,
+             key_corner=UL):
     """Balls, trails, exit markers, legend, step counter (and title) for every optimizer of `exp`
     (first start each), driven by `clock` through `steps_at(t)`. All geometry is precomputed; each
     frame only picks points. Returns everything added, to fade out later."""
@@ -76,11 +78,12 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
 
         # each moving mobject needs its own updater: manim draws mobjects without one into a cached
         # static background while the camera is still
-        trail.add_updater(lambda t, m=m, index=index: set_trail(t, paths[m], index()[0], hidden))
+        seen = PathVisibility(paths[m], hidden, scene.camera)
+        trail.add_updater(lambda t, m=m, index=index, seen=seen: set_trail(t, paths[m], index()[0], seen=seen))
         if stage.off_surface:   # the parts the slice hides, faintly
             ghost = trail_mobject(color).set_stroke(opacity=GHOST)
-            ghost.add_updater(lambda t, m=m, index=index: set_trail(t, paths[m], index()[0],
-                                                                  lambda pts: ~hidden(pts)))
+            unseen = PathVisibility(paths[m], lambda pts: ~hidden(pts), scene.camera)
+            ghost.add_updater(lambda t, m=m, index=index, unseen=unseen: set_trail(t, paths[m], index()[0], seen=unseen))
             trails.append(ghost)
         marker.add_updater(lambda mk: None)
         sphere.add_updater(follow)
@@ -90,9 +93,11 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
         trails.append(trail)
         gone.append(marker)
     scene.add(*trails, *gone, *balls)
-    key = legend(exp, colors, theme).to_corner(UL, buff=0.35)
+    key = legend(exp, colors, theme).to_corner(key_corner, buff=0.35)
     counter = StepCounter(exp.steps, theme, every=int(exp.meta.get("record_every", 1))).to_corner(DL, buff=0.35)
     counter.add_updater(lambda c: c.show(int(steps_at(clock.get_value()))))
+    if np.allclose(key_corner, DL):   # the legend takes the corner, the counter sits above it
+        counter.next_to(key, UP, buff=0.25, aligned_edge=LEFT)
     overlays = [key, counter]
     note = caption(exp, theme, width=9.5)
     if note is not None:   # bottom right, beside the step counter
@@ -143,7 +148,8 @@ class RollingTopDown(RollingBalls):
     default_orbit = 0.0
 
 
-def add_swarm(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str):
+def add_swarm(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, dot_size: float = 12,
+              key_corner=UL):
     """Every start of every optimizer as a dot on the surface (one point cloud per optimizer, so
     thousands of balls stay cheap), driven by `clock`; a legend fixed in the frame."""
     colors = colors_for(exp)
@@ -153,7 +159,7 @@ def add_swarm(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: st
            .reshape(N, T, 3) for m in range(M)]
     clouds = []
     for m, color in enumerate(colors):
-        cloud = PMobject(stroke_width=12)
+        cloud = PMobject(stroke_width=dot_size)
 
         def move(mob, m=m, color=color):
             s = steps_at(clock.get_value())
@@ -168,7 +174,7 @@ def add_swarm(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: st
         move(cloud)
         clouds.append(cloud)
     scene.add(*clouds)
-    key = legend(exp, colors, theme).to_corner(UL, buff=0.35)
+    key = legend(exp, colors, theme).to_corner(key_corner, buff=0.35)
     scene.add_fixed_in_frame_mobjects(key)
     return [*clouds, key]
 

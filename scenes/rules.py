@@ -83,6 +83,22 @@ def surface_tiles(exp, height: float, n: int = 48) -> VGroup:
     return tiles
 
 
+def map_ball(pts: np.ndarray, clock: ValueTracker, color: str, radius: float = 0.09, width: float = 3):
+    """A dot and its trail along scene points pts [T, 3], at fractional row clock (steps taken)."""
+    trail = VMobject(stroke_color=color, stroke_width=width)
+    dot = Dot(pts[0], radius=radius, color=color)
+
+    def follow(mob):
+        s = clock.get_value()
+        i = min(int(s), len(pts) - 2)
+        here = pts[i] + (s - i) * (pts[i + 1] - pts[i])
+        mob.move_to(here)
+        path = np.vstack([pts[:i + 1], here])
+        trail.set_points_as_corners(path) if len(path) > 1 else None
+    dot.add_updater(follow)
+    return dot, trail
+
+
 def fmt(v) -> str:
     return "(" + ", ".join(f"{x:+.3g}" for x in v) + ")"
 
@@ -143,18 +159,7 @@ class UpdateRules(Scene):
         clock = ValueTracker(0)
         dots, trails = [], []
         for m, color in enumerate(colors):
-            pts = np.array([to_img(*p) for p in exp.position[m, 0].astype(float)])
-            trail = VMobject(stroke_color=color, stroke_width=3)
-            dot = Dot(pts[0], radius=0.09, color=color)
-
-            def follow(mob, pts=pts, trail=trail):
-                s = clock.get_value()
-                i = min(int(s), len(pts) - 2)
-                here = pts[i] + (s - i) * (pts[i + 1] - pts[i])
-                mob.move_to(here)
-                path = np.vstack([pts[:i + 1], here])
-                trail.set_points_as_corners(path) if len(path) > 1 else None
-            dot.add_updater(follow)
+            dot, trail = map_ball(np.array([to_img(*p) for p in exp.position[m, 0].astype(float)]), clock, color)
             dots.append(dot)
             trails.append(trail)
         self.add(*trails, *dots)

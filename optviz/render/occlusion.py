@@ -93,7 +93,11 @@ def visibility(pts: np.ndarray, hidden, iterations: int = 10):
 def visible_runs(pts: np.ndarray, hidden) -> list[np.ndarray]:
     """The visible pieces of one polyline [L, 3] (NaN rows break it), each ending exactly at the
     silhouette where it goes behind the surface."""
-    hid, cross, t = visibility(pts, hidden)
+    return runs_of(pts, *visibility(pts, hidden))
+
+
+def runs_of(pts: np.ndarray, hid: np.ndarray, cross: np.ndarray, t: np.ndarray) -> list[np.ndarray]:
+    """visible_runs from a polyline's `visibility` (hidden flags, crossings, their parameters)."""
     runs, run = [], []
 
     def close():
@@ -116,6 +120,24 @@ def visible_runs(pts: np.ndarray, hidden) -> list[np.ndarray]:
                 run = close()
     close()
     return runs
+
+
+def prefix_runs(pts: np.ndarray, vis, k: float) -> list[np.ndarray]:
+    """The visible pieces of polyline `pts` [L, 3] up to fractional index k, from the `visibility` of the
+    whole of it (computed once while the camera stays still): the head point between rows i and i + 1
+    is hidden as the segment is at that fraction, and crosses the silhouette where the segment does."""
+    hid, cross, t = vis
+    i = int(np.floor(k))
+    f = k - i
+    if f <= 0 or i + 1 >= len(pts):
+        i = min(i, len(pts) - 1)
+        return runs_of(pts[: i + 1], hid[: i + 1], cross[:i], t[:i])
+    head = pts[i] + f * (pts[i + 1] - pts[i])
+    inside = np.isfinite(t[i]) and t[i] <= f            # the segment's crossing lies before the head
+    head_hid = bool(hid[i]) != bool(inside)
+    t_last = t[i] / f if inside else np.nan
+    return runs_of(np.vstack([pts[: i + 1], head]), np.append(hid[: i + 1], head_hid),
+                   np.vstack([cross[:i], cross[i:i + 1]]), np.append(t[:i], t_last))
 
 
 class Occluder:

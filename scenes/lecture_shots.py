@@ -1,0 +1,106 @@
+"""Lecture chapters 5-8: the post's races on its 3-D surface (50 steps, then 1000), stochastic clouds,
+a real network's landscape with the measured answer to "why not always Adam?", and the summary.
+
+Each function plays its chapter's beats (scenes/lecture.py `Beats`), one call per beat, and ends with
+everything faded out.
+"""
+from __future__ import annotations
+
+from manim import DL, DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, ValueTracker, VGroup, Write
+from common import colors_for, ease
+from lecture_rules import fixed, stage_in
+from rolling import add_race, add_swarm
+
+from optviz.render.style import THEMES
+
+
+def race(scene, data, beats, theme):
+    short, long = data["seed50"], data["seed1000"]
+    stage, labels, title = stage_in(scene, long, beats, theme, phi=42, theta=-120, lift=0.5)
+
+    # -- 50 steps
+    clock = ValueTracker(0)
+    seconds = beats.chapter.beats[1].seconds
+    shown = add_race(scene, stage, short, clock, lambda t: short.steps * min(t / seconds, 1), theme, title=False)
+    beats(steady=[clock.animate.set_value(seconds)])
+    after50 = fixed(scene, beats.text("after50", 26).next_to(title, DOWN, buff=0.3, aligned_edge=RIGHT))
+    beats(FadeIn(after50, shift=0.2 * UP))
+    beats(*[FadeOut(m) for m in (*shown, after50)])
+    for m in shown:
+        m.clear_updaters()
+
+    # -- 1000 steps, the early ones slowed down
+    clock = ValueTracker(0)
+    seconds = beats.chapter.beats[4].seconds
+    shown = add_race(scene, stage, long, clock, lambda t: long.steps * ease(t / seconds, "ease-in"), theme,
+                     title=False)
+    beats(steady=[clock.animate.set_value(seconds)])
+    after1000 = fixed(scene, beats.text("after1000", 26).next_to(title, DOWN, buff=0.3, aligned_edge=RIGHT))
+    beats(FadeIn(after1000, shift=0.2 * UP))
+    beats()
+    beats(*[FadeOut(m) for m in (*shown, after1000, stage.surface, labels, title)])
+
+
+def stochastic(scene, data, beats, theme):
+    exp = data["stochastic"]
+    stage, labels, title = stage_in(scene, exp, beats, theme, phi=55, theta=-105, zoom=0.72, lift=0.3, opacity=0.8)
+    setting = fixed(scene, beats.text("setting", 28).next_to(title, DOWN, buff=0.25, aligned_edge=RIGHT))
+    beats(FadeIn(setting))
+    clock = ValueTracker(0)
+    seconds = beats.chapter.beats[2].seconds
+    swarm = add_swarm(scene, stage, exp, clock, lambda t: exp.steps * min(t / seconds, 1), theme, dot_size=7,
+                      key_corner=DL)
+    beats(steady=[clock.animate.set_value(seconds)])
+    # a closer look at the clouds around the minimum
+    result = fixed(scene, beats.text("result", 30, weight="BOLD").next_to(setting, DOWN, buff=0.3, aligned_edge=RIGHT))
+    low = exp.minima[0]
+    beats(FadeIn(result, shift=0.2 * UP), steady=[scene.camera.zoom_tracker.animate.set_value(4.0),
+                                                 scene.camera._frame_center.animate.move_to(stage.point(low["x"], low["y"]))])
+    beats()
+    beats(*[FadeOut(m) for m in (*swarm, stage.surface, labels, title, setting, result)])
+    for m in swarm:
+        m.clear_updaters()
+
+
+def network(scene, data, beats, theme):
+    exp, fg = data["network"], THEMES[theme].foreground
+    stage, labels, title = stage_in(scene, exp, beats, theme, phi=45, theta=-60, zoom=0.85)
+    claim = fixed(scene, beats.text("claim", 24).next_to(title, DOWN, buff=0.25, aligned_edge=RIGHT))
+    beats(FadeIn(claim, shift=0.2 * UP))
+
+    # -- the paths on the slice (add_race draws the caption the script quotes: what the slice means)
+    clock = ValueTracker(0)
+    seconds = beats.chapter.beats[2].seconds
+    shown = add_race(scene, stage, exp, clock, lambda t: exp.steps * min(t / seconds, 1), theme, title=False)
+    beats(steady=[clock.animate.set_value(seconds)])
+    beats(*[FadeOut(m) for m in (*shown, stage.surface, labels, claim)])
+    for m in shown:
+        m.clear_updaters()
+
+    # -- the measured answer
+    rows = VGroup(beats.text("accuracy", 30), beats.text("sharpness", 30)).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
+    fixed(scene, rows.move_to(0.3 * UP))
+    beats(FadeIn(rows, shift=0.2 * UP))
+    verdict = fixed(scene, beats.text("verdict", 36, weight="BOLD", color=fg).next_to(rows, DOWN, buff=0.7))
+    beats(FadeIn(verdict, shift=0.2 * UP))
+    beats(FadeOut(rows), FadeOut(verdict), FadeOut(title))
+
+
+def summary(scene, data, beats, theme):
+    colors = colors_for(data["seed50"])
+    title = beats.text("title", 40, weight="BOLD").to_edge(UP, buff=0.6)
+    beats(Write(title))
+    lines = []
+    for key, color in zip(("sgd", "momentum", "adam"), colors):
+        row = VGroup(Dot(radius=0.12, color=color), beats.text(key, 32)).arrange(RIGHT, buff=0.3)
+        row.next_to(lines[-1] if lines else title, DOWN, buff=0.55 if lines else 0.9)
+        row.align_to(lines[0] if lines else row, LEFT) if lines else row.to_edge(LEFT, buff=2.2)
+        lines.append(row)
+        beats(FadeIn(row, shift=0.2 * RIGHT))
+    measure = beats.text("measure", 32, weight="BOLD").next_to(lines[-1], DOWN, buff=0.9).align_to(lines[0], LEFT)
+    beats(FadeIn(measure, shift=0.2 * UP))
+    beats()
+    beats(*[FadeOut(m) for m in (title, *lines, measure)])
+
+
+__all__ = ["race", "stochastic", "network", "summary"]
