@@ -27,3 +27,36 @@ class progress_bar:
             self.bar.close()
         return False
 
+
+
+class count_bar:
+    """A bar for work done in other processes, told `(done, total)` now and then (total may be None:
+    a count without an end). Silent when stderr is not a terminal; `write(line)` prints above it in a
+    terminal and nowhere otherwise. `with count_bar(desc, unit) as bar:`"""
+
+    def __init__(self, desc: str, unit: str = "frames"):
+        self.desc, self.unit, self.bar = desc, unit, None
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, desc=self.desc, unit=self.unit, unit_scale=True, leave=False, disable=None)
+        if self.bar.disable:
+            return
+        self.bar.total = total
+        self.bar.n = done
+        self.bar.refresh()
+
+    def write(self, line: str) -> None:
+        import sys
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+            tqdm.write(line, file=sys.stderr)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        return False

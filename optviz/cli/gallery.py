@@ -206,6 +206,7 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
         if not force and manifest.get(name) == h and all(p.exists() for p in outputs):
             report(f"{name}: up to date")
             continue
+        report(f"{name}: rendering {', '.join(p.name for p in outputs)}")
         if name in EXPERIMENT_ENTRIES:
             written += run_argv([*(a.replace("{dir}", str(directory)) for a in argv),
                                  *(["--workers", str(workers)] if workers else [])])

@@ -3,12 +3,15 @@ of its outputs with matplotlib or manim.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from ..data.files import confirm_written, human_size
 from ..errors import OptvizError
-from ..progress import progress_bar
+from ..progress import count_bar, progress_bar
 
 
 def optimizer_specs(run: dict):
@@ -94,10 +97,15 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
                    **({"orbit": 0} if style.camera == "fixed" and "camera" in spec.style else {}),
                    # matplotlib's elevation is manim's polar angle from above; both azimuths are from +x
                    **({"phi": 90 - style.elev} if "elev" in spec.style else {}),
-                   **({"theta": style.azim} if "azim" in spec.style else {})}
-        return [render_manim(exp, path, scene=m.get("scene", "rolling"), quality=m.get("quality", "720p30"),
-                             transparent=m.get("transparent", False), options=options, workers=workers)
-                for _, path in spec.outputs]
+                   **({"theta": style.azim} if "azim" in spec.style else {}),
+                   **({"pace": m["pace"]} if "pace" in m else {})}
+        written = []
+        for _, path in spec.outputs:
+            with count_bar(f"rendering {Path(path).name}") as bar, lecture_folder(lecture, bar.write) as data:
+                written += render_manim(exp, path, scene=m.get("scene", "rolling"), quality=m.get("quality", "720p30"),
+                                        transparent=m.get("transparent", False), options=options, workers=workers,
+                                        lecture_data=data, chapters=m.get("chapters"), progress=bar, report=bar.write)
+        return written
     written = []
     outputs = list(spec.outputs)
     if spec.mp4:
@@ -115,6 +123,23 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
                                   progress=bar.update if bar else None, workers=workers, max_size=budget,
                                   report=lambda line: print(line, file=sys.stderr)))
     return written
+
+
+@contextlib.contextmanager
+def lecture_folder(lecture: bool, report):
+    """The lecture's data (its runs, computed here: the manim processes never import torch) in a temp
+    folder for the length of the render; None for other scenes."""
+    if not lecture:
+        yield None
+        return
+    if os.environ.get("OPTVIZ_LECTURE_DIR"):   # runs saved earlier by python -m optviz.cli.lecture DIR
+        yield os.environ["OPTVIZ_LECTURE_DIR"]
+        return
+    from .lecture import write_lecture_data
+    with tempfile.TemporaryDirectory(prefix="optviz-lecture-") as tmp:
+        report("computing the lecture's runs (the races, a network trained from 5 seeds: about 20 s)")
+        write_lecture_data(tmp)
+        yield tmp
 
 
 def write_interactive(exp, path, style, timeline) -> Path:
@@ -145,8 +170,15 @@ def check_interactive(spec) -> None:
 
 
 def report_written(paths) -> list[Path]:
-    """Check every output is now a file, and name each with its size on stderr."""
+    """Check every output is now there, and name each on stderr: its size, a video's length too, a
+    folder's count of files."""
+    from ..render.encode import media_seconds
     paths = confirm_written(paths)
     for p in paths:
-        print(f"wrote {p} ({human_size(p.stat().st_size)})", file=sys.stderr)
+        if p.is_dir():
+            print(f"wrote {p}/ ({sum(1 for f in p.iterdir() if f.is_file())} files)", file=sys.stderr)
+            continue
+        seconds = media_seconds(p)
+        length = f"{int(seconds // 60)}:{seconds % 60:04.1f}, " if seconds else ""
+        print(f"wrote {p} ({length}{human_size(p.stat().st_size)})", file=sys.stderr)
     return paths

@@ -38,10 +38,11 @@ def check_writable(target) -> Path:
 
 
 def confirm_written(paths) -> list[Path]:
-    """The paths, each of which must now be a file: a run that wrote nothing never reports success."""
+    """The paths, each of which must now be a file (or a folder of them): a run that wrote nothing
+    never reports success."""
     paths = [Path(p) for p in paths]
     for p in paths:
-        if not p.is_file():
+        if not (p.is_file() or p.is_dir() and any(p.iterdir())):
             raise OptvizError(f"{str(p)!r} was not written")
     return paths
 

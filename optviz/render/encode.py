@@ -26,6 +26,18 @@ VIDEO_FORMATS = ("gif", "mp4", "webm", "html", "png")
 GIF_MEMORY = 200 * 2**20   # quantised frames held for Pillow above this stream through ffmpeg instead
 
 
+def media_seconds(path) -> float | None:
+    """How long a video or GIF file plays, in seconds (None for other files)."""
+    if Path(path).suffix.lower() not in (".mp4", ".webm", ".mov", ".gif"):
+        return None
+    import av
+    try:
+        with av.open(str(path)) as container:
+            return container.duration / 1e6 if container.duration else None
+    except (av.error.FFmpegError, OSError):
+        return None
+
+
 def ffmpeg_exe() -> str:
     """The system ffmpeg, else the one imageio-ffmpeg ships; checked when first needed."""
     exe = shutil.which("ffmpeg")

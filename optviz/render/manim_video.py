@@ -1,8 +1,10 @@
 """Render optviz's manim scenes (scenes/*.py) from an experiment: `optviz render --engine manim`.
 
-manim runs in subprocesses (it is checked for when asked, not at import). Shots that support it are
-split into time segments rendered in parallel processes and joined without re-encoding; the result is
-written to a temp file and renamed. The lecture also writes its .srt subtitles and section videos.
+manim runs in subprocesses (it is checked for when asked, not at import), several at once: shots are
+split into time segments, the lecture into chapter parts (`lecture_video`). Each process counts the
+frames it writes into a small file (scenes/common.track_progress), which `progress(done, total)` hears
+about twice a second. The parts are joined without re-encoding into a temp file that is renamed onto
+the target; every MP4 and MOV has its index first (fast start), so a browser plays it while loading.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,6 +40,7 @@ QUALITIES = {  # name -> (manim flags, frames per second)
     "4k": (["-qk"], 60),
 }
 FORMATS = {"mp4": "mp4", "webm": "webm", "mov": "mov", "gif": "gif"}
+SECONDS = {"rolling": 10, "topdown": 10, "swarm": 8}   # a shot's length unless options say (the scenes' defaults)
 
 
 def check_manim() -> None:
@@ -57,21 +61,115 @@ def check_request(path, scene: str, quality: str, transparent: bool) -> str:
         raise OptvizError(f"unknown format {fmt!r} for a manim video ({str(path)!r}); choose from: {', '.join(FORMATS)}")
     if transparent and fmt not in ("mov", "webm"):
         raise OptvizError(f"a transparent video needs .mov or .webm, not .{fmt}")
+    if scene == "lecture" and fmt == "gif":
+        raise OptvizError("the lecture is a video with chapters: write .mp4, .webm or .mov, not .gif")
     return fmt
+
+
+class Runner:
+    """manim processes rendering jobs in parallel, each into its own media folder, each counting its
+    frames for the progress callback."""
+
+    def __init__(self, tmp: Path, flags: list[str], env: dict, fmt: str, workers: int, progress=None, timeout=None):
+        self.tmp, self.flags, self.env, self.fmt = tmp, flags, env, fmt
+        self.workers, self.progress, self.timeout = max(1, workers), progress, timeout
+
+    def render(self, jobs: list[dict]) -> list[Path]:
+        """Each job: file, cls, options (its $OPTVIZ_MANIM), frames (expected, for the bar), and
+        optionally beats (first, last: $OPTVIZ_BEATS). Runs longest first; returns files in job order."""
+        done = threading.Event()
+        counters = [self.tmp / f"frames{k}" for k in range(len(jobs))]
+        total = sum(j.get("frames") or 0 for j in jobs) or None
+        watcher = threading.Thread(target=self._watch, args=(counters, total, done), daemon=True)
+        watcher.start()
+        order = sorted(range(len(jobs)), key=lambda k: -(jobs[k].get("cost") or jobs[k].get("frames") or 0))
+        try:
+            with ThreadPoolExecutor(min(self.workers, len(jobs))) as pool:
+                results = dict(zip(order, pool.map(lambda k: self._run(k, jobs[k], counters[k]), order)))
+        finally:
+            done.set()
+            watcher.join()
+        if self.progress and total:
+            self.progress(total, total)
+        return [results[k] for k in range(len(jobs))]
+
+    def _run(self, k: int, job: dict, counter: Path) -> Path:
+        media = self.tmp / f"media{k}"
+        env = dict(self.env, OPTVIZ_MANIM=json.dumps(job["options"]), OPTVIZ_PROGRESS=str(counter))
+        if job.get("beats"):
+            env["OPTVIZ_BEATS"] = f"{job['beats'][0]},{job['beats'][1]}"
+        cmd = [sys.executable, "-m", "manim", "render", *self.flags, "--media_dir", str(media),
+               "-o", f"part{k}", str(SCENES_DIR / job["file"]), job["cls"]]
+        out = subprocess.run(cmd, env=env, cwd=self.tmp, capture_output=True, text=True, timeout=self.timeout)
+        found = sorted(media.rglob(f"part{k}.{self.fmt}"))
+        if out.returncode != 0 or not found:
+            tail = (out.stderr or out.stdout).strip().splitlines()[-3:]
+            raise OptvizError(f"manim failed rendering {job['cls']}: {' | '.join(tail) or 'no output'}")
+        return found[0]
+
+    def _watch(self, counters, total, done) -> None:
+        while not done.wait(0.5):
+            if self.progress:
+                n = 0
+                for c in counters:
+                    try:
+                        n += int(c.read_text() or 0)
+                    except (OSError, ValueError):
+                        pass
+                self.progress(n, total)
+
+
+def join(parts: list[Path], target: Path, fmt: str, fps: int, metadata: str | None = None) -> None:
+    """Join videos encoded with identical settings, without re-encoding, index first for MP4/MOV;
+    `metadata` (ffmpeg's format) adds chapter markers. Each part's duration is given exactly (frames /
+    fps): the container's own rounded duration would shift later parts."""
+    import av
+
+    from .encode import ffmpeg_exe
+    listing = target.with_name(target.name + ".txt")
+    meta = target.with_name(target.name + ".meta")
+    lines = []
+    for p in parts:
+        with av.open(str(p)) as container:
+            stream = container.streams.video[0]
+            # WebM does not record a frame count: count the stream's packets instead
+            count = stream.frames or sum(1 for pkt in container.demux(stream) if pkt.size)
+        lines.append(f"file '{p}'\nduration {count / fps:.9f}\n")
+    listing.write_text("".join(lines))
+    extra = []
+    if metadata is not None:
+        meta.write_text(metadata)
+        extra = ["-i", str(meta), "-map", "0", "-map_metadata", "1", "-map_chapters", "1"]
+    start = ["-movflags", "+faststart"] if fmt in ("mp4", "mov") else []
+    try:
+        out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0",
+                              "-i", str(listing), *extra, "-c", "copy", *start, "-f", {"mov": "mov"}.get(fmt, fmt),
+                              str(target)], capture_output=True, text=True)
+        if out.returncode != 0:
+            raise OptvizError(f"ffmpeg could not join the videos: {out.stderr.strip()[-200:]}")
+    finally:
+        listing.unlink(missing_ok=True)
+        meta.unlink(missing_ok=True)
 
 
 def render_manim(exp: Experiment | str | Path | None, path, *, scene: str = "rolling", quality: str = "720p30",
                  transparent: bool = False, options: dict | None = None, workers: int | None = None,
-                 extra_experiments: dict | None = None, timeout: float | None = None) -> Path:
-    """Render a manim scene of `exp` (an Experiment or NPZ path; None: the scene's default run) to `path`.
-    `options` go to the scene as $OPTVIZ_MANIM (duration, orbit, theme, ...)."""
+                 lecture_data=None, chapters: str | None = None, timeout: float | None = None, progress=None,
+                 report=lambda line: None) -> list[Path]:
+    """Render a manim scene of `exp` (an Experiment or NPZ path; None: the scene's default run) to
+    `path`; returns the files written. `options` go to the scene as $OPTVIZ_MANIM (duration, orbit,
+    theme, ...). The lecture draws the folder `lecture_data` (optviz.cli.lecture writes it), and
+    `chapters` ("1,3-5") picks chapters; it also writes <stem>_chapters/, .srt and .md beside it."""
     fmt = check_request(path, scene, quality, transparent)
     check_manim()
     path = Path(path)
     file, cls, splittable = SCENES[scene]
     options = dict(options or {})
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    n = max(1, workers) if splittable else 1
+    fps = QUALITIES[quality][1]
+    if scene == "lecture" and lecture_data is None:
+        raise OptvizError("the lecture needs its data folder (optviz render computes it; or run "
+                          "python -m optviz.cli.lecture DIR and pass lecture_data=DIR)")
     with tempfile.TemporaryDirectory(prefix="optviz-manim-") as tmp:
         tmp = Path(tmp)
         env = dict(os.environ)
@@ -79,72 +177,30 @@ def render_manim(exp: Experiment | str | Path | None, path, *, scene: str = "rol
             npz = tmp / "experiment.npz"
             exp.save(npz) if isinstance(exp, Experiment) else shutil.copy(exp, npz)
             env["OPTVIZ_EXPERIMENT"] = str(npz)
-        for key, value in (extra_experiments or {}).items():
-            env[key] = str(value)
+        if lecture_data is not None:
+            env["OPTVIZ_LECTURE_DIR"] = str(Path(lecture_data).resolve())
         flags = [*QUALITIES[quality][0], "--format", fmt, "--disable_caching", "--progress_bar", "none", "-v", "WARNING"]
         if transparent:
             flags.append("-t")
+        runner = Runner(tmp, flags, env, fmt, workers, progress, timeout)
         if scene == "lecture":
-            flags.append("--save_sections")
+            from .lecture_video import render_lecture
 
-        def run(k: int) -> Path:
-            media = tmp / f"media{k}"
-            seg_env = dict(env, OPTVIZ_MANIM=json.dumps({**options, "segment": [k, n]}))
-            cmd = [sys.executable, "-m", "manim", "render", *flags, "--media_dir", str(media), "-o", f"part{k}",
-                   str(SCENES_DIR / file), cls]
-            out = subprocess.run(cmd, env=seg_env, cwd=tmp, capture_output=True, text=True, timeout=timeout)
-            found = sorted(media.rglob(f"part{k}.{fmt}"))
-            if out.returncode != 0 or not found:
-                tail = (out.stderr or out.stdout).strip().splitlines()[-3:]
-                raise OptvizError(f"manim failed rendering {cls}: {' | '.join(tail) or 'no output'}")
-            return found[0]
-
-        with ThreadPoolExecutor(n) as pool:
-            parts = list(pool.map(run, range(n)))
+            def run_parts(jobs, plan):
+                files = runner.render([{"file": file, "cls": plan[p.chapter].scene, "options": options,
+                                        "frames": p.frames, "cost": p.cost, "beats": (p.first, p.last)} for p in jobs])
+                return dict(zip(jobs, files))
+            return render_lecture(lecture_data, path, fps=fps, fmt=fmt, chapters=chapters, workers=workers,
+                                  options=options, run_part=run_parts,
+                                  join=lambda files, target, meta: join(files, target, fmt, fps, meta), report=report)
+        n = max(1, workers) if splittable else 1
+        shot = round(float(options.get("duration", SECONDS[scene])) * fps) if splittable else None
+        jobs = [{"file": file, "cls": cls, "options": {**options, "segment": [k, n]},
+                 "frames": shot * (k + 1) // n - shot * k // n if shot else None} for k in range(n)]
+        parts = runner.render(jobs)
         with atomic_path(path) as target:
-            if len(parts) == 1:
+            if fmt == "gif" and len(parts) == 1:
                 shutil.copyfile(parts[0], target)
             else:
-                concat(parts, target, fmt, QUALITIES[quality][1])
-        if scene == "lecture":
-            _copy_lecture_extras(parts[0], path)
-    return path
-
-
-def concat(parts: list[Path], target: Path, fmt: str, fps: int) -> None:
-    """Join segments encoded with identical settings, without re-encoding. Each part's duration is
-    given exactly (frames / fps): the container's own rounded duration would shift later parts."""
-    import av
-
-    from .encode import ffmpeg_exe
-    listing = target.with_name(target.name + ".txt")
-    lines = []
-    for p in parts:
-        with av.open(str(p)) as container:
-            stream = container.streams.video[0]
-            # WebM does not record a frame count: count the stream's packets instead
-            frames = stream.frames or sum(1 for pkt in container.demux(stream) if pkt.size)
-        lines.append(f"file '{p}'\nduration {frames / fps:.9f}\n")
-    listing.write_text("".join(lines))
-    try:
-        out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0",
-                              "-i", str(listing), "-c", "copy", "-f", {"mov": "mov"}.get(fmt, fmt), str(target)],
-                             capture_output=True, text=True)
-        if out.returncode != 0:
-            raise OptvizError(f"ffmpeg could not join the segments: {out.stderr.strip()[-200:]}")
-    finally:
-        listing.unlink(missing_ok=True)
-
-
-def _copy_lecture_extras(video: Path, path: Path) -> None:
-    """The .srt beside the video, and the section videos in <name>_sections/."""
-    srt = video.with_suffix(".srt")
-    if srt.exists():
-        with atomic_path(path.with_suffix(".srt")) as tmp:
-            shutil.copyfile(srt, tmp)
-    sections = video.parent / "sections"
-    if sections.is_dir():
-        dest = path.with_name(path.stem + "_sections")
-        if dest.exists():
-            shutil.rmtree(dest)
-        shutil.copytree(sections, dest)
+                join(parts, target, fmt, fps)
+    return [path]
