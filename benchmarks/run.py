@@ -7,7 +7,8 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-SUITES = ["bench_engine", "bench_map", "bench_render", "bench_manim", "bench_landscape", "bench_cluster", "bench_page"]
+SUITES = ["bench_engine", "bench_map", "bench_render", "bench_manim", "bench_lecture", "bench_landscape", "bench_cluster",
+          "bench_page"]
 
 
 def main():

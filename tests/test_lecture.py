@@ -1,0 +1,279 @@
+"""Issue 14: the lecture. Its script (every chapter readable and narratable at a human pace, subtitles
+that never overlap, parts that cover every beat once), and renders of it read back with ffprobe and
+PyAV: chapter markers where the script puts them, a video per chapter with exactly the script's
+frames, subtitles inside the video, a narration section per chapter, the index first in every MP4,
+and a chapter rendered in parts equal to the same chapter rendered whole. Renders are marked slow."""
+import json
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from optviz.cli import main
+from optviz.render.lecture_script import CHAPTERS, Beat, Chapter, reading_problems, words
+from optviz.render.lecture_video import frames, narration, parts, plan_from, select, srt, timeline
+from optviz.render.occlusion import prefix_runs, visibility, visible_runs
+
+ROOT = Path(__file__).resolve().parents[1]
+TITLES = ["A loss surface and its gradient", "SGD: a step against the gradient", "Momentum: a velocity that builds up",
+          "Adam: a step size for every coordinate", "Pathological curvature: 50 steps, then 1000",
+          "Stochastic gradients: a cloud, not a line", "Sharp or wide minima? A real network", "Which optimizer, then?"]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    from optviz.cli.lecture import write_lecture_data
+    folder = tmp_path_factory.mktemp("lecture-data")
+    write_lecture_data(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def plan(data):
+    return plan_from(data)
+
+
+# ---- the script -------------------------------------------------------------------------------------
+
+def test_the_chapters_follow_the_post(plan):
+    assert [c.key for c in plan] == list(CHAPTERS)
+    assert [c.title for c in plan] == TITLES
+    assert all(c.narration and c.beats for c in plan)
+
+
+def test_every_text_can_be_read_and_every_chapter_narrated_at_a_human_pace(plan):
+    assert reading_problems(plan) == []
+
+
+def test_the_pace_check_catches_text_that_leaves_too_soon_and_narration_too_long():
+    fast = Chapter("x", "X", "x", "one two three four five six seven eight nine ten", (
+        Beat(1.0, "c", {"a": "nine words that nobody can read in one second"}), Beat(1.0, "", clear=("a",))))
+    problems = reading_problems([fast])
+    assert len(problems) == 2 and "'a' (9 words) is read by 3.0 s but leaves at 1.0 s" in problems[0]
+    assert "10 words of narration in 2.0 s" in problems[1]
+
+
+def test_the_numbers_on_screen_are_the_runs_own(plan, data):
+    """What the script says about the runs, checked against the runs (independently of lecture_facts)."""
+    from optviz.data import Experiment
+    from optviz.data.generalization import GeneralizationResult
+    seed = Experiment.load(data / "seed50.npz")
+    long = Experiment.load(data / "seed1000.npz")
+    forms = Experiment.load(data / "forms.npz")
+    gen = GeneralizationResult.load(data / "generalization.npz")
+    race = next(c for c in plan if c.key == "race")
+    assert f"Adam {np.format_float_positional(seed.loss[2, 0, -1], 2, fractional=False)}" in race.text("after50")
+    assert f"SGD {float(long.loss[0, 0, -1]):.3g}" in race.text("after1000")
+    # the post's momentum and torch's at a tenth of the rate: one path, velocities 1/(1 - 0.9) apart
+    np.testing.assert_allclose(forms.position[1], forms.position[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(forms.state["velocity"][1, :, 1:], 10 * forms.state["velocity"][0, :, 1:], rtol=1e-4)
+    assert "its v is 10× the post's" in next(c for c in plan if c.key == "momentum").beats[9].caption
+    acc = gen.values[:, :, gen.metrics.index("test_acc")].mean(0)
+    net = next(c for c in plan if c.key == "network")
+    assert f"Adam {100 * acc[1]:.1f}%" in net.text("accuracy")
+
+
+def srt_cues(text: str) -> list[tuple[float, float, str]]:
+    stamp = r"(\d\d):(\d\d):(\d\d),(\d\d\d)"
+    cues = []
+    for block in text.strip().split("\n\n"):
+        lines = block.splitlines()
+        m = re.fullmatch(f"{stamp} --> {stamp}", lines[1])
+        h1, m1, s1, ms1, h2, m2, s2, ms2 = map(int, m.groups())
+        cues.append((h1 * 3600 + m1 * 60 + s1 + ms1 / 1000, h2 * 3600 + m2 * 60 + s2 + ms2 / 1000, "\n".join(lines[2:])))
+        assert int(lines[0]) == len(cues)
+    return cues
+
+
+def test_subtitles_never_overlap_and_a_caption_lasts_until_the_next():
+    chapter = Chapter("x", "X", "x", "", (Beat(2.0, "first"), Beat(1.5, None), Beat(1.0, ""), Beat(0.5, "second"),
+                                         Beat(1.0, None)))
+    cues = srt_cues(srt(timeline([chapter, chapter], [0, 1], 30)))
+    assert [c[2] for c in cues] == ["first", "second", "first", "second"]
+    assert cues[0][:2] == (0.0, 3.5) and cues[1][:2] == (4.5, 6.0) and cues[2][:2] == (6.0, 9.5)
+    assert all(a[1] <= b[0] for a, b in zip(cues, cues[1:]))
+
+
+def test_the_parts_cover_every_beat_of_every_chapter_once(plan):
+    chosen = select("1,3-5,8")
+    assert chosen == [0, 2, 3, 4, 7]
+    for workers in (1, 2, 4):
+        jobs = parts(plan, chosen, 30, workers)
+        for i in chosen:
+            mine = [p for p in jobs if p.chapter == i]
+            assert mine[0].first == 0 and mine[-1].last == len(plan[i].beats) - 1
+            assert all(a.last + 1 == b.first for a, b in zip(mine, mine[1:]))
+            assert sum(p.frames for p in mine) == sum(frames(b.seconds, 30) for b in plan[i].beats)
+        if workers == 1:
+            assert len(jobs) == len(chosen)
+        else:   # no part costs more than a share of the whole, unless it is a single beat
+            share = sum(p.cost for p in jobs) / (2 * workers)
+            assert all(p.cost <= share * 1.5 or p.first == p.last for p in jobs)
+
+
+@pytest.mark.parametrize("text", ["0", "9", "2-1", "a", "1,,3", "3-"])
+def test_bad_chapter_lists_name_the_choices(text):
+    from optviz.errors import OptvizError
+    with pytest.raises(OptvizError, match=r"bad chapters .* from 1 to 8, e.g. 1,3-5 \(1 gradient, 2 sgd"):
+        select(text)
+
+
+def test_bad_chapters_on_the_command_line_are_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for argv, message in ((["--scene", "lecture", "--chapters", "12"], "bad chapters '12'"),
+                          (["--scene", "rolling", "--chapters", "2"], "picks chapters of the lecture"),
+                          (["--scene", "lecture", "-o", "l.gif"], "the lecture is a video with chapters")):
+        out = ["-o", "l.mp4"] if "-o" not in argv else []
+        assert main(["render", "--engine", "manim", *argv, *out]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and message in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_remembered_trail_visibility_equals_the_per_frame_one():
+    """A still camera's trail: the pieces computed from the whole path's visibility, cut at k, are the
+    pieces of the path up to k computed afresh (a made-up surface hiding what is below z = sin 3x)."""
+    rng = np.random.default_rng(3)
+    pts = np.cumsum(rng.normal(size=(60, 3)) * [0.2, 0.2, 0.3], axis=0)
+    hidden = lambda p: p[:, 2] < np.sin(3 * p[:, 0])  # noqa: E731
+    vis = visibility(pts, hidden)
+    for k in [0, 1, 5.5, 17.25, 33, 42.9, 59]:
+        i = int(math.floor(k))
+        head = pts[:i + 1] if k == i else np.vstack([pts[:i + 1], pts[i] + (k - i) * (pts[i + 1] - pts[i])])
+        want, got = visible_runs(head, hidden), prefix_runs(pts, vis, k)
+        assert len(want) == len(got)
+        for a, b in zip(want, got):
+            np.testing.assert_allclose(a, b, atol=2e-3 * np.abs(pts).max())   # bisection: 1/1024 of a segment
+
+
+def test_the_generalization_result_reads_back(data):
+    from optviz.data.generalization import GeneralizationResult
+    r = GeneralizationResult.load(data / "generalization.npz")
+    r.save(data / "again.npz")
+    again = GeneralizationResult.load(data / "again.npz")
+    assert again.labels == r.labels and again.metrics == r.metrics and again.meta == r.meta
+    np.testing.assert_array_equal(again.values, r.values)
+
+
+# ---- renders -------------------------------------------------------------------------------------
+
+def probe(path, *entries):
+    out = subprocess.run(["ffprobe", "-v", "error", "-of", "json", *entries, str(path)], capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def frame_count(path) -> int:
+    s = probe(path, "-count_frames", "-select_streams", "v", "-show_entries", "stream=nb_read_frames")
+    return int(s["streams"][0]["nb_read_frames"])
+
+
+def index_first(path) -> bool:
+    """True when an MP4's moov box comes before its mdat box (a browser can start playing at once)."""
+    data = Path(path).read_bytes()
+    at, order = 0, []
+    while at + 8 <= len(data):
+        size, kind = int.from_bytes(data[at:at + 4], "big"), data[at + 4:at + 8].decode("latin-1")
+        order.append(kind)
+        at += size if size > 1 else len(data)
+    return "moov" in order and "mdat" in order and order.index("moov") < order.index("mdat")
+
+
+PACE = 0.3
+
+
+@pytest.fixture(scope="module")
+def lecture(data, tmp_path_factory):
+    from optviz.render.manim_video import render_manim
+    out = tmp_path_factory.mktemp("lecture") / "lecture.mp4"
+    written = render_manim(None, out, scene="lecture", quality="preview", options={"pace": PACE}, workers=2,
+                           lecture_data=data, timeout=1200)
+    return out, written
+
+
+@pytest.mark.slow
+def test_the_lecture_has_its_chapters_subtitles_and_narration(lecture, data):
+    out, written = lecture
+    plan = plan_from(data, PACE)
+    times = timeline(plan, list(range(len(plan))), 15)
+    assert written == [out, out.with_suffix(".srt"), out.with_suffix(".md"), out.with_name("lecture_chapters")]
+    marks = probe(out, "-show_chapters")["chapters"]
+    assert [c["tags"]["title"] for c in marks] == [f"{n}. {t}" for n, t in enumerate(TITLES, 1)]
+    for mark, t in zip(marks, times):
+        assert abs(float(mark["start_time"]) - t["start"]) < 1e-3 and abs(float(mark["end_time"]) - t["end"]) < 1e-3
+    duration = float(probe(out, "-show_entries", "format=duration")["format"]["duration"])
+    assert abs(duration - times[-1]["end"]) < 0.1
+    assert frame_count(out) == sum(frames(b.seconds, 15) for c in plan for b in c.beats)
+    videos = sorted((out.with_name("lecture_chapters")).glob("*.mp4"))
+    assert [v.name for v in videos] == [f"{n:02d}-{k}.mp4" for n, k in enumerate(CHAPTERS, 1)]
+    for v, c in zip(videos, plan):
+        assert frame_count(v) == sum(frames(b.seconds, 15) for b in c.beats), v.name
+        assert index_first(v)
+    assert index_first(out)
+    cues = srt_cues(out.with_suffix(".srt").read_text())
+    assert len(cues) >= 40 and all(a[1] <= b[0] for a, b in zip(cues, cues[1:])) and cues[-1][1] <= duration
+    assert all(0 <= a < b for a, b, _ in cues)
+    script = out.with_suffix(".md").read_text()
+    sections = re.findall(r"^## (\d)\. (.+) \((\d+):(\d\d\.\d)–(\d+):(\d\d\.\d)\)$", script, re.M)
+    assert [s[1] for s in sections] == TITLES
+    assert all(words(c.narration) > 50 and c.narration in script for c in plan)
+
+
+@pytest.mark.slow
+def test_each_chapter_shows_its_own_picture(lecture):
+    """The frame at each chapter's middle is not blank, and differs from the other chapters' (looked at
+    by eye as well: see the closing note)."""
+    import av
+    out, _ = lecture
+    middles = [(float(c["start_time"]) + float(c["end_time"])) / 2 for c in probe(out, "-show_chapters")["chapters"]]
+    shots = []
+    with av.open(str(out)) as container:
+        for t in middles:
+            container.seek(int(t * 1e6), any_frame=False, backward=True, stream=None)
+            frame = next(f for f in container.decode(video=0) if f.time >= t - 0.07)
+            shots.append(frame.to_ndarray(format="rgb24").astype(int))
+    assert all(s.std() > 20 for s in shots)
+    assert min(np.abs(a - b).mean() for i, a in enumerate(shots) for b in shots[i + 1:]) > 3
+
+
+@pytest.mark.slow
+def test_a_chapter_in_parts_equals_it_rendered_whole(data, tmp_path):
+    """The race, cut into parts whose earlier beats are played without drawing, gives the frames of
+    the race rendered in one go (up to the encoder: each part starts with a key frame)."""
+    import imageio.v3 as iio
+
+    from optviz.render.manim_video import render_manim
+    whole = render_manim(None, tmp_path / "whole.mp4", scene="lecture", quality="preview", options={"pace": PACE},
+                         workers=1, lecture_data=data, chapters="5")[0]
+    cut = render_manim(None, tmp_path / "cut.mp4", scene="lecture", quality="preview", options={"pace": PACE},
+                       workers=3, lecture_data=data, chapters="5")[0]
+    assert len([p for p in parts(plan_from(data, PACE), [4], 15, 3)]) >= 2
+    a, b = iio.imread(whole, plugin="pyav").astype(int), iio.imread(cut, plugin="pyav").astype(int)
+    assert a.shape == b.shape
+    diff = np.abs(a - b).mean(axis=(1, 2, 3))
+    assert diff.max() < 2.0, diff.max()
+
+
+@pytest.mark.slow
+def test_chapters_subset_from_the_command_line(data, tmp_path, monkeypatch):
+    """`optviz render SPEC` with the lecture's chapters 2 and 8 (from runs saved in $OPTVIZ_LECTURE_DIR): two
+    chapters, their markers,
+    their subtitles; and a line naming every file written with its length and size."""
+    spec = tmp_path / "lecture.toml"
+    spec.write_text('engine = "manim"\n[manim]\nscene = "lecture"\nquality = "preview"\nchapters = "2,8"\n'
+                    'pace = 0.5\n[[output]]\npath = "short.mp4"\n')
+    out = subprocess.run([sys.executable, "-m", "optviz", "render", str(spec), "--workers", "2"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=1200,
+                         env={**__import__("os").environ, "OPTVIZ_LECTURE_DIR": str(data)})
+    assert out.returncode == 0, out.stderr
+    marks = probe(tmp_path / "short.mp4", "-show_chapters")["chapters"]
+    assert [c["tags"]["title"] for c in marks] == ["1. " + TITLES[1], "2. " + TITLES[7]]
+    assert sorted(p.name for p in (tmp_path / "short_chapters").glob("*.mp4")) == ["01-sgd.mp4", "02-summary.mp4"]
+    lines = out.stderr.strip().splitlines()
+    assert re.fullmatch(r"wrote .*short\.mp4 \(0:\d\d\.\d, [\d.]+ [kM]B\)", lines[-4]), lines
+    assert lines[-1].endswith("short_chapters/ (3 files)")
+    cues = srt_cues((tmp_path / "short.srt").read_text())
+    assert cues[-1][1] <= float(marks[-1]["end_time"]) + 1e-6
