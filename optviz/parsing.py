@@ -6,6 +6,7 @@ May import: optviz.errors.
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 
 from .errors import OptvizError
@@ -73,3 +74,16 @@ def parse_workers(text: str) -> int:
     if not 1 <= n <= MAX_WORKERS:
         raise OptvizError(f"bad number of workers {text!r}; write a whole number from 1 to {MAX_WORKERS}")
     return n
+
+
+def import_object(path: str, what: str):
+    """The object an import path "package.module:name" names, or one line saying why it cannot be had
+    (`what`, e.g. "optimizer", names it). Importing runs the module's own code."""
+    module, _, attr = path.partition(":")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise OptvizError(f"cannot import {what} {path!r}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - the module's own import code failed
+        raise OptvizError(f"cannot import {what} {path!r}: importing {module} raised "
+                          f"{type(exc).__name__}: {exc}") from None

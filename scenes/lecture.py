@@ -14,6 +14,7 @@ way in a subprocess and cached. Options ($OPTVIZ_MANIM, JSON): theme, pace (< 1 
 """
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -38,6 +39,7 @@ BUILD = {"gradient": gradient, "sgd": sgd, "momentum": momentum, "adam": adam, "
          "stochastic": stochastic, "network": network, "summary": summary}
 
 
+@functools.lru_cache(maxsize=1)
 def lecture_data() -> dict:
     """The lecture's data objects, from $OPTVIZ_LECTURE_DIR or computed once by optviz (a subprocess,
     so this process never imports torch) into manim's media folder."""

@@ -182,7 +182,7 @@ def index_first(path) -> bool:
     return "moov" in order and "mdat" in order and order.index("moov") < order.index("mdat")
 
 
-PACE = 0.3
+PACE = 0.25
 
 
 @pytest.fixture(scope="module")
@@ -264,7 +264,7 @@ def test_chapters_subset_from_the_command_line(data, tmp_path, monkeypatch):
     their subtitles; and a line naming every file written with its length and size."""
     spec = tmp_path / "lecture.toml"
     spec.write_text('engine = "manim"\n[manim]\nscene = "lecture"\nquality = "preview"\nchapters = "2,8"\n'
-                    'pace = 0.5\n[[output]]\npath = "short.mp4"\n')
+                    'pace = 0.25\n[[output]]\npath = "short.mp4"\n')
     out = subprocess.run([sys.executable, "-m", "optviz", "render", str(spec), "--workers", "2"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=1200,
                          env={**__import__("os").environ, "OPTVIZ_LECTURE_DIR": str(data)})

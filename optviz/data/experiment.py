@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import OptvizError
-from .files import atomic_path, human_size, load_npz
+from .files import Optimizers, atomic_path, human_size, load_npz
 
 ARRAYS = ("position", "loss", "grad", "diverged_at", "starts", "grid_x", "grid_y", "grid_z")
 FORMATS = ("npz", "csv", "json")
@@ -45,7 +45,7 @@ MAX_JSON_ROWS = 5_000_000
 
 
 @dataclass
-class Experiment:
+class Experiment(Optimizers):
     """One run of M optimizers from N starts on a surface, plus the surface grid for drawing."""
     position: np.ndarray
     loss: np.ndarray
@@ -67,14 +67,6 @@ class Experiment:
         out = np.zeros_like(self.position)
         out[:, :, 1:] = np.diff(self.position, axis=2)
         return out
-
-    @property
-    def labels(self) -> list[str]:
-        return [o["label"] for o in self.meta["optimizers"]]
-
-    @property
-    def names(self) -> list[str]:
-        return [o["name"] for o in self.meta["optimizers"]]
 
     @property
     def steps(self) -> int:

@@ -130,3 +130,41 @@ def load_npz(path, required, what: str) -> tuple[dict, dict]:
     if missing:
         raise OptvizError(f"{str(path)!r} is not an optviz {what} (missing {', '.join(missing)})")
     return arrays, json.loads(str(arrays.pop("meta")))
+
+
+class Optimizers:
+    """The optimizers a data object records, from its meta["optimizers"]: their labels and names."""
+
+    @property
+    def labels(self) -> list[str]:
+        return [o["label"] for o in self.meta["optimizers"]]
+
+    @property
+    def names(self) -> list[str]:
+        return [o["name"] for o in self.meta["optimizers"]]
+
+
+def write_csv(path, header: list, rows) -> Path:
+    """A CSV file of `header` and `rows`, written atomically."""
+    import csv
+    with atomic_path(path, ".csv") as tmp:
+        with open(tmp, "w", newline="") as fh:
+            out = csv.writer(fh)
+            out.writerow(header)
+            out.writerows(rows)
+    return Path(path)
+
+
+class Saved:
+    """save and load for a data object of named arrays (its class's ARRAYS) and a JSON meta (WHAT names
+    it in errors)."""
+    ARRAYS: tuple = ()
+    WHAT = "data object"
+
+    def save(self, path) -> Path:
+        return save_npz(path, {k: getattr(self, k) for k in self.ARRAYS}, self.meta, f"a {self.WHAT}")
+
+    @classmethod
+    def load(cls, path):
+        arrays, meta = load_npz(path, cls.ARRAYS, cls.WHAT)
+        return cls(**{k: arrays[k] for k in cls.ARRAYS}, meta=meta)

@@ -10,14 +10,13 @@ loss's top Hessian eigenvalue and trace). Computed by `optviz experiment general
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_path, load_npz, save_npz
-from .stats import t_interval
+from .files import load_npz, save_npz, write_csv
+from .stats import t_interval, text_table
 
 METRICS = {"train_loss": "final train loss", "test_loss": "test loss", "test_acc": "test accuracy",
            "top_eigenvalue": "sharpness: top Hessian eigenvalue", "trace": "Hessian trace"}
@@ -48,29 +47,18 @@ class GeneralizationResult:
 
     def table(self, level: float = 0.95) -> str:
         mean, lo, hi = self.summary(level)
-        width = max(len(label) for label in self.labels) + 2
-        head = "".join(f"{name:>28s}" for name in self.metrics)
-        lines = [f"{'optimizer':{width}s}{head}"]
-        for m, label in enumerate(self.labels):
-            cells = "".join(f"{_fmt(mean[m, k]):>10s} [{_fmt(lo[m, k])}, {_fmt(hi[m, k])}]".rjust(28)
-                            for k in range(len(self.metrics)))
-            lines.append(f"{label:{width}s}{cells}")
-        lines.append(f"({len(self.seeds)} seeds; {int(level * 100)}% confidence interval over seeds in brackets)")
-        return "\n".join(lines)
+        return text_table(self.labels, self.metrics,
+                          lambda m, k: f"{_fmt(mean[m, k]):>10s} [{_fmt(lo[m, k])}, {_fmt(hi[m, k])}]", 28,
+                          f"({len(self.seeds)} seeds; {int(level * 100)}% confidence interval over seeds in brackets)")
 
     def save_csv(self, path, level: float = 0.95):
         """A row per optimizer and metric: mean, interval, and the value of every seed."""
         mean, lo, hi = self.summary(level)
-        with atomic_path(path, ".csv") as tmp:
-            with open(tmp, "w", newline="") as fh:
-                out = csv.writer(fh)
-                out.writerow(["optimizer", "metric", "mean", "ci_low", "ci_high", "level", "seeds",
-                              *(f"seed{s}" for s in self.seeds)])
-                for m, label in enumerate(self.labels):
-                    for k, name in enumerate(self.metrics):
-                        out.writerow([label, name, f"{mean[m, k]:.6g}", f"{lo[m, k]:.6g}", f"{hi[m, k]:.6g}", level,
-                                      len(self.seeds), *(f"{v:.6g}" for v in self.values[:, m, k])])
-        return Path(path)
+        return write_csv(path, ["optimizer", "metric", "mean", "ci_low", "ci_high", "level", "seeds",
+                                *(f"seed{s}" for s in self.seeds)],
+                         ([label, name, f"{mean[m, k]:.6g}", f"{lo[m, k]:.6g}", f"{hi[m, k]:.6g}", level,
+                           len(self.seeds), *(f"{v:.6g}" for v in self.values[:, m, k])]
+                          for m, label in enumerate(self.labels) for k, name in enumerate(self.metrics)))
 
     def save(self, path) -> Path:
         return save_npz(path, {"values": self.values, "seeds": np.array(self.seeds)},

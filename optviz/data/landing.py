@@ -6,13 +6,12 @@
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 
 import numpy as np
 
-from .files import atomic_path
-from .stats import check_level, t_interval
+from .files import write_csv
+from .stats import check_level, t_interval, text_table
 
 
 @dataclass
@@ -51,27 +50,16 @@ class LandingResult:
     def table(self, level: float = 0.95) -> str:
         """Plain-text table: mean percentage and CI per optimizer and category."""
         mean, lo, hi = self.summary(level)
-        width = max(len(lab) for lab in self.labels) + 2
-        head = "".join(f"{c:>23s}" for c in self.categories)
-        lines = [f"{'optimizer':{width}s}{head}"]
-        for m, lab in enumerate(self.labels):
-            cells = "".join(f"{100 * mean[m, k]:>7.1f}% [{100 * lo[m, k]:5.1f}, {100 * hi[m, k]:5.1f}]"
-                            for k in range(len(self.categories)))
-            lines.append(f"{lab:{width}s}{cells}")
-        lines.append(f"({len(self.seeds)} seeds x {self.starts_per_seed} starts; {int(level * 100)}% confidence "
-                     f"interval over seeds in brackets)")
-        return "\n".join(lines)
+        return text_table(self.labels, self.categories,
+                          lambda m, k: f"{100 * mean[m, k]:>7.1f}% [{100 * lo[m, k]:5.1f}, {100 * hi[m, k]:5.1f}]", 23,
+                          f"({len(self.seeds)} seeds x {self.starts_per_seed} starts; {int(level * 100)}% confidence "
+                          f"interval over seeds in brackets)")
 
     def save_csv(self, path, level: float = 0.95):
         """One row per optimizer and category: counts per seed, mean fraction and its interval."""
         mean, lo, hi = self.summary(level)
-        with atomic_path(path, ".csv") as tmp:
-            with open(tmp, "w", newline="") as fh:
-                out = csv.writer(fh)
-                out.writerow(["optimizer", "category", "mean_fraction", "ci_low", "ci_high", "level", "seeds",
-                              "starts_per_seed", *(f"count_seed{s}" for s in self.seeds)])
-                for m, lab in enumerate(self.labels):
-                    for k, cat in enumerate(self.categories):
-                        out.writerow([lab, cat, f"{mean[m, k]:.6f}", f"{lo[m, k]:.6f}", f"{hi[m, k]:.6f}", level,
-                                      len(self.seeds), self.starts_per_seed, *self.counts[:, m, k].tolist()])
-        return path
+        return write_csv(path, ["optimizer", "category", "mean_fraction", "ci_low", "ci_high", "level", "seeds",
+                                "starts_per_seed", *(f"count_seed{s}" for s in self.seeds)],
+                         ([lab, cat, f"{mean[m, k]:.6f}", f"{lo[m, k]:.6f}", f"{hi[m, k]:.6f}", level,
+                           len(self.seeds), self.starts_per_seed, *self.counts[:, m, k].tolist()]
+                          for m, lab in enumerate(self.labels) for k, cat in enumerate(self.categories)))

@@ -17,17 +17,17 @@ weights:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from .files import human_size, load_npz, save_npz
+from .files import Optimizers, Saved, human_size
 
 ARRAYS = ("params", "record_steps", "train_loss", "train_acc", "test_loss", "test_acc", "diverged_at")
 
 
 @dataclass
-class NetworkRun:
+class NetworkRun(Saved, Optimizers):
+    ARRAYS, WHAT = ARRAYS, "network run"   # what save and load write and read
     params: np.ndarray
     record_steps: np.ndarray
     train_loss: np.ndarray
@@ -36,14 +36,6 @@ class NetworkRun:
     test_acc: np.ndarray
     diverged_at: np.ndarray
     meta: dict
-
-    @property
-    def labels(self) -> list[str]:
-        return [o["label"] for o in self.meta["optimizers"]]
-
-    @property
-    def names(self) -> list[str]:
-        return [o["name"] for o in self.meta["optimizers"]]
 
     def final(self, m: int) -> np.ndarray:
         """[D] the last finite weights of optimizer m."""
@@ -55,11 +47,3 @@ class NetworkRun:
         size = human_size(sum(getattr(self, k).nbytes for k in ARRAYS))
         return (f"NetworkRun(task={self.meta['task']['name']!r}, optimizers={self.labels!r}, {D:,} weights, "
                 f"{self.meta['steps']} steps, {R} records, diverged={int((self.diverged_at >= 0).sum())}/{M}, {size})")
-
-    def save(self, path) -> Path:
-        return save_npz(path, {k: getattr(self, k) for k in ARRAYS}, self.meta, "a network run")
-
-    @classmethod
-    def load(cls, path) -> "NetworkRun":
-        arrays, meta = load_npz(path, ARRAYS, "network run")
-        return cls(**{k: arrays[k] for k in ARRAYS}, meta=meta)

@@ -26,3 +26,13 @@ def t_interval(values: np.ndarray, level: float = 0.95):
         return mean, nan, nan
     half = student_t.ppf((1 + level) / 2, S - 1) * values.std(0, ddof=1) / math.sqrt(S)
     return mean, mean - half, mean + half
+
+
+def text_table(labels, columns, cell, width: int, footer: str) -> str:
+    """A plain-text table: a row per label, a column per name in `columns`, `cell(m, k)` right-aligned
+    in `width` characters, then the footer line."""
+    first = max(len(label) for label in labels) + 2
+    lines = [f"{'optimizer':{first}s}" + "".join(f"{c:>{width}s}" for c in columns)]
+    lines += [f"{label:{first}s}" + "".join(cell(m, k).rjust(width) for k in range(len(columns)))
+              for m, label in enumerate(labels)]
+    return "\n".join([*lines, footer])

@@ -16,18 +16,18 @@ F maps of H x W pixels (F > 1 for a zoom sequence; frame f zooms into the previo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from .files import human_size, load_npz, save_npz
+from .files import Saved, human_size
 
 ARRAYS = ("x_values", "y_values", "diverged_at", "final_loss", "mean_loss", "converged")
 OUTCOMES = ("converged", "diverged", "neither")
 
 
 @dataclass
-class TrainabilityMap:
+class TrainabilityMap(Saved):
+    ARRAYS, WHAT = ARRAYS, "trainability map"   # what save and load write and read
     x_values: np.ndarray
     y_values: np.ndarray
     diverged_at: np.ndarray
@@ -63,11 +63,3 @@ class TrainabilityMap:
         size = human_size(sum(getattr(self, k).nbytes for k in ARRAYS))
         return (f"TrainabilityMap({m['optimizer']} on {m['surface']['name']}, {m['x']['name']} x {m['y']['name']}, "
                 f"{W}x{H} pixels, {F} frame(s), {m['steps']} steps: {shares}, {size})")
-
-    def save(self, path) -> Path:
-        return save_npz(path, {k: getattr(self, k) for k in ARRAYS}, self.meta, "a trainability map")
-
-    @classmethod
-    def load(cls, path) -> "TrainabilityMap":
-        arrays, meta = load_npz(path, ARRAYS, "trainability map")
-        return cls(**{k: arrays[k] for k in ARRAYS}, meta=meta)

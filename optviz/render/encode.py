@@ -192,6 +192,15 @@ def html_page(title: str, mp4_base64: str, width: int, height: int) -> str:
             f"playsinline controls src=\"data:video/mp4;base64,{mp4_base64}\"></video>\n</body></html>\n")
 
 
+def save_figure(fig, path) -> Path:
+    """A drawn matplotlib figure as a PNG file, written atomically (through write_png: the same bytes
+    for the same picture)."""
+    fig.canvas.draw()
+    with atomic_path(path, ".png") as tmp:
+        write_png(tmp, np.array(fig.canvas.buffer_rgba()))
+    return path
+
+
 def write_png(path: Path, frame: np.ndarray) -> None:
     Image.fromarray(np.ascontiguousarray(frame)).convert("RGB").save(path, format="PNG", optimize=True)
 

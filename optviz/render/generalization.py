@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..data.files import atomic_path
 from ..data.generalization import METRICS, GeneralizationResult
-from .encode import write_png
+from .encode import save_figure
 from .figures import _figure
 from .style import Style, optimizer_colors
 
@@ -48,8 +47,4 @@ def generalization_figure(result: GeneralizationResult, style: Style = Style(), 
 
 
 def save_generalization_chart(result: GeneralizationResult, path, style: Style = Style(), level: float = 0.95):
-    fig = generalization_figure(result, style, level)
-    fig.canvas.draw()
-    with atomic_path(path, ".png") as tmp:
-        write_png(tmp, np.array(fig.canvas.buffer_rgba()))
-    return path
+    return save_figure(generalization_figure(result, style, level), path)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..data.files import atomic_path
 from ..data.landing import LandingResult
-from .encode import write_png
+from .encode import save_figure
 from .figures import _figure
 from .style import Style, optimizer_colors
 
@@ -52,8 +51,4 @@ def landing_figure(result: LandingResult, style: Style = Style(), level: float =
 
 
 def save_landing_chart(result: LandingResult, path, style: Style = Style(), level: float = 0.95):
-    fig = landing_figure(result, style, level)
-    fig.canvas.draw()
-    with atomic_path(path, ".png") as tmp:
-        write_png(tmp, np.array(fig.canvas.buffer_rgba()))
-    return path
+    return save_figure(landing_figure(result, style, level), path)

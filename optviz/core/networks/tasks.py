@@ -13,7 +13,6 @@ called again under the run's seed to build the model, so every optimizer starts 
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -21,6 +20,7 @@ import torch
 from torch import nn
 
 from ...errors import OptvizError, unknown
+from ...parsing import import_object
 
 SPLIT_SEED = 0   # the train/test split never changes with the run's seed
 LOSSES = ("cross_entropy", "mse")
@@ -78,11 +78,7 @@ def get_task(name) -> Task:
 
 
 def _imported(path: str) -> Task:
-    module, _, attr = path.partition(":")
-    try:
-        factory = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as exc:
-        raise OptvizError(f"cannot import task {path!r}: {exc}") from None
+    factory, attr = import_object(path, "task"), path.partition(":")[2]
     if not callable(factory):
         raise OptvizError(f"task {path!r} is a {type(factory).__name__}, not a function returning a task")
     made = factory()

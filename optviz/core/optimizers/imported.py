@@ -20,12 +20,12 @@ line that says why.
 """
 from __future__ import annotations
 
-import importlib
 import inspect
 
 import torch
 
 from ...errors import OptvizError, unknown
+from ...parsing import import_object
 from . import torch_classes
 from .registry import OPTIMIZERS, OptimizerInfo, torch_builder, torch_keys
 
@@ -49,14 +49,7 @@ BASE_NAMES = {"sgd": ("SGD", {}), "adam": ("Adam", {})}
 
 
 def load(path: str) -> OptimizerInfo:
-    module, _, attr = path.partition(":")
-    try:
-        obj = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as exc:
-        raise OptvizError(f"cannot import optimizer {path!r}: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - the module's own import code failed
-        raise OptvizError(f"cannot import optimizer {path!r}: importing {module} raised "
-                          f"{type(exc).__name__}: {exc}") from None
+    obj, attr = import_object(path, "optimizer"), path.partition(":")[2]
     check_class(path, obj)
     if obj.__module__.startswith("pytorch_optimizer") and attr in UNSUITED:
         raise OptvizError(f"optimizer {path!r} {UNSUITED[attr]}")
