@@ -109,7 +109,19 @@ def test_a_renderer_that_writes_nothing_is_an_error(workdir, monkeypatch, capsys
 def long_render(tmp_path, target="long.gif"):
     return subprocess.Popen([sys.executable, "-m", "optviz", "render", "--steps", "300", "--view", "3d",
                              "--camera", "orbit", "--workers", "2", "-o", target],
-                            cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+                            cwd=tmp_path, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def alive_in_group(pgid: int) -> bool:
+    """Whether a process of group pgid is still running (zombies waiting for their parent do not count)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
 
 
 def wait_for_temp(tmp_path, proc, timeout=60):
@@ -142,6 +154,10 @@ def test_a_run_removes_the_temp_file_a_killed_run_left(tmp_path):
     wait_for_temp(tmp_path, proc)
     proc.kill()
     proc.wait()
+    end = time.time() + 10   # its frame workers end with it (they used to wait forever on their pipes)
+    while time.time() < end and alive_in_group(proc.pid):
+        time.sleep(0.1)
+    assert not alive_in_group(proc.pid)
     left = list(tmp_path.glob(".long.*.tmp.gif"))
     assert len(left) == 1
     other = tmp_path / f".long.{os.getpid()}-alive.tmp.gif"   # a live writer's temp file is kept

@@ -10,11 +10,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 from typing import Callable, Iterator
 
 import numpy as np
 
 _SCENE = None
+_PARENT = None   # the process that forked the workers
 _TRANSFORM = None
 
 
@@ -26,9 +28,25 @@ def _fresh_fonts():
     on SIGTERM instead of running a handler it inherited through fork."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     from matplotlib import font_manager, mathtext
     mathtext.MathTextParser._parse_cached.cache_clear()
     font_manager._get_font.cache_clear()
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel end this worker when its parent dies, even by SIGKILL, which nothing can
+    catch: a worker blocked writing frames into a pipe that a sibling also holds open would otherwise
+    wait forever."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _PARENT:   # the parent died before the request was made
+        os._exit(1)
 
 
 def _worker(batches, send):
@@ -59,8 +77,9 @@ def iter_frames(scene, transform: Callable | None = None, workers: int | None = 
         results = (_render_one(scene, i, transform) for i in unique)
         yield from _expand(unique, results, scene.n_frames)
         return
-    global _SCENE, _TRANSFORM
+    global _SCENE, _TRANSFORM, _PARENT
     _SCENE, _TRANSFORM = scene, transform  # inherited by the forked workers, not pickled per job
+    _PARENT = os.getpid()
     jobs = [unique[k:k + chunk] for k in range(0, len(unique), chunk)]
     # Batch j goes to worker j % workers, each with a pipe of its own: reading the pipes in turn gives
     # the frames in order, and a worker killed mid-send (SIGTERM to the process group) leaves no lock
