@@ -264,11 +264,12 @@ def test_chapters_subset_from_the_command_line(data, tmp_path, monkeypatch):
     their subtitles; and a line naming every file written with its length and size."""
     spec = tmp_path / "lecture.toml"
     spec.write_text('engine = "manim"\n[manim]\nscene = "lecture"\nquality = "preview"\nchapters = "2,8"\n'
-                    'pace = 0.25\n[[output]]\npath = "short.mp4"\n')
+                    'pace = 0.25\n[[output]]\npath = "out/short.mp4"\n')   # a relative path into a folder
     out = subprocess.run([sys.executable, "-m", "optviz", "render", str(spec), "--workers", "2"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=1200,
                          env={**__import__("os").environ, "OPTVIZ_LECTURE_DIR": str(data)})
     assert out.returncode == 0, out.stderr
+    tmp_path = tmp_path / "out"
     marks = probe(tmp_path / "short.mp4", "-show_chapters")["chapters"]
     assert [c["tags"]["title"] for c in marks] == ["1. " + TITLES[1], "2. " + TITLES[7]]
     assert sorted(p.name for p in (tmp_path / "short_chapters").glob("*.mp4")) == ["01-sgd.mp4", "02-summary.mp4"]
@@ -277,3 +278,22 @@ def test_chapters_subset_from_the_command_line(data, tmp_path, monkeypatch):
     assert lines[-1].endswith("short_chapters/ (3 files)")
     cues = srt_cues((tmp_path / "short.srt").read_text())
     assert cues[-1][1] <= float(marks[-1]["end_time"]) + 1e-6
+
+
+def test_a_lecture_that_fails_to_join_leaves_nothing_behind(data, tmp_path):
+    """The parts render, then ffmpeg fails joining them: no lecture, no chapters folder, no temp files."""
+    from optviz.errors import OptvizError
+    from optviz.render.lecture_video import render_lecture
+
+    def run_part(jobs, plan):
+        return {p: tmp_path / f"part{k}.mp4" for k, p in enumerate(jobs)}
+
+    def join(files, target, metadata):
+        raise OptvizError("ffmpeg could not join the videos: (made up)")
+
+    out = tmp_path / "out" / "lecture.mp4"
+    out.parent.mkdir()
+    with pytest.raises(OptvizError, match="could not join"):
+        render_lecture(data, out, fps=15, fmt="mp4", chapters="1,2", workers=2, options={}, run_part=run_part,
+                       join=join)
+    assert list(out.parent.iterdir()) == []

@@ -157,14 +157,18 @@ def render_lecture(data_dir, path, *, fps: int, fmt: str, chapters: str | None, 
     shutil.rmtree(tmp_folder, ignore_errors=True)
     tmp_folder.mkdir(parents=True)
     chapter_files = []
-    for n, ch in enumerate(times, 1):
-        mine = [files[p] for p in jobs if p.chapter == ch["index"]]
-        target = tmp_folder / chapter_file(n, ch["chapter"], fmt)
-        join(mine, target, None)
-        chapter_files.append(target)
-        report(f"chapter {n}/{len(times)}: {ch['chapter'].title} ({ch['end'] - ch['start']:.1f} s)")
-    with atomic_path(path) as target:
-        join(chapter_files, target, ffmetadata(times))
+    try:
+        for n, ch in enumerate(times, 1):
+            mine = [files[p] for p in jobs if p.chapter == ch["index"]]
+            target = tmp_folder / chapter_file(n, ch["chapter"], fmt)
+            join(mine, target, None)
+            chapter_files.append(target)
+            report(f"chapter {n}/{len(times)}: {ch['chapter'].title} ({ch['end'] - ch['start']:.1f} s)")
+        with atomic_path(path) as target:
+            join(chapter_files, target, ffmetadata(times))
+    except BaseException:
+        shutil.rmtree(tmp_folder, ignore_errors=True)
+        raise
     shutil.rmtree(folder, ignore_errors=True)
     tmp_folder.rename(folder)
     extras = []

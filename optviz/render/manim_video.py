@@ -134,7 +134,8 @@ def join(parts: list[Path], target: Path, fmt: str, fps: int, metadata: str | No
             stream = container.streams.video[0]
             # WebM does not record a frame count: count the stream's packets instead
             count = stream.frames or sum(1 for pkt in container.demux(stream) if pkt.size)
-        lines.append(f"file '{p}'\nduration {count / fps:.9f}\n")
+        # ffmpeg reads a relative name from the listing's own folder: give it the whole path
+        lines.append(f"file '{Path(p).resolve()}'\nduration {count / fps:.9f}\n")
     listing.write_text("".join(lines))
     extra = []
     if metadata is not None:
