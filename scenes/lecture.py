@@ -60,7 +60,7 @@ class Beats:
     """A chapter's beats, one per call: `beats(*animations, steady=[...])` plays the next beat for its
     length. `animations` take the beat's first QUICK seconds, then the frame holds (a static wait, which
     manim writes without drawing); `steady` ones (a clock driving the balls) run evenly over the whole
-    beat. Every beat lasts exactly the frames lecture_video.frames gives it, however it is played.
+    beat, the entrances beside them still done in its first QUICK seconds. Every beat lasts exactly the frames lecture_video.frames gives it, however it is played.
 
     $OPTVIZ_BEATS "FIRST,LAST" renders only those beats: the earlier ones are played without drawing
     (so the part starts in the state they leave), the scene ends after LAST. `beats.text(key)` is the
@@ -80,22 +80,27 @@ class Beats:
         renderer._original_skipping_status = k < self.first
         fps = config.frame_rate
         total = frames(beat.seconds, fps)
-        quick = min(total, round(QUICK * fps)) if animations and not steady else total
+        quick = max(1, min(total, round(QUICK * fps)))
         seconds = lambda n: (n - 0.5) / fps  # noqa: E731  (np.arange(0, s, 1/fps) then has exactly n steps)
         # what has updaters goes last: manim redraws every frame all it holds from the first moving one on
         movers = [m for m in self.scene.mobjects if m.get_family_updaters()]
         if movers:
             self.scene.bring_to_front(*movers)
         if animations or steady:
-            timed = [(a, smooth) for a in animations] + [(a, linear) for a in steady]
+            # beside steady ones the play spans the beat, so entrances finish early within it
+            played = total if steady else quick
+            early = lambda t, k=played / quick: smooth(min(1.0, t * k))  # noqa: E731
+            timed = [(a, early) for a in animations] + [(a, linear) for a in steady]
             built = []
             for a, rate in timed:
                 a = a.build() if hasattr(a, "build") else a
                 a.rate_func = rate
                 built.append(a)
-            self.scene.play(*built, run_time=seconds(quick))
-        if total > quick or not (animations or steady):
-            rest = total - quick if animations or steady else total
+            self.scene.play(*built, run_time=seconds(played))
+        else:
+            played = 0
+        if total > played:
+            rest = total - played
             scene = self.scene
             still = not (scene.always_update_mobjects or scene.updaters or
                          any(m.has_time_based_updater() for m in scene.get_mobject_family_members()))

@@ -6,7 +6,7 @@ everything faded out.
 """
 from __future__ import annotations
 
-from manim import DL, DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, ValueTracker, VGroup, Write
+from manim import DL, DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Dot, FadeIn, FadeOut, ValueTracker, VGroup, Write
 from common import colors_for, ease
 from lecture_rules import fixed, stage_in
 from rolling import add_race, add_swarm
@@ -54,10 +54,14 @@ def stochastic(scene, data, beats, theme):
     # a closer look at the clouds around the minimum
     result = fixed(scene, beats.text("result", 30, weight="BOLD").next_to(setting, DOWN, buff=0.3, aligned_edge=RIGHT))
     low = exp.minima[0]
-    beats(FadeIn(result, shift=0.2 * UP), steady=[scene.camera.zoom_tracker.animate.set_value(4.0),
+    # zoomed in, the surface fills the frame behind the texts: a backdrop keeps them readable (z_index
+    # puts it under them; the surface's shaded faces are drawn before anything unshaded anyway)
+    backdrop = fixed(scene, BackgroundRectangle(VGroup(title, setting, result), color=THEMES[theme].background,
+                                                fill_opacity=0.8, buff=0.2).set_z_index(-1))
+    beats(FadeIn(backdrop), FadeIn(result, shift=0.2 * UP), steady=[scene.camera.zoom_tracker.animate.set_value(4.0),
                                                  scene.camera._frame_center.animate.move_to(stage.point(low["x"], low["y"]))])
     beats()
-    beats(*[FadeOut(m) for m in (*swarm, stage.surface, labels, title, setting, result)])
+    beats(*[FadeOut(m) for m in (*swarm, stage.surface, labels, title, setting, result, backdrop)])
     for m in swarm:
         m.clear_updaters()
 
