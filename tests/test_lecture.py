@@ -297,3 +297,30 @@ def test_a_lecture_that_fails_to_join_leaves_nothing_behind(data, tmp_path):
         render_lecture(data, out, fps=15, fmt="mp4", chapters="1,2", workers=2, options={}, run_part=run_part,
                        join=join)
     assert list(out.parent.iterdir()) == []
+
+
+def test_an_entrance_beside_a_steady_animation_is_done_in_the_first_seconds(monkeypatch):
+    """A beat with a steady animation (a clock, a zoom) plays for the whole beat; an entrance beside it
+    must still be done after QUICK seconds, as the reading test assumes, not spread over the beat."""
+    from types import SimpleNamespace
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "scenes"))
+    from manim import FadeIn, Square, ValueTracker, config
+    import lecture
+
+    plays = []
+    scene = SimpleNamespace(mobjects=[], renderer=SimpleNamespace(), always_update_mobjects=False, updaters=[],
+                            play=lambda *a, run_time: plays.append((a, run_time)), wait=lambda t: None,
+                            get_mobject_family_members=lambda: [], bring_to_front=lambda *m: None)
+    chapter = SimpleNamespace(key="x", beats=[SimpleNamespace(seconds=8.0)] * 2)
+    beats = lecture.Beats(scene, chapter, "dark")
+    beats(FadeIn(Square()), steady=[ValueTracker(0).animate.set_value(1)])
+    beats(FadeIn(Square()))
+    fps = config.frame_rate
+    (steady_beat, played), (alone, quick) = plays
+    entrance, clock = steady_beat
+    done = lecture.QUICK / 8.0   # the entrance's share of the beat
+    assert played == pytest.approx(8.0, abs=1 / fps) and quick == pytest.approx(lecture.QUICK, abs=1 / fps)
+    assert entrance.rate_func(done) == pytest.approx(1.0) and entrance.rate_func(done / 2) < 0.9
+    assert clock.rate_func(0.5) == pytest.approx(0.5)
+    assert alone[0].rate_func(1.0) == pytest.approx(1.0) and alone[0].rate_func(0.5) == pytest.approx(0.5)
