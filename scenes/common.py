@@ -46,11 +46,14 @@ from optviz.data import Experiment
 from optviz.render.base import axis_labels as axis_names
 from optviz.render.geometry import bilinear, dense_path, display_z, exit_points, mesh_z
 from optviz.render.occlusion import prefix_runs, visibility, visible_runs
+from optviz.render.orphans import die_with_parent_from_env
 from optviz.render.style import THEMES, optimizer_colors
 
 SEED_RUN = ["--surface", "pathological", "--optimizer", "sgd:lr=10", "--optimizer",
             "momentum:lr=10,momentum=0.9", "--optimizer", "adam:lr=1", "--start", "7,7", "--steps", "50"]
 FONT = "DejaVu Sans"
+
+die_with_parent_from_env()   # started by optviz render: end with it, even when it is SIGKILLed
 
 
 def options() -> dict:

@@ -60,7 +60,8 @@ class Beats:
     """A chapter's beats, one per call: `beats(*animations, steady=[...])` plays the next beat for its
     length. `animations` take the beat's first QUICK seconds, then the frame holds (a static wait, which
     manim writes without drawing); `steady` ones (a clock driving the balls) run evenly over the whole
-    beat, the entrances beside them still done in its first QUICK seconds. Every beat lasts exactly the frames lecture_video.frames gives it, however it is played.
+    beat, the entrances beside them still done in its first QUICK seconds. Every beat lasts exactly the
+    frames lecture_video.frames gives it, however it is played.
 
     $OPTVIZ_BEATS "FIRST,LAST" renders only those beats: the earlier ones are played without drawing
     (so the part starts in the state they leave), the scene ends after LAST. `beats.text(key)` is the

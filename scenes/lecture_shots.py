@@ -58,8 +58,9 @@ def stochastic(scene, data, beats, theme):
     # puts it under them; the surface's shaded faces are drawn before anything unshaded anyway)
     backdrop = fixed(scene, BackgroundRectangle(VGroup(title, setting, result), color=THEMES[theme].background,
                                                 fill_opacity=0.8, buff=0.2).set_z_index(-1))
-    beats(FadeIn(backdrop), FadeIn(result, shift=0.2 * UP), steady=[scene.camera.zoom_tracker.animate.set_value(4.0),
-                                                 scene.camera._frame_center.animate.move_to(stage.point(low["x"], low["y"]))])
+    zoom = [scene.camera.zoom_tracker.animate.set_value(4.0),
+            scene.camera._frame_center.animate.move_to(stage.point(low["x"], low["y"]))]
+    beats(FadeIn(backdrop), FadeIn(result, shift=0.2 * UP), steady=zoom)
     beats()
     beats(*[FadeOut(m) for m in (*swarm, stage.surface, labels, title, setting, result, backdrop)])
     for m in swarm:

@@ -134,6 +134,33 @@ def wait_for_temp(tmp_path, proc, timeout=60):
     raise AssertionError("the render never started writing")
 
 
+@pytest.mark.slow
+def test_manim_processes_end_with_a_killed_render(tmp_path):
+    """SIGKILL cannot be caught: the manim processes rendering a video must still end with their parent
+    (they used to render on for minutes with nobody to collect the result)."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "optviz", "render", "--engine", "manim", "--scene", "rolling",
+                             "--quality", "720p30", "--duration", "60", "--workers", "2", "-o", "long.mp4"],
+                            cwd=tmp_path, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "TMPDIR": str(tmp)})
+    end = time.time() + 120
+    while time.time() < end and proc.poll() is None and not list(tmp.glob("*/media*/**/partial_movie_files/**/*.*")):
+        time.sleep(0.2)
+    assert proc.poll() is None, proc.stderr.read()
+    assert alive_in_group(proc.pid)
+    proc.kill()
+    proc.wait()
+    end = time.time() + 10
+    while time.time() < end and alive_in_group(proc.pid):
+        time.sleep(0.1)
+    left = alive_in_group(proc.pid)
+    if left:
+        os.killpg(proc.pid, signal.SIGKILL)   # not left running after a failure
+    assert not left
+    assert not (tmp_path / "long.mp4").exists()
+
+
 @pytest.mark.parametrize("sig,code,word", [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
 def test_sigterm_is_handled_as_ctrl_c(tmp_path, sig, code, word):
     """6. TERM (timeout, CI, a closed terminal) to the whole process group, as `timeout` sends it."""

@@ -15,7 +15,7 @@ import pytest
 
 from optviz.cli import main
 from optviz.render.lecture_script import CHAPTERS, Beat, Chapter, reading_problems, words
-from optviz.render.lecture_video import frames, narration, parts, plan_from, select, srt, timeline
+from optviz.render.lecture_video import frames, parts, plan_from, select, srt, timeline
 from optviz.render.occlusion import prefix_runs, visibility, visible_runs
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ occlusion     the 3-D surface's depth buffer, and what it hides
 figures       static figures: the seed's surface and trajectory plots, to PNG/SVG/PDF
 landing       the landing chart of the minima study; trainability: trainability maps and their zoom
 encode        GIF / MP4 / WebM / HTML / PNG writers, atomic (temp file + rename); budget: GIF size budgets
-parallel      frames rendered in forked worker processes, in order
+parallel      frames rendered in forked worker processes, in order; orphans: children that end with their parent
 geometry      numpy-only geometry shared with the manim scenes
 style         palette, themes, presets; timeline: steps to frames
 manim_video   runs the manim scenes in scenes/ (optviz render --engine manim)

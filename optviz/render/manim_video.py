@@ -22,6 +22,7 @@ from pathlib import Path
 from ..data.experiment import Experiment
 from ..data.files import atomic_path
 from ..errors import OptvizError, unknown
+from .orphans import PARENT_ENV
 
 SCENES_DIR = Path(__file__).resolve().parents[2] / "scenes"
 SCENES = {  # name -> (file, class, can be split into segments)
@@ -95,7 +96,8 @@ class Runner:
 
     def _run(self, k: int, job: dict, counter: Path) -> Path:
         media = self.tmp / f"media{k}"
-        env = dict(self.env, OPTVIZ_MANIM=json.dumps(job["options"]), OPTVIZ_PROGRESS=str(counter))
+        env = dict(self.env, OPTVIZ_MANIM=json.dumps(job["options"]), OPTVIZ_PROGRESS=str(counter),
+                   **{PARENT_ENV: str(os.getpid())})
         if job.get("beats"):
             env["OPTVIZ_BEATS"] = f"{job['beats'][0]},{job['beats'][1]}"
         cmd = [sys.executable, "-m", "manim", "render", *self.flags, "--media_dir", str(media),

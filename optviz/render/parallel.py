@@ -10,10 +10,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import sys
 from typing import Callable, Iterator
 
 import numpy as np
+
+from .orphans import die_with_parent
 
 _SCENE = None
 _PARENT = None   # the process that forked the workers
@@ -28,25 +29,10 @@ def _fresh_fonts():
     on SIGTERM instead of running a handler it inherited through fork."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent()
+    die_with_parent(_PARENT)
     from matplotlib import font_manager, mathtext
     mathtext.MathTextParser._parse_cached.cache_clear()
     font_manager._get_font.cache_clear()
-
-
-def _die_with_parent() -> None:
-    """On Linux, have the kernel end this worker when its parent dies, even by SIGKILL, which nothing can
-    catch: a worker blocked writing frames into a pipe that a sibling also holds open would otherwise
-    wait forever."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != _PARENT:   # the parent died before the request was made
-        os._exit(1)
 
 
 def _worker(batches, send):
