@@ -34,13 +34,13 @@ class count_bar:
     a count without an end). Silent when stderr is not a terminal; `write(line)` prints above it in a
     terminal and nowhere otherwise. `with count_bar(desc, unit) as bar:`"""
 
-    def __init__(self, desc: str, unit: str = "frames"):
+    def __init__(self, desc: str, unit: str = "frame"):
         self.desc, self.unit, self.bar = desc, unit, None
 
     def __call__(self, done: int, total: int | None) -> None:
         if self.bar is None:
             from tqdm import tqdm
-            self.bar = tqdm(total=total, desc=self.desc, unit=self.unit, unit_scale=True, leave=False, disable=None)
+            self.bar = tqdm(total=total, desc=self.desc, unit=self.unit, leave=False, disable=None)
         if self.bar.disable:
             return
         self.bar.total = total

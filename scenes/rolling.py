@@ -34,6 +34,7 @@ from common import (  # noqa: E402
     options,
     segment_times,
     set_trail,
+    track_progress,
     trail_mobject,
 )
 
@@ -115,6 +116,9 @@ class RollingBalls(ThreeDScene):
     phi, theta = 42, -120
     default_orbit = 40.0           # degrees the camera turns over the shot
 
+    def setup(self):
+        track_progress(self)
+
     def construct(self):
         opts = options()
         exp = load_experiment()
@@ -185,6 +189,9 @@ SWARM_RUN = ["--surface", "himmelblau", "--optimizer", "momentum:lr=0.01,momentu
 
 class Swarm(ThreeDScene):
     """Many starts rolling at once, one colour per optimizer (dots on the surface)."""
+
+    def setup(self):
+        track_progress(self)
 
     def construct(self):
         opts = options()

@@ -34,7 +34,7 @@ from manim import (
 )
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import FONT, HEIGHT_COLORS, colors_for, has_latex, load_experiment, options  # noqa: E402
+from common import FONT, HEIGHT_COLORS, colors_for, has_latex, load_experiment, options, track_progress  # noqa: E402
 
 from optviz.render.geometry import bilinear, display_z  # noqa: E402
 from optviz.render.style import THEMES  # noqa: E402
@@ -140,6 +140,9 @@ class RulesPanel(VGroup):
 
 
 class UpdateRules(Scene):
+    def setup(self):
+        track_progress(self)
+
     def construct(self):
         opts = options()
         exp = load_experiment()

@@ -2,8 +2,11 @@
 renders of every scene produce videos of the right length whose frames show the balls where their
 recorded points project through manim's camera. Renders are marked slow (they run in CI)."""
 import json
+import re
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -130,9 +133,15 @@ def test_each_scene_renders_its_frames(seed_npz, tmp_path, scene, options, expec
     from optviz.data import Experiment
     from optviz.render.manim_video import render_manim
     exp = None if scene == "swarm" else Experiment.load(seed_npz)
-    out, = render_manim(exp, tmp_path / f"{scene}.mp4", scene=scene, quality="preview", options=options, workers=2)
+    heard = []
+    out, = render_manim(exp, tmp_path / f"{scene}.mp4", scene=scene, quality="preview", options=options, workers=2,
+                        progress=lambda done, total: heard.append((done, total)))
     frames, meta = video_frames(out)
     assert frames.shape == (expected, 480, 854, 3) and meta["fps"] == 15
+    done = [d for d, _ in heard]
+    assert done == sorted(done) and all(t in (None, expected) for _, t in heard)
+    if scene != "rules":   # a shot of known length: the bar ends full
+        assert heard[-1] == (expected, expected)
     assert frames[-1].std() > 10  # not a blank frame
     assert not list(tmp_path.glob(".*"))
 
@@ -226,3 +235,30 @@ def test_manim_ball_behind_a_ridge_is_hidden_where_the_ridge_is_in_the_way(tmp_p
                 shown_frames += 1
                 assert near >= 15, (f, gaps)
         assert hidden_frames >= 3 and shown_frames >= 6, (hidden_frames, shown_frames)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed; `make install` as root installs it")
+def test_a_terminal_shows_the_frames_bar_then_the_file_written(tmp_path, seed_npz):
+    """In a real terminal (tmux), a manim render shows a bar of frames done out of the shot's frames with
+    the time left while the manim processes work, then one line naming the file, its length and size."""
+    session = f"optviz-{tmp_path.name}"
+    cmd = (f"{sys.executable} -m optviz render --experiment {seed_npz} --engine manim --scene rolling "
+           "--quality preview --duration 6 --workers 2 -o r.mp4; echo EXIT=$?; sleep 60")
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "20", "-c", str(tmp_path), cmd],
+                   check=True)
+    bars, screen = [], ""
+    try:
+        end = time.time() + 180
+        while time.time() < end and "EXIT=" not in screen:
+            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
+                                    text=True).stdout
+            bars += re.findall(r"rendering r\.mp4: +\d+%\|.*\| (\d+)/(\d+) \[\d\d:\d\d<\d\d:\d\d", screen)
+            time.sleep(0.3)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session])
+    assert "EXIT=0" in screen, screen
+    assert bars and {int(t) for _, t in bars} == {90}            # 6 s at 15 fps
+    assert any(0 < int(d) < 90 for d, _ in bars)                 # seen moving, not only at the end
+    assert re.search(r"^wrote r\.mp4 \(0:06\.0, [\d.]+ kB\)$", screen, re.M), screen
+    assert "rendering" not in screen.split("wrote r.mp4")[-1]  # the bar is gone once the file is written
