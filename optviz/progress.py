@@ -28,7 +28,6 @@ class progress_bar:
         return False
 
 
-
 class count_bar:
     """A bar for work done in other processes, told `(done, total)` now and then (total may be None:
     a count without an end). Silent when stderr is not a terminal; `write(line)` prints above it in a

@@ -28,10 +28,8 @@ from common import FONT, options, track_progress  # noqa: E402
 from lecture_rules import adam, gradient, momentum, sgd  # noqa: E402
 from lecture_shots import network, race, stochastic, summary  # noqa: E402
 
-from optviz.data import Experiment  # noqa: E402
-from optviz.data.generalization import GeneralizationResult  # noqa: E402
 from optviz.render.lecture_script import DATA, lecture_facts, lecture_plan  # noqa: E402
-from optviz.render.lecture_video import frames  # noqa: E402
+from optviz.render.lecture_video import frames, load_data  # noqa: E402
 from optviz.render.style import THEMES  # noqa: E402
 from optviz.version import __version__  # noqa: E402
 
@@ -48,9 +46,7 @@ def lecture_data() -> dict:
         folder = str(Path(config.media_dir) / "optviz-cache" / f"lecture-{__version__}")
         if not all((Path(folder) / f"{name}.npz").exists() for name in DATA):
             subprocess.run([sys.executable, "-m", "optviz.cli.lecture", folder], check=True)
-    data = {name: Experiment.load(Path(folder) / f"{name}.npz") for name in DATA if name != "generalization"}
-    data["generalization"] = GeneralizationResult.load(Path(folder) / "generalization.npz")
-    return data
+    return load_data(folder)
 
 
 QUICK = 1.2   # seconds an entrance or exit takes; the rest of its beat holds it still, to be read

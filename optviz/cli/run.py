@@ -172,13 +172,13 @@ def check_interactive(spec) -> None:
 def report_written(paths) -> list[Path]:
     """Check every output is now there, and name each on stderr: its size, a video's length too, a
     folder's count of files."""
-    from ..render.encode import media_seconds
+    from ..render.encode import clock, media_seconds
     paths = confirm_written(paths)
     for p in paths:
         if p.is_dir():
             print(f"wrote {p}/ ({sum(1 for f in p.iterdir() if f.is_file())} files)", file=sys.stderr)
             continue
         seconds = media_seconds(p)
-        length = f"{int(seconds // 60)}:{seconds % 60:04.1f}, " if seconds else ""
+        length = f"{clock(seconds)}, " if seconds else ""
         print(f"wrote {p} ({length}{human_size(p.stat().st_size)})", file=sys.stderr)
     return paths

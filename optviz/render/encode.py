@@ -38,6 +38,11 @@ def media_seconds(path) -> float | None:
         return None
 
 
+def clock(seconds: float) -> str:
+    """A length or a time in a video as minutes:seconds, to a tenth: 5:50.0."""
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
 def ffmpeg_exe() -> str:
     """The system ffmpeg, else the one imageio-ffmpeg ships; checked when first needed."""
     exe = shutil.which("ffmpeg")

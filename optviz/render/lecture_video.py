@@ -21,6 +21,7 @@ from ..data.experiment import Experiment
 from ..data.files import atomic_path
 from ..data.generalization import GeneralizationResult
 from ..errors import OptvizError
+from .encode import clock
 from .lecture_script import CHAPTERS, DATA, Chapter, lecture_facts, lecture_plan
 
 
@@ -30,6 +31,8 @@ def frames(seconds: float, fps: int) -> int:
 
 
 def load_data(folder) -> dict:
+    """The lecture's data objects from the folder optviz.cli.lecture wrote: {name: Experiment} for
+    each of DATA, and "generalization" as a GeneralizationResult."""
     folder = Path(folder)
     data = {n: Experiment.load(folder / f"{n}.npz") for n in DATA if n != "generalization"}
     data["generalization"] = GeneralizationResult.load(folder / "generalization.npz")
@@ -114,7 +117,6 @@ def srt(times: list[dict]) -> str:
 
 def narration(times: list[dict]) -> str:
     """The voice-over script: a section per chapter with its time range, one paragraph to read."""
-    clock = lambda t: f"{int(t // 60)}:{t % 60:04.1f}"  # noqa: E731
     lines = ["# Narration", "", "One paragraph per chapter, to read over the video; times are where each "
              "chapter starts and ends in it.", ""]
     for n, ch in enumerate(times, 1):
@@ -144,8 +146,9 @@ def plan_from(data_dir, pace: float = 1.0) -> list[Chapter]:
 def render_lecture(data_dir, path, *, fps: int, fmt: str, chapters: str | None, workers: int, options: dict,
                    run_part, join, report=lambda line: None) -> list[Path]:
     """Render the lecture's chosen chapters from the data in `data_dir` into `path`, with
-    <stem>_chapters/, <stem>.srt and <stem>.md beside it. `run_part(part, plan, out)` renders one part
-    (manim_video's runner); `join(files, target, metadata)` joins videos without re-encoding."""
+    <stem>_chapters/, <stem>.srt and <stem>.md beside it. `run_part(parts, plan)` renders the parts in
+    parallel and returns {part: file} (manim_video's runner); `join(files, target, metadata)` joins
+    videos without re-encoding."""
     path = Path(path)
     plan = plan_from(data_dir, float(options.get("pace", 1.0)))
     chosen = select(chapters, [c.key for c in plan])
