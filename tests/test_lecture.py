@@ -324,3 +324,9 @@ def test_an_entrance_beside_a_steady_animation_is_done_in_the_first_seconds(monk
     assert entrance.rate_func(done) == pytest.approx(1.0) and entrance.rate_func(done / 2) < 0.9
     assert clock.rate_func(0.5) == pytest.approx(0.5)
     assert alone[0].rate_func(1.0) == pytest.approx(1.0) and alone[0].rate_func(0.5) == pytest.approx(0.5)
+
+
+def test_lengths_read_as_minutes_and_tenths_and_carry_into_the_minute():
+    from optviz.render.encode import clock
+    assert [clock(t) for t in (0, 6.0, 45.04, 349.5, 59.96, 119.95)] == \
+        ["0:00.0", "0:06.0", "0:45.0", "5:49.5", "1:00.0", "2:00.0"]

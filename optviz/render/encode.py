@@ -39,8 +39,9 @@ def media_seconds(path) -> float | None:
 
 
 def clock(seconds: float) -> str:
-    """A length or a time in a video as minutes:seconds, to a tenth: 5:50.0."""
-    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+    """A length or a time in a video as minutes:seconds, to a tenth: 5:50.0 (59.96 s is 1:00.0)."""
+    tenths = round(seconds * 10)
+    return f"{tenths // 600}:{tenths % 600 / 10:04.1f}"
 
 
 def ffmpeg_exe() -> str:
