@@ -99,16 +99,15 @@ def page_html(exp: Experiment, surface_js: str, style: Style = Style(), steps_pe
     c = style.colors
     plot = PLOT.get(style.preset, PLOT["blog"])
     labels = [{"$w_1$": "w\u2081", "$w_2$": "w\u2082"}.get(a, a) for a in axis_labels(exp)]
+    bound = exp.meta.get("bound")
     config = {
         "title": style.title or exp.meta["surface"]["title"], "box": [list(b) for b in exp.box],
         "steps": exp.steps, "start": [float(v) for v in exp.starts[0]], "plot": list(plot),
-        "bound": exp.meta["bound"] if exp.meta.get("bound") is not None else 1e300,
+        "bound": bound if bound is not None and math.isfinite(bound) else 1e300,   # JSON has no inf
         "axes": labels, "optimizers": page_optimizers(exp), "stepsPerSecond": steps_per_second,
         "colors": {"background": c.background, "foreground": c.foreground, "muted": c.muted},
         "image": background(exp, style, plot),
     }
-    if not math.isfinite(config["bound"]):
-        config["bound"] = 1e300
     caption = exp.meta.get("caption")
     js = (HERE / "page.js").read_text()
     css = (HERE / "page.css").read_text().replace("BACKGROUND", c.background).replace("FOREGROUND", c.foreground) \
