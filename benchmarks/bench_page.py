@@ -12,13 +12,10 @@ the reason, where Chromium or Playwright is missing.
 """
 from __future__ import annotations
 
-import shutil
 import statistics
 import tempfile
 from pathlib import Path
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 SEED = ["sgd:lr=10", "momentum:lr=10,momentum=0.9", "adam:lr=1"]
 
 NAIVE = """(n) => {
@@ -64,16 +61,14 @@ def measure(path: Path, browser) -> dict:
 
 
 def main() -> dict:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        chromium = None
+    from optviz.cli.browser import ARGS, browser
+    chromium = browser()
     if chromium is None:
         print("bench_page: skipped (needs Debian's chromium and the playwright package: make install as root)")
         return {"skipped": "chromium or playwright missing"}
     import optviz
     from optviz.core.surfaces.javascript import experiment_js
+    from playwright.sync_api import sync_playwright
     from optviz.render.interactive import write_page
 
     out = {}

@@ -2,7 +2,6 @@
 Playwright): its surfaces against torch (values and autograd gradients), its trajectories against
 optviz.simulate in float64, its pixels against the trajectories, its size, its URL state and keys."""
 import math
-import shutil
 
 import numpy as np
 import pytest
@@ -10,17 +9,16 @@ import torch
 
 import optviz
 from optviz.cli import main
+from optviz.cli.browser import ARGS, chromium_path
 from optviz.core.surfaces import SURFACES, get_surface
 from optviz.core.surfaces.expression import compile_expression
 from optviz.core.surfaces.javascript import expression_js, surface_js
 from optviz.render.interactive import PAGE_OPTIMIZERS, write_page
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = chromium_path()
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright (a test dependency) is not installed")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed; `make install` as "
                                                          "root installs it (apt-get install chromium)")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 # a learning rate per surface and page optimizer (in PAGE_OPTIMIZERS' order) at which runs from the
 # test's starts are stable to rounding: with every gradient perturbed by 1e-13, 200 steps move by less
 # than 1e-10 (`rounding_spread`). Chaotic runs, and runs that sit at a minimum their step size makes

@@ -5,6 +5,7 @@ args     the run, look and time flags, overlaid on a spec file
 spec     TOML render specs, checked key by key before anything runs
 run      carrying out a checked spec: simulate, then write every output (matplotlib or manim)
 gallery  the entries `make render` writes into assets/, skipping what is up to date
+browser  headless Chromium for the interactive page (the gallery's screenshot, its tests and bench)
 
 `optviz experiment NAME` is the studies' own subcommands (`optviz.studies`).
 

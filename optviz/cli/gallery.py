@@ -11,6 +11,7 @@ from ..data.files import atomic_path
 from ..errors import unknown
 from ..studies import run_argv
 from ..version import __version__
+from .browser import ARGS, browser
 from .run import render_spec
 from .spec import parse_spec
 
@@ -153,14 +154,6 @@ EXPERIMENT_ENTRIES = {
 }
 
 
-def browser() -> str | None:
-    """Chromium's path, when it and Playwright (a dev dependency) are installed."""
-    import importlib.util
-    import shutil
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    return found if found and importlib.util.find_spec("playwright") else None
-
-
 def screenshot(page: Path, png: Path, view: str) -> Path | None:
     """A PNG of an interactive page as a reader sees it at `view` (its URL hash), or None without a browser."""
     chromium = browser()
@@ -168,8 +161,7 @@ def screenshot(page: Path, png: Path, view: str) -> Path | None:
         return None
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p, atomic_path(png) as tmp:
-        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu",
-                                                                "--disable-background-networking"])
+        b = p.chromium.launch(executable_path=chromium, args=ARGS)
         tab = b.new_page(viewport={"width": 1000, "height": 820})
         tab.goto(page.resolve().as_uri() + view)
         tab.wait_for_function("document.body.dataset.ready === '1'")
