@@ -291,24 +291,31 @@ class PathVisibility:
         moved, self.last = key != self.last, key
         k = min(k, len(self.pts) - 1)
         if moved:   # a moving camera (an orbit): only the part shown, every frame
-            i = int(np.floor(k))
-            head = self.pts[: i + 1] if k == i else np.vstack([self.pts[: i + 1], self.pts[i] + (k - i) * (self.pts[i + 1] - self.pts[i])])
-            return visible_runs(head, self.hidden)
+            return visible_runs(path_head(self.pts, k), self.hidden)
         if key != self.key:
             self.key, self.vis = key, visibility(self.pts, self.hidden)
         return prefix_runs(self.pts, self.vis, k)
+
+
+def path_head(pts: np.ndarray, k: float) -> np.ndarray:
+    """The path's points up to fractional index k, ending between points i and i + 1 when k is between."""
+    i = int(np.floor(k))
+    head = pts[: i + 1]
+    if k > i and i + 1 < len(pts):
+        head = np.vstack([head, pts[i] + (k - i) * (pts[i + 1] - pts[i])])
+    return head
 
 
 def set_trail(trail: VMobject, pts: np.ndarray, k: float, hidden=None, seen: PathVisibility | None = None) -> None:
     """Show the precomputed path up to fractional index k (no TracedPath: the geometry is known),
     without the parts `hidden(points) -> bool` says the surface hides (`seen`: the same, remembered
     while the camera stays still)."""
-    i = int(np.floor(k))
-    head = pts[: i + 1]
-    if k > i and i + 1 < len(pts):
-        head = np.vstack([head, pts[i] + (k - i) * (pts[i + 1] - pts[i])])
-    head = head[np.isfinite(head).all(1)]
-    runs = [head] if hidden is None and seen is None else seen.runs(k) if seen is not None else visible_runs(head, hidden)
+    if seen is not None:
+        runs = seen.runs(k)
+    else:
+        head = path_head(pts, k)
+        head = head[np.isfinite(head).all(1)]
+        runs = [head] if hidden is None else visible_runs(head, hidden)
     runs = [r for r in runs if len(r) >= 2]
     trail.clear_points()
     for n, run in enumerate(runs):
