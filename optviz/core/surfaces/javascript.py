@@ -54,12 +54,21 @@ def expression_js(expr: str, limits: bool = True) -> str:
             out_dy = f"b{k}"
         return f"v{k}", out_dx, out_dy
 
-    def chain(factor: str, d: str | None) -> str | None:
-        return None if d is None else f"({factor}) * {d}"
+    def chain(factor: str | None, d: str | None) -> str | None:
+        return None if d is None else d if factor is None else f"({factor}) * {d}"
 
     def plus(*terms) -> str | None:
         terms = [t for t in terms if t is not None]
         return " + ".join(f"({t})" for t in terms) if terms else None
+
+    def mix(*terms):
+        """(d/dx, d/dy) of a node whose operands are (factor, operand) pairs: the chain rule summed
+        over the operands (factor None: the operand's own derivative). A lone operand's term is not
+        bracketed: brackets would change the order a chain of factors is multiplied in, and so its rounding."""
+        if len(terms) == 1:
+            (factor, node), = terms
+            return chain(factor, node[1]), chain(factor, node[2])
+        return tuple(plus(*(chain(factor, node[axis]) for factor, node in terms)) for axis in (1, 2))
 
     def unary(name: str, a):
         v, dx, dy = a
@@ -67,12 +76,11 @@ def expression_js(expr: str, limits: bool = True) -> str:
             return new(f"Math.sign({v})", None, None)
         if name == "relu":
             out = new(f"({v} > 0 ? {v} : 0)", None, None)
-            return out[0], chain(f"{v} > 0 ? 1 : 0", dx), chain(f"{v} > 0 ? 1 : 0", dy)
+            return (out[0], *mix((f"{v} > 0 ? 1 : 0", a)))
         if name == "softplus":   # torch: beta 1, threshold 20
             z = new(f"Math.exp({v})", None, None)[0]
             out = new(f"({v} > 20 ? {v} : Math.log1p({z}))", None, None)[0]
-            factor = f"{v} > 20 ? 1 : {z} / ({z} + 1)"
-            return out, chain(factor, dx), chain(factor, dy)
+            return (out, *mix((f"{v} > 20 ? 1 : {z} / ({z} + 1)", a)))
         value, factor = {
             "sin": (f"Math.sin({v})", f"Math.cos({v})"),
             "cos": (f"Math.cos({v})", f"-Math.sin({v})"),
@@ -90,28 +98,25 @@ def expression_js(expr: str, limits: bool = True) -> str:
             "sigmoid": (f"1 / (1 + Math.exp(-{v}))", "(1 - RESULT) * RESULT"),
         }[name]
         out = new(value, None, None)[0]
-        factor = factor.replace("RESULT", out)
-        return out, chain(factor, dx), chain(factor, dy)
+        return (out, *mix((factor.replace("RESULT", out), a)))
 
     def binary(op, a, b, b_constant: bool):
         (va, xa, ya), (vb, xb, yb) = a, b
         if isinstance(op, ast.Add):
-            return new(f"{va} + {vb}", plus(xa, xb), plus(ya, yb))
+            return new(f"{va} + {vb}", *mix((None, a), (None, b)))
         if isinstance(op, ast.Sub):
             neg = lambda d: None if d is None else f"-({d})"   # noqa: E731
             return new(f"{va} - {vb}", plus(xa, neg(xb)), plus(ya, neg(yb)))
         if isinstance(op, ast.Mult):
-            return new(f"{va} * {vb}", plus(chain(vb, xa), chain(va, xb)), plus(chain(vb, ya), chain(va, yb)))
+            return new(f"{va} * {vb}", *mix((vb, a), (va, b)))
         if isinstance(op, ast.Div):
             out = new(f"{va} / {vb}", None, None)[0]
             # torch: d/da = 1/b, d/db = -a/b^2
-            return (out, plus(chain(f"1 / {vb}", xa), chain(f"-{va} / ({vb} * {vb})", xb)),
-                    plus(chain(f"1 / {vb}", ya), chain(f"-{va} / ({vb} * {vb})", yb)))
+            return (out, *mix((f"1 / {vb}", a), (f"-{va} / ({vb} * {vb})", b)))
         if isinstance(op, ast.Mod):   # torch.remainder: the result takes the divisor's sign
             m = new(f"{va} % {vb}", None, None)[0]
             out = new(f"({m} !== 0 && (({vb} < 0) !== ({m} < 0)) ? {m} + {vb} : {m})", None, None)[0]
-            floor = f"-Math.floor({va} / {vb})"
-            return out, plus(xa, chain(floor, xb)), plus(ya, chain(floor, yb))
+            return (out, *mix((None, a), (f"-Math.floor({va} / {vb})", b)))
         if isinstance(op, ast.Pow):
             if b_constant:
                 e = vb
@@ -122,21 +127,21 @@ def expression_js(expr: str, limits: bool = True) -> str:
                 # torch: exponent * self.pow(exponent - 1), that pow special-cased as well
                 factor = f"{e} * {_power(va, repr(key - 1), key - 1)}" if key is not None else \
                     f"{e} * Math.pow({va}, {e} - 1)"
-                return out, chain(factor, xa), chain(factor, ya)
+                return (out, *mix((factor, a)))
             out = new(f"Math.pow({va}, {vb})", None, None)[0]
             da = f"{vb} * Math.pow({va}, {vb} - 1)"
             db = f"({va} === 0 && {vb} >= 0) ? 0 : {out} * Math.log({va})"
-            return out, plus(chain(da, xa), chain(db, xb)), plus(chain(da, ya), chain(db, yb))
+            return (out, *mix((da, a), (db, b)))
         raise _fail(expr, f"{type(op).__name__} is not allowed")
 
     def extreme(name, a, b):
         """torch.minimum / maximum: the gradient goes to the smaller (larger) one, half each on a tie."""
-        (va, xa, ya), (vb, xb, yb) = a, b
+        va, vb = a[0], b[0]
         first, second = ("<", ">") if name == "min" else (">", "<")
         out = new(f"Math.{name}({va}, {vb})", None, None)[0]
         wa = f"({va} === {vb} ? 0.5 : ({va} {first} {vb} ? 1 : 0))"
         wb = f"({va} === {vb} ? 0.5 : ({va} {second} {vb} ? 1 : 0))"
-        return out, plus(chain(wa, xa), chain(wb, xb)), plus(chain(wa, ya), chain(wb, yb))
+        return (out, *mix((wa, a), (wb, b)))
 
     def build(node):
         if isinstance(node, ast.Expression):
@@ -167,11 +172,10 @@ def expression_js(expr: str, limits: bool = True) -> str:
             if name in ("min", "max"):
                 return extreme(name, *args)
             if name == "atan2":
-                (va, xa, ya), (vb, xb, yb) = args
+                (va, _, _), (vb, _, _) = args
                 out = new(f"Math.atan2({va}, {vb})", None, None)[0]
                 den = f"({va} * {va} + {vb} * {vb})"
-                return (out, plus(chain(f"{vb} / {den}", xa), chain(f"-{va} / {den}", xb)),
-                        plus(chain(f"{vb} / {den}", ya), chain(f"-{va} / {den}", yb)))
+                return (out, *mix((f"{vb} / {den}", args[0]), (f"-{va} / {den}", args[1])))
             return unary(name, args[0])
         raise _fail(expr, f"{type(node).__name__} is not allowed in a surface")
 
