@@ -28,7 +28,7 @@ from common import FONT, options, track_progress  # noqa: E402
 from lecture_rules import adam, gradient, momentum, sgd  # noqa: E402
 from lecture_shots import network, race, stochastic, summary  # noqa: E402
 
-from optviz.render.lecture_script import DATA, lecture_facts, lecture_plan  # noqa: E402
+from optviz.render.lecture_script import DATA, SCENE_CLASSES, lecture_facts, lecture_plan  # noqa: E402
 from optviz.render.lecture_video import frames, load_data  # noqa: E402
 from optviz.render.style import THEMES  # noqa: E402
 from optviz.version import __version__  # noqa: E402
@@ -139,11 +139,8 @@ class ChapterScene(ThreeDScene):
         play_chapter(self, chapter, lecture_data(), theme)
 
 
-# one scene per chapter, by name: `manim scenes/lecture.py MomentumChapter` (the script names them too)
-SCENE_NAMES = {"gradient": "GradientChapter", "sgd": "SGDChapter", "momentum": "MomentumChapter",
-               "adam": "AdamChapter", "race": "RaceChapter", "stochastic": "StochasticChapter",
-               "network": "NetworkChapter", "summary": "SummaryChapter"}
-for _key, _name in SCENE_NAMES.items():
+# one scene per chapter, by the name the script gives it: `manim scenes/lecture.py MomentumChapter`
+for _key, _name in SCENE_CLASSES.items():
     globals()[_name] = type(_name, (ChapterScene,), {"key": _key, "__doc__": f"Lecture chapter {_key!r}."})
 
 

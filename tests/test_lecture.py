@@ -50,7 +50,7 @@ def test_every_text_can_be_read_and_every_chapter_narrated_at_a_human_pace(plan)
 
 
 def test_the_pace_check_catches_text_that_leaves_too_soon_and_narration_too_long():
-    fast = Chapter("x", "X", "x", "one two three four five six seven eight nine ten", (
+    fast = Chapter("x", "x", "one two three four five six seven eight nine ten", (
         Beat(1.0, "c", {"a": "nine words that nobody can read in one second"}), Beat(1.0, "", clear=("a",))))
     problems = reading_problems([fast])
     assert len(problems) == 2 and "'a' (9 words) is read by 3.0 s but leaves at 1.0 s" in problems[0]
@@ -90,7 +90,7 @@ def srt_cues(text: str) -> list[tuple[float, float, str]]:
 
 
 def test_subtitles_never_overlap_and_a_caption_lasts_until_the_next():
-    chapter = Chapter("x", "X", "x", "", (Beat(2.0, "first"), Beat(1.5, None), Beat(1.0, ""), Beat(0.5, "second"),
+    chapter = Chapter("x", "x", "", (Beat(2.0, "first"), Beat(1.5, None), Beat(1.0, ""), Beat(0.5, "second"),
                                          Beat(1.0, None)))
     cues = srt_cues(srt(timeline([chapter, chapter], [0, 1], 30)))
     assert [c[2] for c in cues] == ["first", "second", "first", "second"]

@@ -29,14 +29,24 @@ class Beat:
     clear: tuple = ()                    # keys of earlier texts that leave the screen in this beat
 
 
+# chapter key -> its manim class in scenes/lecture.py (made there from this, before any data is loaded)
+SCENE_CLASSES = {"gradient": "GradientChapter", "sgd": "SGDChapter", "momentum": "MomentumChapter",
+                 "adam": "AdamChapter", "race": "RaceChapter", "stochastic": "StochasticChapter",
+                 "network": "NetworkChapter", "summary": "SummaryChapter"}
+
+
 @dataclass(frozen=True)
 class Chapter:
     key: str           # file names: 01-gradient.mp4
-    scene: str         # the manim class in scenes/lecture.py
     title: str
     narration: str     # a paragraph for the voice-over
     beats: tuple
     cost: float = 1.0  # render cost of a frame, relative (3-D stages cost more): for sharing the work
+
+    @property
+    def scene(self) -> str:
+        """The manim class that renders this chapter."""
+        return SCENE_CLASSES[self.key]
 
     def text(self, key: str) -> str:
         for b in self.beats:
@@ -94,7 +104,7 @@ def lecture_plan(f: dict, pace: float = 1.0) -> list[Chapter]:
     chapters = [c(f) for c in ORDER]
     if pace == 1.0:
         return chapters
-    return [Chapter(c.key, c.scene, c.title, c.narration,
+    return [Chapter(c.key, c.title, c.narration,
                     tuple(Beat(b.seconds * pace, b.caption, b.texts, b.clear) for b in c.beats), c.cost)
             for c in chapters]
 
@@ -103,7 +113,7 @@ def lecture_plan(f: dict, pace: float = 1.0) -> list[Chapter]:
 
 def gradient(f):
     s = f["step"]
-    return Chapter("gradient", "GradientChapter", "A loss surface and its gradient", cost=3.0, narration=(
+    return Chapter("gradient", "A loss surface and its gradient", cost=3.0, narration=(
         "Training a model means walking downhill on its loss. This is the blog post's surface: the loss of "
         "two weights is tanh squared of w1, plus a hundredth of the absolute value of w1, plus the sigmoid "
         "of w2: a narrow ravine along w1 equals zero, and a long, gentle slope in w2. At "
@@ -130,7 +140,7 @@ def gradient(f):
 def sgd(f):
     s = f["seed"]
     hp = s["hp"]
-    return Chapter("sgd", "SGDChapter", "SGD: a step against the gradient", narration=(
+    return Chapter("sgd", "SGD: a step against the gradient", narration=(
         "Gradient descent is the simplest rule: subtract the learning rate times the gradient. The post "
         "starts it at 7, 7 with a learning rate of 10. Out there the surface is nearly flat: the gradient is "
         f"only {pair(s['g0'])}, so even a learning rate of 10 moves the ball by a tenth in w1 and a hundredth "
@@ -153,7 +163,7 @@ def sgd(f):
 def momentum(f):
     r = f["forms"]["ratio"]
     hp = f["seed"]["hp"]
-    return Chapter("momentum", "MomentumChapter", "Momentum: a velocity that builds up", narration=(
+    return Chapter("momentum", "Momentum: a velocity that builds up", narration=(
         "Momentum keeps a running average of the gradients, a velocity v, and steps along it. The post's "
         "form: v becomes beta times v plus one minus beta times g, from zero, and w moves by minus the "
         "learning rate times v. With beta at 0.9 the velocity starts at a tenth of the gradient and builds "
@@ -181,7 +191,7 @@ def momentum(f):
 def adam(f):
     s = f["seed"]
     hp = s["hp"]
-    return Chapter("adam", "AdamChapter", "Adam: a step size for every coordinate", narration=(
+    return Chapter("adam", "Adam: a step size for every coordinate", narration=(
         "Adam keeps two averages: m, of the gradient, and v, of its square. Both start at zero, so early on "
         "they are too small; dividing by one minus beta to the power t corrects that bias. The step is the "
         "learning rate times m-hat, over the square root of v-hat plus a small epsilon. On the first step "
@@ -211,7 +221,7 @@ def race(f):
     s = f["seed"]
     short = ",  ".join(f"{n} {g(v, 3) if v > 0.1 else g(v)}" for n, v in zip(("SGD", "momentum", "Adam"), s["final50"]))
     long = ",  ".join(f"{n} {g(v, 3) if v > 0.1 else g(v)}" for n, v in zip(("SGD", "momentum", "Adam"), s["final1000"]))
-    return Chapter("race", "RaceChapter", "Pathological curvature: 50 steps, then 1000", cost=3.0, narration=(
+    return Chapter("race", "Pathological curvature: 50 steps, then 1000", cost=3.0, narration=(
         "Now the three race from 7, 7 with the post's settings: SGD and momentum with a learning rate of 10, "
         "Adam with 1. SGD and momentum crawl across the flat plateau. Adam, with a step for each coordinate, "
         "drops into the ravine at once and slides down it, bouncing from wall to wall. After 50 steps the "
@@ -233,7 +243,7 @@ def race(f):
 def stochastic(f):
     s = f["stochastic"]
     lo, hi = min(s["spread"]), max(s["spread"])
-    return Chapter("stochastic", "StochasticChapter", "Stochastic gradients: a cloud, not a line", cost=1.5,
+    return Chapter("stochastic", "Stochastic gradients: a cloud, not a line", cost=1.5,
                    narration=(
         "Real training sees a different mini-batch at every step, so each gradient is a noisy estimate of the "
         f"true one. Here a line is fitted to {s['points']} points by least squares, and each step sees only "
@@ -264,7 +274,7 @@ def network(f):
     flattest = min((x["top_eigenvalue"][0], name) for name, x in (("momentum", mom), ("Adam", ada), ("SAM", sam)))[1]
     holds = flattest != "Adam"
     verdict = "Here the claim holds." if holds else "Here the claim does not hold."
-    return Chapter("network", "NetworkChapter", "Sharp or wide minima? A real network", cost=3.0, narration=(
+    return Chapter("network", "Sharp or wide minima? A real network", cost=3.0, narration=(
         "The post ends with a warning: Adam may get stuck in sharp minima, while momentum tends to find "
         "wide ones that generalize better. Here is a real network, a small MLP on handwritten "
         "digits. With thousands of weights, the surface is a slice: the loss on the plane of the "
@@ -289,7 +299,7 @@ def network(f):
 
 
 def summary(f):
-    return Chapter("summary", "SummaryChapter", "Which optimizer, then?", narration=(
+    return Chapter("summary", "Which optimizer, then?", narration=(
         "To sum up. SGD takes one step size for every direction: simple, and slow wherever the surface is "
         "flat. Momentum averages the gradients: it speeds up along steady slopes and damps zig-zags, and in "
         "the post's form its steps match plain SGD's rather than ten times them, as in torch. Adam scales each "
