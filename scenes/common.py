@@ -43,7 +43,7 @@ from manim import (
 )
 
 from optviz.data import Experiment
-from optviz.render.base import axis_labels as axis_names
+from optviz.render.base import plain_axis_labels
 from optviz.render.geometry import bilinear, dense_path, display_z, exit_points, mesh_z
 from optviz.render.occlusion import prefix_runs, visibility, visible_runs
 from optviz.render.orphans import die_with_parent_from_env
@@ -344,7 +344,7 @@ def axis_labels(stage: Stage, theta: float, theme: str = "dark", font_size: int 
              Line(at(lx, ly, zlo), at(lx, ly, zhi))]
     for e in edges:
         e.set_stroke(muted, width=2)
-    names = [{"$w_1$": "w₁", "$w_2$": "w₂"}.get(n, n) for n in axis_names(stage.exp)]
+    names = plain_axis_labels(stage.exp)
     labels = [Text(t, font=FONT, font_size=font_size if len(t) < 8 else font_size * 0.75, color=muted)
               for t in (*names, "loss")]
     centre = at((x0 + x1) / 2, (y0 + y1) / 2, zlo)

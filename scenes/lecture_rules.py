@@ -32,6 +32,7 @@ from manim import (
 from common import FONT, Stage, axis_labels, ball, colors_for, set_trail, trail_mobject
 from rules import fmt, map_ball, surface_tiles
 
+from optviz.render.base import plain_axis_labels
 from optviz.render.style import THEMES
 
 DENSE = 8
@@ -141,8 +142,9 @@ def rules_stage(scene, exp, m: int, beats, theme: str):
     title = beats.text("title", 34, weight="BOLD").to_corner(UL, buff=0.35)
     tiles = surface_tiles(exp, height=6.3).to_corner(DL, buff=0.55).shift(0.25 * RIGHT)
     muted = THEMES[theme].muted
-    names = VGroup(Text("w₁", font=FONT, font_size=24, color=muted).next_to(tiles, DOWN, buff=0.08),
-                   Text("w₂", font=FONT, font_size=24, color=muted).next_to(tiles, LEFT, buff=0.1))
+    w1, w2 = plain_axis_labels(exp)
+    names = VGroup(Text(w1, font=FONT, font_size=24, color=muted).next_to(tiles, DOWN, buff=0.08),
+                   Text(w2, font=FONT, font_size=24, color=muted).next_to(tiles, LEFT, buff=0.1))
     tiles = VGroup(tiles, names)
     (x0, x1), (y0, y1) = exp.box
     corner, (w, h) = tiles[0].get_corner(DOWN + LEFT), (tiles[0].width, tiles[0].height)

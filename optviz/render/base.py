@@ -75,6 +75,11 @@ def axis_labels(exp: Experiment) -> tuple[str, str]:
     return tuple(exp.meta["surface"].get("axes", (r"$w_1$", r"$w_2$")))
 
 
+def plain_axis_labels(exp: Experiment) -> list[str]:
+    """axis_labels as plain text, for what draws no mathtext (a web page, manim's Pango text): w₁, w₂."""
+    return [{"$w_1$": "w₁", "$w_2$": "w₂"}.get(a, a) for a in axis_labels(exp)]
+
+
 def _has_data(artist) -> bool:
     """False for a line with nothing to draw (an unused trail band or exit marker): skipping it saves
     the per-artist drawing overhead."""

@@ -28,7 +28,7 @@ from PIL import Image
 from ..data.experiment import Experiment
 from ..data.files import atomic_path
 from ..errors import OptvizError
-from .base import axis_labels
+from .base import plain_axis_labels
 from .scene2d import draw_map
 from .style import Style, optimizer_colors
 
@@ -98,7 +98,7 @@ def background(exp: Experiment, style: Style, size) -> str:
 def page_html(exp: Experiment, surface_js: str, style: Style = Style(), steps_per_second: float = 30.0) -> str:
     c = style.colors
     plot = PLOT.get(style.preset, PLOT["blog"])
-    labels = [{"$w_1$": "w\u2081", "$w_2$": "w\u2082"}.get(a, a) for a in axis_labels(exp)]
+    labels = plain_axis_labels(exp)
     bound = exp.meta.get("bound")
     config = {
         "title": style.title or exp.meta["surface"]["title"], "box": [list(b) for b in exp.box],
