@@ -6,10 +6,7 @@ NPZ named by $OPTVIZ_EXPERIMENT, or one the optviz command line computes (in a s
 Options come from $OPTVIZ_MANIM (JSON): duration, orbit, theme, segment ([k, n]: render part k of n).
 
 A new scene is a manim Scene class in a module here, drawing with these helpers, and an entry in
-`optviz.render.manim_video.SCENES`.
-
-May import: optviz.data, optviz.render, optviz.version (this rule holds for every module of scenes/); third-party:
-numpy, manim.
+`optviz.render.manim_video.SCENES` (what the scenes may import: the package's docstring, __init__.py).
 """
 from __future__ import annotations
 

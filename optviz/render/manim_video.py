@@ -8,7 +8,7 @@ the target; every MP4 and MOV has its index first (fast start), so a browser pla
 """
 from __future__ import annotations
 
-import importlib.util
+import importlib.resources
 import json
 import os
 import shutil
@@ -22,9 +22,9 @@ from pathlib import Path
 from ..data.experiment import Experiment
 from ..data.files import atomic_path
 from ..errors import OptvizError, unknown
+from ..extras import require
 from .orphans import PARENT_ENV
 
-SCENES_DIR = Path(__file__).resolve().parents[2] / "scenes"
 SCENES = {  # name -> (file, class, can be split into segments)
     "rolling": ("rolling.py", "RollingBalls", True),
     "topdown": ("rolling.py", "RollingTopDown", True),
@@ -44,12 +44,14 @@ FORMATS = {"mp4": "mp4", "webm": "webm", "mov": "mov", "gif": "gif"}
 SECONDS = {"rolling": 10, "topdown": 10, "swarm": 8}   # a shot's length unless options say (the scenes' defaults)
 
 
-def check_manim() -> None:
-    if importlib.util.find_spec("manim") is None:
-        raise OptvizError("the manim engine needs manim: pip install manim (and apt-get install libcairo2-dev "
-                          "libpango1.0-dev pkg-config)")
-    if not SCENES_DIR.is_dir():
-        raise OptvizError(f"manim scenes not found at {SCENES_DIR}; install optviz from its source tree")
+def scenes_dir() -> Path:
+    """The folder of the manim scene files: optviz.scenes, wherever the package is installed (the
+    source tree's scenes/ in an editable install). Found as a resource: the scenes are not imported."""
+    return Path(str(importlib.resources.files("optviz.scenes")))
+
+
+def check_manim(feature: str = "the manim engine") -> None:
+    require("manim", feature=feature)
 
 
 def check_request(path, scene: str, quality: str, transparent: bool) -> str:
@@ -101,7 +103,7 @@ class Runner:
         if job.get("beats"):
             env["OPTVIZ_BEATS"] = f"{job['beats'][0]},{job['beats'][1]}"
         cmd = [sys.executable, "-m", "manim", "render", *self.flags, "--media_dir", str(media),
-               "-o", f"part{k}", str(SCENES_DIR / job["file"]), job["cls"]]
+               "-o", f"part{k}", str(scenes_dir() / job["file"]), job["cls"]]
         out = subprocess.run(cmd, env=env, cwd=self.tmp, capture_output=True, text=True, timeout=self.timeout)
         found = sorted(media.rglob(f"part{k}.{self.fmt}"))
         if out.returncode != 0 or not found:
@@ -164,7 +166,7 @@ def render_manim(exp: Experiment | str | Path | None, path, *, scene: str = "rol
     theme, ...). The lecture draws the folder `lecture_data` (optviz.cli.lecture writes it), and
     `chapters` ("1,3-5") picks chapters; it also writes <stem>_chapters/, .srt and .md beside it."""
     fmt = check_request(path, scene, quality, transparent)
-    check_manim()
+    check_manim(f"the manim scene {scene!r}")
     path = Path(path)
     file, cls, splittable = SCENES[scene]
     options = dict(options or {})

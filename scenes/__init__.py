@@ -1,0 +1,18 @@
+"""optviz's manim scenes, shipped inside the package as `optviz.scenes`.
+
+They are scripts for manim, run by file path rather than imported: `optviz render --engine manim` runs
+them in manim processes, and plain manim takes them from wherever the package is installed:
+
+    manim -pql "$(optviz scenes path)/rolling.py" RollingBalls
+
+Each module puts its own folder on sys.path and imports its siblings by plain name (`from common import
+...`), as manim runs a scene file as a top-level script. Nothing here imports manim at package import.
+
+    common.py          loading an experiment, the 3-D stage, balls, trails, legend, step counter
+    rolling.py         RollingBalls, RollingTopDown, Swarm
+    rules.py           UpdateRules: the update rules with their live values
+    lecture.py         the lecture (a scene per chapter, and Lecture); lecture_rules.py, lecture_shots.py
+
+May import: optviz.data, optviz.render, optviz.version (this rule holds for every module of scenes/); third-party:
+numpy, manim.
+"""
