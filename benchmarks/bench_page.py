@@ -64,7 +64,7 @@ def main() -> dict:
     from optviz.cli.browser import ARGS, browser
     chromium = browser()
     if chromium is None:
-        print("bench_page: skipped (needs Debian's chromium and the playwright package: make install as root)")
+        print("bench_page: skipped (needs Chromium and Playwright: sudo apt-get install -y chromium && pip install 'optviz[browser]')")
         return {"skipped": "chromium or playwright missing"}
     import optviz
     from optviz.core.surfaces.javascript import experiment_js

@@ -11,9 +11,10 @@ and may import):
     studies/         `optviz experiment NAME`: each study's compute, pictures and subcommand
     core/, render/   compute in torch | pictures with matplotlib and manim (neither imports the other)
     data/            plain numpy objects between them: Experiment, TrainabilityMap, LandingResult
-    errors, parsing, progress, version   what every layer may use
+    errors, extras, parsing, progress, version   what every layer may use (extras: what each
+                     optional part needs, checked when it is asked for)
 
-May import: optviz.errors, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
+May import: optviz.errors, optviz.extras, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
 optviz.render, optviz.studies, optviz.cli, optviz.notebook.
 """
 from importlib import import_module
@@ -30,7 +31,7 @@ _EXPORTS = {
     "parse_optimizer": "core.optimizers", "register_optimizer": "core.optimizers", "plot_curve": "notebook",
     "animate": "notebook", "explore": "notebook", "trainability_map": "core.trainability",
     "train_network": "core.networks", "landscape": "core.networks", "TASKS": "core.networks",
-    "NetworkRun": "data.network",
+    "NetworkRun": "data.network", "Style": "render.style", "Timeline": "render.timeline",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

@@ -1,4 +1,5 @@
-"""The command line: `optviz list | trajectory | render | experiment | gallery`.
+"""The command line: `optviz list | trajectory | render | experiment | gallery | doctor | scenes | examples |
+spec`.
 
 commands the parser and the commands; `main(argv)` turns user errors into one line and exit status 2
 args     the run, look and time flags, overlaid on a spec file
@@ -6,12 +7,15 @@ spec     TOML render specs, checked key by key before anything runs
 run      carrying out a checked spec: simulate, then write every output (matplotlib or manim)
 gallery  the entries `make render` writes into assets/, skipping what is up to date
 browser  headless Chromium for the interactive page (the gallery's screenshot, its tests and bench)
+doctor   what is installed and working here, each missing piece with the command that installs it
+resources  what the package carries besides code: the manim scenes and the examples, wherever installed
 
 `optviz experiment NAME` is the studies' own subcommands (`optviz.studies`).
 
-May import: optviz.errors, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
+May import: optviz.errors, optviz.extras, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
 optviz.render, optviz.studies (all but the notebook front end); third-party: numpy, playwright
-(the gallery's screenshot of the interactive page, when installed).
+(the gallery's screenshot of the interactive page, when installed), torch (the doctor's CUDA check),
+cairo, manimpango (the doctor reads their versions).
 """
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..data.files import atomic_path
 from ..errors import unknown
+from ..extras import install_hint, problem, require
 from ..studies import run_argv
 from ..version import __version__
 from .browser import ARGS, browser
@@ -174,7 +175,19 @@ def entry_hash(doc: dict) -> str:
     return hashlib.sha256(json.dumps([doc, __version__], sort_keys=True).encode()).hexdigest()[:16]
 
 
+def entry_needs(name: str) -> tuple[str, ...]:
+    """The optviz extras a gallery entry cannot be rendered without."""
+    if name in EXPERIMENT_ENTRIES:
+        return ("networks",) if EXPERIMENT_ENTRIES[name][0][0] == "generalization" else ()
+    doc = ENTRIES[name]
+    lecture = doc.get("manim", {}).get("scene") == "lecture"
+    return tuple(n for n, wanted in (("manim", doc.get("engine") == "manim"),
+                                     ("networks", "task" in doc or lecture)) if wanted)
+
+
 def render_gallery(directory, only=None, force=False, workers=None, report=lambda line: None) -> list[Path]:
+    """Render the gallery's entries (`only` these) into `directory`. Entries whose extras are missing
+    are skipped with the line that installs them; asked for by name, they stop the run with it."""
     directory = Path(directory)
     manifest_path = directory / "gallery.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
@@ -183,6 +196,16 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
     for name in names:
         if name not in every:
             raise unknown("gallery entry", name, every)
+        if only:
+            require(*entry_needs(name), feature=f"the gallery entry {name!r}")
+    skipped = {}
+    for name in names:
+        missing = tuple(n for n in entry_needs(name) if problem(n))
+        if missing:
+            skipped.setdefault(missing, []).append(name)
+    for missing, entries in skipped.items():
+        report(f"skipping {', '.join(entries)}: they need optviz[{','.join(missing)}] ({install_hint(missing)})")
+    names = [n for n in names if not any(n in e for e in skipped.values())]
     written = []
     for name in names:
         doc = every[name]
@@ -210,7 +233,8 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
             picture = screenshot(directory / shot[0], directory / shot[1], shot[2])
             written += [picture] if picture else []
             if picture is None:
-                report(f"{name}: no {shot[1]} (taking it needs chromium and playwright: make install as root)")
+                report(f"{name}: no {shot[1]} (taking it needs Chromium and optviz[browser]: sudo apt-get install -y "
+                       "chromium && pip install 'optviz[browser]')")
         manifest[name] = h
         with atomic_path(manifest_path) as tmp:
             tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")

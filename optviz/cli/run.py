@@ -87,6 +87,12 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
     if spec.interactive:
         check_interactive(spec)
     lecture = spec.engine == "manim" and spec.manim.get("scene") == "lecture"
+    if spec.engine == "manim":   # before any run is computed
+        from ..render.manim_video import check_manim
+        check_manim(f"the manim scene {spec.manim.get('scene', 'rolling')!r}")
+        if lecture and not os.environ.get("OPTVIZ_LECTURE_DIR"):
+            from ..extras import require
+            require("networks", feature="the lecture (its chapter 7 trains a network on the digits)")
     exp = exp if exp is not None or lecture else simulate_spec(spec.run)  # the lecture computes its own runs
     if spec.engine == "manim":
         from ..render.manim_video import render_manim

@@ -12,6 +12,6 @@ networks/      real networks: tasks, training, planes through weight space, land
 distribute     where chunks of work run: here, or on a Dask cluster
 device         cpu, cuda or auto
 
-May import: optviz.errors, optviz.version, optviz.parsing, optviz.data; third-party: numpy, torch, sklearn
+May import: optviz.errors, optviz.extras, optviz.version, optviz.parsing, optviz.data; third-party: numpy, torch, sklearn
 (the built-in tasks' data), distributed (when a scheduler is asked for).
 """

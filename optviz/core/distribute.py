@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..errors import OptvizError
+from ..extras import require
 
 RETRIES = 2
 CONNECT_TIMEOUT = 10   # seconds to reach a running scheduler
@@ -133,10 +134,8 @@ def _malloc_for_torch() -> None:
 
 
 def _import_distributed():
-    try:
-        import distributed
-    except ImportError:
-        raise OptvizError("a scheduler other than local needs Dask's distributed: pip install distributed") from None
+    require("cluster", feature="a scheduler other than local")
+    import distributed
     return distributed
 
 

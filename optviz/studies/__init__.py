@@ -11,7 +11,7 @@ generalization  "why not always Adam?" on a real network: momentum, Adam and SAM
 
 A new study is a module here with `@study(name, help, arguments)` on its `run(args)`, imported below.
 
-May import: optviz.errors, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
+May import: optviz.errors, optviz.extras, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
 optviz.render; third-party: numpy, torch.
 """
 from . import generalization, map, minima, race, sweep  # noqa: F401  (each registers its study)

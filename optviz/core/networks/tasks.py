@@ -20,6 +20,7 @@ import torch
 from torch import nn
 
 from ...errors import OptvizError, unknown
+from ...extras import require
 from ...parsing import import_object
 
 SPLIT_SEED = 0   # the train/test split never changes with the run's seed
@@ -52,12 +53,15 @@ class Task:
 
 
 TASKS: dict[str, Callable[[], Task]] = {}
+NEEDS: dict[str, tuple[str, ...]] = {}   # task -> the optviz extras its data needs (optviz.extras)
 
 
-def register_task(name: str):
-    """Decorator adding a task factory (no arguments -> Task) under `name`."""
+def register_task(name: str, needs: tuple[str, ...] = ()):
+    """Decorator adding a task factory (no arguments -> Task) under `name`; `needs` names the extras
+    (optviz.extras) it cannot run without, checked when the task is asked for."""
     def wrap(fn):
         TASKS[name] = fn
+        NEEDS[name] = tuple(needs)
         return fn
     return wrap
 
@@ -68,6 +72,7 @@ def get_task(name) -> Task:
     if isinstance(name, Task):
         task = name
     elif name in TASKS:
+        require(*NEEDS[name], feature=f"the task {name!r}")
         task = TASKS[name]()
     elif isinstance(name, str) and ":" in name:
         task = _imported(name)
@@ -144,7 +149,7 @@ def _digits():
     return _split(X, y, 0.2)
 
 
-@register_task("digits-mlp")
+@register_task("digits-mlp", needs=("networks",))
 def digits_mlp() -> Task:
     """scikit-learn's 8x8 digits, 80/20 split (1,437 / 360), a 64-64-10 MLP with ReLU (4,810 weights)."""
     return Task("digits-mlp", "Digits, 64-64-10 MLP",
@@ -152,7 +157,7 @@ def digits_mlp() -> Task:
                 description=digits_mlp.__doc__)
 
 
-@register_task("digits-cnn")
+@register_task("digits-cnn", needs=("networks",))
 def digits_cnn() -> Task:
     """The same digits as 1x8x8 images: conv 3x3 (8) - pool - conv 3x3 (16) - pool - linear (1,898 weights)."""
     Xa, ya, Xb, yb = _digits()
@@ -163,7 +168,7 @@ def digits_cnn() -> Task:
                 Xa.view(-1, 1, 8, 8), ya, Xb.view(-1, 1, 8, 8), yb, description=digits_cnn.__doc__)
 
 
-@register_task("moons-mlp")
+@register_task("moons-mlp", needs=("networks",))
 def moons_mlp() -> Task:
     """Two interleaving half moons (600 points, noise 0.25), 75/25 split, a 2-16-16-2 MLP with tanh."""
     from sklearn.datasets import make_moons
