@@ -1,7 +1,7 @@
 """The lecture: the blog post told in eight chapters, one scene each, and `Lecture`, all of them in one.
 
-    manim -qh --save_sections scenes/lecture.py Lecture        # the whole lecture, a section per chapter
-    manim -ql scenes/lecture.py MomentumChapter                # one chapter
+    manim -qh --save_sections "$(optviz scenes path)/lecture.py" Lecture   # the whole lecture, a section per chapter
+    manim -ql "$(optviz scenes path)/lecture.py" MomentumChapter           # one chapter
     optviz render --engine manim --scene lecture -o lecture.mp4   # chapters in parallel, with chapter
                                                                   # markers, .srt, narration script
 

@@ -1,8 +1,8 @@
 """Balls rolling across the 3-D loss surface, one per optimizer, with trails, legend and step counter.
 
-    manim -pql scenes/rolling.py RollingBalls       # the seed's 50-step race, slow orbit
-    manim -pql scenes/rolling.py RollingTopDown     # the same, seen from above
-    manim -pql scenes/rolling.py Swarm              # many starts at once, coloured by optimizer
+    manim -pql "$(optviz scenes path)/rolling.py" RollingBalls     # the seed's 50-step race, slow orbit
+    manim -pql "$(optviz scenes path)/rolling.py" RollingTopDown   # the same, seen from above
+    manim -pql "$(optviz scenes path)/rolling.py" Swarm            # many starts at once, coloured by optimizer
 
 Data: $OPTVIZ_EXPERIMENT (an optviz NPZ), else the seed's run computed by the optviz CLI.
 Options ($OPTVIZ_MANIM, JSON): duration (s), orbit (degrees over the shot), theme, easing, phi and theta

@@ -1,7 +1,7 @@
 """The update rules of SGD, momentum and Adam, with the live values of the gradient, velocity, m-hat
 and v-hat as three balls take their first steps on a map of the surface.
 
-    manim -pql scenes/rules.py UpdateRules
+    manim -pql "$(optviz scenes path)/rules.py" UpdateRules   # scenes/rules.py in a checkout
 
 Equations use MathTex when LaTeX is installed and Pango text otherwise. The values shown are the
 ones optviz recorded (gradient at w_t, state after update t+1), never recomputed here.

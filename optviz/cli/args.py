@@ -93,6 +93,8 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quality", help="manim quality: preview, 720p30, 1080p30, 1080p60, 1440p60, 4k")
     p.add_argument("--transparent", action="store_true", default=None, help="manim: alpha channel (.mov/.webm)")
     p.add_argument("--chapters", metavar="LIST", help="manim lecture: the chapters to render, e.g. 1,3-5 (default: all 8)")
+    p.add_argument("--pace", type=float, help="manim lecture: every beat this many times its length, "
+                   "e.g. 0.5 for a quick draft (default 1)")
 
 
 def spec_from_args(args):
@@ -114,7 +116,7 @@ def spec_from_args(args):
     if not doc_outputs:
         raise OptvizError("no output: give -o FILE (e.g. -o out.gif) or [[output]] tables in the spec")
     merged = {**spec.style, **style}
-    manim = {**spec.manim, **{k: getattr(args, k) for k in ("engine", "scene", "quality", "transparent", "chapters")
+    manim = {**spec.manim, **{k: getattr(args, k) for k in ("engine", "scene", "quality", "transparent", "chapters", "pace")
                               if getattr(args, k) is not None}}
     engine = manim.pop("engine", None) or spec.engine   # a spec file's engine holds unless --engine says
     checked = parse_spec({"style": merged, "time": {**spec.time, **time}, "engine": engine, "manim": manim,

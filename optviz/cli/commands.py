@@ -1,4 +1,5 @@
-"""The `optviz` command: `list`, `trajectory`, `render`, `experiment` (the studies) and `gallery`.
+"""The `optviz` command: `list`, `trajectory`, `render`, `experiment` (the studies), `gallery`, and the
+commands about the installation: `doctor`, `scenes`, `examples`, `spec`, `--version`.
 
 User errors print one line, `optviz: error: ...`, and exit with status 2; nothing is written.
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 from ..data.files import check_writable
 from ..errors import OptvizError
 from ..parsing import Parser, argument, parse_workers
+from ..version import __version__
 from .args import add_render_arguments, add_run_arguments, run_from_args, spec_from_args
 from .run import render_spec, report_written, simulate_spec
 
@@ -63,8 +65,24 @@ def cmd_gallery(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    from .doctor import run_doctor
+    return run_doctor()
+
+
+def cmd_spec(args) -> int:
+    from . import spec
+    sys.stdout.write(spec.reference())
+    return 0
+
+
+DOCS = "https://optviz.readthedocs.io"
+
+
 def build_parser() -> Parser:
-    parser = Parser(prog="optviz", description="Optimizer trajectories on 2-D loss surfaces, and their pictures.")
+    parser = Parser(prog="optviz", description="Optimizer trajectories on 2-D loss surfaces, and their pictures.",
+                    epilog=f"optviz doctor checks what works here; the documentation: {DOCS}")
+    parser.add_argument("--version", action="version", version=f"optviz {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     sub.add_parser("list", help="surfaces and optimizers with their defaults").set_defaults(func=cmd_list)
     p = sub.add_parser("trajectory", help="simulate and save trajectories (.npz, .csv or .json)")
@@ -73,7 +91,8 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_trajectory)
 
     p = sub.add_parser("render", help="animate or plot a run: GIF, MP4, WebM, HTML, PNG, SVG, PDF")
-    p.add_argument("spec", nargs="?", help="a TOML spec (see optviz/cli/spec.py); flags override it")
+    p.add_argument("spec", nargs="?", help="a TOML spec; flags override it (`optviz spec` lists its keys, "
+                   "`optviz examples` has a commented one: seed-race.toml)")
     add_run_arguments(p)
     add_render_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", help="output file; the format comes from its extension")
@@ -88,6 +107,18 @@ def build_parser() -> Parser:
     p.add_argument("--force", action="store_true", help="render even what is up to date")
     p.add_argument("--workers", type=argument(parse_workers), help="processes rendering frames")
     p.set_defaults(func=cmd_gallery)
+
+    from .resources import cmd_examples, cmd_scenes
+    sub.add_parser("doctor", help="what is installed and working here, and how to add what is missing"
+                   ).set_defaults(func=cmd_doctor)
+    p = sub.add_parser("scenes", help="the manim scenes the package carries; `optviz scenes path` prints their folder")
+    p.add_argument("action", nargs="?", choices=["list", "path"], default="list")
+    p.set_defaults(func=cmd_scenes)
+    p = sub.add_parser("examples", help="the example scripts, specs and data; `optviz examples copy DIR` copies them")
+    p.add_argument("action", nargs="?", choices=["list", "path", "copy"], default="list")
+    p.add_argument("directory", nargs="?", help="where `copy` puts them")
+    p.set_defaults(func=cmd_examples)
+    sub.add_parser("spec", help="the keys of a render spec (TOML), with what each does").set_defaults(func=cmd_spec)
     return parser
 
 

@@ -46,6 +46,7 @@ OptvizError naming the key (the CLI prints it and exits 2, writing nothing).
 """
 from __future__ import annotations
 
+import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +181,27 @@ def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
         raise OptvizError(f"{source}: {exc}") from None
     except TypeError as exc:  # a value of the right type the dataclasses still refuse
         raise OptvizError(f"{source}: {exc}") from None
+
+
+TABLES = {"(top level)": TOP, "[landscape]": LANDSCAPE, "[manim]": MANIM, "[style]": STYLE, "[time]": TIME,
+          "[[output]]": OUTPUT}
+
+
+def reference() -> str:
+    """The spec format as `optviz spec` prints it and the docs show it: an annotated spec (this module's
+    docstring), then every key each table accepts with its type (the tables the checker uses)."""
+    example = __doc__.split("\n\n", 1)[1].rsplit("\n\n", 1)[0]
+    lines = ["A render spec is a TOML file; every key is optional but the outputs. An annotated one:", "",
+             example, "", "Every key, by table (anything else is refused, naming the key):", ""]
+    for table, schema in TABLES.items():
+        keys = ", ".join(f"{k} ({_describe(t)})" for k, t in schema.items() if k not in TABLES_INSIDE)
+        lines += textwrap.wrap(f"{table}: {keys}", 100, subsequent_indent="    ")
+    lines += textwrap.wrap("[[optimizer]]: name (a string), label (a string), schedule (a string), and the "
+                           "optimizer's hyperparameters (optviz list shows them)", 100, subsequent_indent="    ")
+    return "\n".join(lines) + "\n"
+
+
+TABLES_INSIDE = ("optimizer", "style", "time", "output", "manim", "landscape")   # tables, listed on their own
 
 
 def load_spec(path) -> RenderSpec:
