@@ -30,8 +30,20 @@ def _package(name: str, path: Path) -> str:
     return name if path.name == "__init__.py" else name.rpartition(".")[0]
 
 
-def imports(name: str, path: Path, known: set[str]) -> tuple[set[str], set[str]]:
-    """(optviz/scenes modules, third-party top-level names) that module `name` imports."""
+def _statements(tree: ast.AST, module_level: bool):
+    """Every node of `tree`; with `module_level`, none inside a function (what importing the module runs)."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        if module_level and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+
+
+def imports(name: str, path: Path, known: set[str], module_level: bool = False) -> tuple[set[str], set[str]]:
+    """(optviz/scenes modules, third-party top-level names) that module `name` imports; with
+    `module_level`, only the imports that run when the module is imported (none inside a function)."""
     local, outside = set(), set()
     tree = ast.parse(path.read_text(), str(path))
 
@@ -45,7 +57,7 @@ def imports(name: str, path: Path, known: set[str]) -> tuple[set[str], set[str]]
         elif target.split(".")[0] not in sys.stdlib_module_names and target != "__future__":
             outside.add(target.split(".")[0])
 
-    for node in ast.walk(tree):
+    for node in _statements(tree, module_level):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 add(alias.name)
@@ -64,11 +76,11 @@ def imports(name: str, path: Path, known: set[str]) -> tuple[set[str], set[str]]
     return local, outside
 
 
-def graph() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def graph(module_level: bool = False) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     known = modules()
     edges, outside = {}, {}
     for name, path in known.items():
-        edges[name], outside[name] = imports(name, path, set(known))
+        edges[name], outside[name] = imports(name, path, set(known), module_level)
     return edges, outside
 
 
