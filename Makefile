@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt scripts/sysdeps.sh
 	touch $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not install"

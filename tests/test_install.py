@@ -52,26 +52,39 @@ def dists(tmp_path_factory) -> dict[str, Path]:
     return {"wheel": next(out.glob("*.whl")), "sdist": next(out.glob("*.tar.gz"))}
 
 
-def make_venv(where: Path, requirement: str) -> Path:
+def pip_install(venv: Path, requirement: str) -> None:
+    done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-c",
+                           str(ROOT / "constraints.txt"), requirement], capture_output=True, text=True,
+                          env=clean_env(venv), timeout=1500)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.fixture(scope="session")
+def venv(dists, tmp_path_factory) -> dict:
+    """One fresh environment: the core install first; the core's tests run in it, then the extras are
+    added to it for the full install's tests (the tests below come in that order)."""
+    where = tmp_path_factory.mktemp("venvs") / "user"
     subprocess.run([sys.executable, "-m", "venv", str(where)], check=True, env=clean_env())
     # a current pip, as `make` and most users have (Python 3.11's own pip 23 shows no project URLs)
     subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True,
                    env=clean_env(where), capture_output=True)
-    done = subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "-q", "-c",
-                           str(ROOT / "constraints.txt"), requirement], capture_output=True, text=True,
-                          env=clean_env(where), timeout=1500)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return where
+    pip_install(where, str(dists["wheel"]))
+    return {"path": where, "extras": False}
 
 
-@pytest.fixture(scope="session")
-def full(dists, tmp_path_factory) -> Path:
-    return make_venv(tmp_path_factory.mktemp("venvs") / "full", f"{dists['wheel']}[all]")
+@pytest.fixture
+def core(venv) -> Path:
+    if venv["extras"]:
+        pytest.fail("the core install's tests must run before the extras are added (run this file in order)")
+    return venv["path"]
 
 
-@pytest.fixture(scope="session")
-def core(dists, tmp_path_factory) -> Path:
-    return make_venv(tmp_path_factory.mktemp("venvs") / "core", str(dists["wheel"]))
+@pytest.fixture
+def full(venv, dists) -> Path:
+    if not venv["extras"]:
+        pip_install(venv["path"], f"{dists['wheel']}[all]")
+        venv["extras"] = True
+    return venv["path"]
 
 
 @pytest.fixture
