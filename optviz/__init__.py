@@ -9,13 +9,14 @@ and may import):
 
     cli/, notebook   front ends: the command line; Jupyter (plot_curve, animate, explore, inline display)
     studies/         `optviz experiment NAME`: each study's compute, pictures and subcommand
+    lecture/         the narrated lecture: script, timing, voice, audio, subtitles, video
     core/, render/   compute in torch | pictures with matplotlib and manim (neither imports the other)
     data/            plain numpy objects between them: Experiment, TrainabilityMap, LandingResult
     errors, extras, parsing, progress, version   what every layer may use (extras: what each
                      optional part needs, checked when it is asked for)
 
 May import: optviz.errors, optviz.extras, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
-optviz.render, optviz.studies, optviz.cli, optviz.notebook.
+optviz.render, optviz.studies, optviz.lecture, optviz.cli, optviz.notebook.
 """
 from importlib import import_module
 

@@ -13,6 +13,6 @@ Each module puts its own folder on sys.path and imports its siblings by plain na
     rules.py           UpdateRules: the update rules with their live values
     lecture.py         the lecture (a scene per chapter, and Lecture); lecture_rules.py, lecture_shots.py
 
-May import: optviz.data, optviz.render, optviz.version (this rule holds for every module of scenes/); third-party:
+May import: optviz.data, optviz.render, optviz.lecture, optviz.version (this rule holds for every module of scenes/); third-party:
 numpy, manim.
 """

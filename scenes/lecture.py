@@ -5,22 +5,26 @@
     optviz render --engine manim --scene lecture -o lecture.mp4   # chapters in parallel, with chapter
                                                                   # markers, .srt, narration script
 
-What each chapter says and how long each beat lasts is optviz.render.lecture_script: every beat is one
-`play` or `wait` here (`Beats` walks them), so the subtitles, chapter markers and narration written
-beside the video match it frame for frame, and a chapter can be rendered in parts (manim's -n).
+What each chapter says and shows is optviz.lecture.script: every beat is one `play` or `wait` here
+(`Beats` walks them). How long each lasts, and where its marks fall, is the timing the voice gave it
+($OPTVIZ_LECTURE_PLAN, written by optviz.lecture.video), else the silent draft's (timed from the
+text), so the narration, subtitles and chapter markers written beside the video match it frame for
+frame, and a chapter can be rendered in parts.
 
-Data: $OPTVIZ_LECTURE_DIR (the NPZ files `python -m optviz.cli.lecture DIR` writes), else computed that
-way in a subprocess and cached. Options ($OPTVIZ_MANIM, JSON): theme, pace (< 1 for quick renders).
+Data: $OPTVIZ_LECTURE_DIR (the NPZ files `python -m optviz.lecture.runs DIR` writes), else computed
+that way in a subprocess and cached. Options ($OPTVIZ_MANIM, JSON): theme, pace (< 1 for quick renders).
 """
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from manim import DEGREES, Text, ThreeDScene, config, linear, smooth
+import numpy as np
+from manim import DEGREES, MarkupText, MathTex, PMobject, Tex, Text, ThreeDScene, config, linear, smooth
 from manim.utils.exceptions import EndSceneEarlyException
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -28,8 +32,9 @@ from common import FONT, options, track_progress  # noqa: E402
 from lecture_rules import adam, gradient, momentum, sgd  # noqa: E402
 from lecture_shots import network, race, stochastic, summary  # noqa: E402
 
-from optviz.render.lecture_script import DATA, SCENE_CLASSES, lecture_facts, lecture_plan  # noqa: E402
-from optviz.render.lecture_video import frames, load_data  # noqa: E402
+from optviz.lecture.files import complete, load_data  # noqa: E402
+from optviz.lecture.script import SCENE_CLASSES, lecture_facts, lecture_plan  # noqa: E402
+from optviz.lecture.timing import QUICK, apply_json, draft_speech, frames, lines, time_plan  # noqa: E402
 from optviz.render.style import THEMES  # noqa: E402
 from optviz.version import __version__  # noqa: E402
 
@@ -44,20 +49,19 @@ def lecture_data() -> dict:
     folder = os.environ.get("OPTVIZ_LECTURE_DIR")
     if not folder:
         folder = str(Path(config.media_dir) / "optviz-cache" / f"lecture-{__version__}")
-        if not all((Path(folder) / f"{name}.npz").exists() for name in DATA):
-            subprocess.run([sys.executable, "-m", "optviz.cli.lecture", folder], check=True)
+        if not complete(folder):
+            subprocess.run([sys.executable, "-m", "optviz.lecture.runs", folder], check=True)
     return load_data(folder)
 
 
-QUICK = 1.2   # seconds an entrance or exit takes; the rest of its beat holds it still, to be read
-
-
 class Beats:
-    """A chapter's beats, one per call: `beats(*animations, steady=[...])` plays the next beat for its
-    length. `animations` take the beat's first QUICK seconds, then the frame holds (a static wait, which
-    manim writes without drawing); `steady` ones (a clock driving the balls) run evenly over the whole
-    beat, the entrances beside them still done in its first QUICK seconds. Every beat lasts exactly the
-    frames lecture_video.frames gives it, however it is played.
+    """A chapter's beats, one per call: `beats(*animations, steady=[...], at={mark: [...]})` plays the
+    next beat for its length. `animations` take the beat's first QUICK seconds (an entrance or exit),
+    then the frame holds (a static wait, which manim writes without drawing); `steady` ones (a clock
+    driving the balls) run evenly over the whole beat, the entrances beside them still done in its first
+    QUICK seconds; those `at` a mark start when the voice reaches its word (the beat's `marks`) and take
+    QUICK seconds from there. Every beat lasts exactly the frames timing.frames gives it, however it is
+    played.
 
     $OPTVIZ_BEATS "FIRST,LAST" renders only those beats: the earlier ones are played without drawing
     (so the part starts in the state they leave), the scene ends after LAST. `beats.text(key)` is the
@@ -67,8 +71,12 @@ class Beats:
         self.scene, self.chapter, self.theme, self.i = scene, chapter, theme, 0
         span = os.environ.get("OPTVIZ_BEATS")
         self.first, self.last = (int(v) for v in span.split(",")) if span else (0, len(chapter.beats) - 1)
+        # $OPTVIZ_LAYOUT_LOG: play every beat without drawing and record what is on screen after each
+        self.layout_log = os.environ.get("OPTVIZ_LAYOUT_LOG")
+        if self.layout_log:
+            self.first = len(chapter.beats)
 
-    def __call__(self, *animations, steady=()):
+    def __call__(self, *animations, steady=(), at=None):
         beat, k = self.chapter.beats[self.i], self.i
         self.i += 1
         if k > self.last:
@@ -83,11 +91,16 @@ class Beats:
         movers = [m for m in self.scene.mobjects if m.get_family_updaters()]
         if movers:
             self.scene.bring_to_front(*movers)
-        if animations or steady:
-            # beside steady ones the play spans the beat, so entrances finish early within it
-            played = total if steady else quick
+        marks = getattr(beat, "marks", None) or {}
+        late = [(a, min(round(marks.get(name, 0.0) * fps), total - quick)) for name, group in (at or {}).items()
+                for a in group]
+        if animations or steady or late:
+            # beside steady ones the play spans the beat, so entrances finish early within it; a marked
+            # animation starts at its word, so the play lasts until it is done
+            played = total if steady else min(total, max([quick] + [s + quick for _, s in late]))
             early = lambda t, k=played / quick: smooth(min(1.0, t * k))  # noqa: E731
             timed = [(a, early) for a in animations] + [(a, linear) for a in steady]
+            timed += [(a, lambda t, s=s: smooth(min(1.0, max(0.0, (t * played - s) / quick)))) for a, s in late]
             built = []
             for a, rate in timed:
                 a = a.build() if hasattr(a, "build") else a
@@ -104,6 +117,8 @@ class Beats:
             # a still wait repeats one frame int(run_time * fps) times; a moving one steps np.arange
             scene.wait((rest + 0.25) / fps if still else seconds(rest))
         renderer._original_skipping_status = False
+        if self.layout_log:
+            log_layout(self.scene, self.chapter.key, k, self.layout_log)
 
     def text(self, key: str, size: int = 30, color: str | None = None, **kwargs) -> Text:
         return Text(self.chapter.text(key), font=FONT, font_size=size,
@@ -112,6 +127,31 @@ class Beats:
     def done(self) -> None:
         if self.i != len(self.chapter.beats):
             raise RuntimeError(f"chapter {self.chapter.key} played {self.i} of its {len(self.chapter.beats)} beats")
+
+
+TEXTS = (Text, MarkupText, MathTex, Tex)
+
+
+def log_layout(scene, chapter: str, beat: int, path: str) -> None:
+    """Append to `path` (JSON lines) where every visible text and point cloud is on screen after a
+    beat, in frame units, as the camera draws them (fixed in the frame, facing the camera, or in 3-D)."""
+    camera = scene.camera
+    shown = []
+    for m in scene.mobjects:
+        for t in m.get_family():
+            if isinstance(t, TEXTS) and t.get_fill_opacity() > 0.05:
+                pts = np.vstack([camera.transform_points_pre_display(s, s.points)
+                                 for s in t.family_members_with_points()] or [np.zeros((1, 3))])
+                shown.append({"kind": "text", "text": getattr(t, "original_text", getattr(t, "tex_string", "")),
+                              "box": [*pts[:, :2].min(0).tolist(), *pts[:, :2].max(0).tolist()]})
+            elif isinstance(t, PMobject) and len(t.points):
+                pts = camera.transform_points_pre_display(t, t.points)
+                shown.append({"kind": "cloud", "n": len(pts),
+                              "box": [*pts[:, :2].min(0).tolist(), *pts[:, :2].max(0).tolist()],
+                              "spread": pts[:, :2].std(0).tolist()})
+    frame = [config.frame_width, config.frame_height, config.pixel_height]
+    with open(path, "a") as log:
+        log.write(json.dumps({"chapter": chapter, "beat": beat, "frame": frame, "shown": shown}) + "\n")
 
 
 def play_chapter(scene, chapter, data, theme: str) -> None:
@@ -123,8 +163,16 @@ def play_chapter(scene, chapter, data, theme: str) -> None:
 
 
 def plan_for_scene():
+    """The timed plan: the voice's timing when optviz renders the lecture, else the silent draft's."""
     opts = options()
-    return lecture_plan(lecture_facts(lecture_data()), float(opts.get("pace", 1.0))), opts.get("theme", "dark")
+    pace = float(opts.get("pace", 1.0))
+    plan = lecture_plan(lecture_facts(lecture_data()), pace)
+    timed = os.environ.get("OPTVIZ_LECTURE_PLAN")
+    if timed:
+        plan = apply_json(plan, Path(timed).read_text())
+    else:
+        plan = time_plan(plan, {ln.key: draft_speech(ln, pace) for ln in lines(plan)}, config.frame_rate).plan
+    return plan, opts.get("theme", "dark")
 
 
 class ChapterScene(ThreeDScene):
@@ -139,7 +187,7 @@ class ChapterScene(ThreeDScene):
         play_chapter(self, chapter, lecture_data(), theme)
 
 
-# one scene per chapter, by the name the script gives it: `manim scenes/lecture.py MomentumChapter`
+# one scene per chapter, by the name the script gives it: `manim lecture.py MomentumChapter`
 for _key, _name in SCENE_CLASSES.items():
     globals()[_name] = type(_name, (ChapterScene,), {"key": _key, "__doc__": f"Lecture chapter {_key!r}."})
 

@@ -96,7 +96,7 @@ def gradient(scene, data, beats, theme):
     up = Arrow(path[0], tangent(g0), buff=0, color=fg, stroke_width=7, max_tip_length_to_length_ratio=0.25)
     beats(Create(up), FadeIn(notes[1]))
     down = Arrow(path[0], tangent(-lr * g0), buff=0, color=color, stroke_width=7, max_tip_length_to_length_ratio=0.25)
-    beats(Create(down), FadeIn(notes[2]))
+    beats(Create(down), at={"rule": [FadeIn(notes[2])]})   # the rule appears as it is said
     beats(FadeIn(notes[3]), FadeOut(up), FadeOut(down), steady=[clock.animate.set_value(1)])
     beats(steady=[clock.animate.set_value(exp.steps)])
     beats(*[FadeOut(m) for m in (stage.surface, labels, floor, sphere, trail, title, formula, *notes)])
@@ -230,7 +230,7 @@ def momentum(scene, data, beats, theme):
         torch_rule = beats.text("torch", 30, color=orange).next_to(axes, DOWN, buff=0.4).align_to(values, LEFT)
         beats(FadeOut(values), FadeOut(lesson), FadeIn(axes), FadeIn(head), Create(post), FadeIn(level),
               FadeIn(g_label), FadeIn(post_label))
-        beats(Create(torch_), FadeIn(torch_label), FadeIn(torch_rule))
+        beats(at={"torch": [Create(torch_), FadeIn(torch_label), FadeIn(torch_rule)]})   # as torch is named
         return [axes, head, post, torch_, level, g_label, post_label, torch_label, torch_rule]
 
     stepping(scene, data["seed50"], 1, beats, theme, [["rule", "rule2", "setting"]], walk=5, after_key="warn",

@@ -12,6 +12,7 @@ UNITS = {
     "optviz.notebook": "optviz/notebook.py", "optviz.data": "optviz/data/__init__.py",
     "optviz.core": "optviz/core/__init__.py", "optviz.render": "optviz/render/__init__.py",
     "optviz.studies": "optviz/studies/__init__.py", "optviz.cli": "optviz/cli/__init__.py",
+    "optviz.lecture": "optviz/lecture/__init__.py",
     "scenes": "scenes/__init__.py",
 }
 # what each layer may reach at all, directly or through optviz's own imports

@@ -1,7 +1,7 @@
 """Render optviz's manim scenes (scenes/*.py) from an experiment: `optviz render --engine manim`.
 
 manim runs in subprocesses (it is checked for when asked, not at import), several at once: shots are
-split into time segments, the lecture into chapter parts (`lecture_video`). Each process counts the
+split into time segments (the lecture, `optviz.lecture`, into chapter parts, through the same Runner). Each process counts the
 frames it writes into a small file (scenes/common.track_progress), which `progress(done, total)` hears
 about twice a second. The parts are joined without re-encoding into a temp file that is renamed onto
 the target; every MP4 and MOV has its index first (fast start), so a browser plays it while loading.
@@ -102,6 +102,7 @@ class Runner:
                    **{PARENT_ENV: str(os.getpid())})
         if job.get("beats"):
             env["OPTVIZ_BEATS"] = f"{job['beats'][0]},{job['beats'][1]}"
+        env.update(job.get("env", {}))
         cmd = [sys.executable, "-m", "manim", "render", *self.flags, "--media_dir", str(media),
                "-o", f"part{k}", str(scenes_dir() / job["file"]), job["cls"]]
         out = subprocess.run(cmd, env=env, cwd=self.tmp, capture_output=True, text=True, timeout=self.timeout)
@@ -157,24 +158,28 @@ def join(parts: list[Path], target: Path, fmt: str, fps: int, metadata: str | No
         meta.unlink(missing_ok=True)
 
 
+def manim_flags(quality: str, fmt: str, transparent: bool = False) -> list[str]:
+    """The manim command line's render flags for a quality and a format."""
+    flags = [*QUALITIES[quality][0], "--format", fmt, "--disable_caching", "--progress_bar", "none", "-v", "WARNING"]
+    return flags + (["-t"] if transparent else [])
+
+
 def render_manim(exp: Experiment | str | Path | None, path, *, scene: str = "rolling", quality: str = "720p30",
                  transparent: bool = False, options: dict | None = None, workers: int | None = None,
-                 lecture_data=None, chapters: str | None = None, timeout: float | None = None, progress=None,
-                 report=lambda line: None) -> list[Path]:
+                 timeout: float | None = None, progress=None, report=lambda line: None) -> list[Path]:
     """Render a manim scene of `exp` (an Experiment or NPZ path; None: the scene's default run) to
     `path`; returns the files written. `options` go to the scene as $OPTVIZ_MANIM (duration, orbit,
-    theme, ...). The lecture draws the folder `lecture_data` (optviz.cli.lecture writes it), and
-    `chapters` ("1,3-5") picks chapters; it also writes <stem>_chapters/, .srt and .md beside it."""
+    theme, ...). The lecture has its own entry point, `optviz.lecture.render_lecture` (it is timed by
+    its voice and writes chapters, subtitles and narration beside the video)."""
     fmt = check_request(path, scene, quality, transparent)
+    if scene == "lecture":
+        raise OptvizError("the lecture renders through optviz.lecture.render_lecture (optviz render --scene lecture)")
     check_manim(f"the manim scene {scene!r}")
     path = Path(path)
     file, cls, splittable = SCENES[scene]
     options = dict(options or {})
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     fps = QUALITIES[quality][1]
-    if scene == "lecture" and lecture_data is None:
-        raise OptvizError("the lecture needs its data folder (optviz render computes it; or run "
-                          "python -m optviz.cli.lecture DIR and pass lecture_data=DIR)")
     with tempfile.TemporaryDirectory(prefix="optviz-manim-") as tmp:
         tmp = Path(tmp)
         env = dict(os.environ)
@@ -182,22 +187,7 @@ def render_manim(exp: Experiment | str | Path | None, path, *, scene: str = "rol
             npz = tmp / "experiment.npz"
             exp.save(npz) if isinstance(exp, Experiment) else shutil.copy(exp, npz)
             env["OPTVIZ_EXPERIMENT"] = str(npz)
-        if lecture_data is not None:
-            env["OPTVIZ_LECTURE_DIR"] = str(Path(lecture_data).resolve())
-        flags = [*QUALITIES[quality][0], "--format", fmt, "--disable_caching", "--progress_bar", "none", "-v", "WARNING"]
-        if transparent:
-            flags.append("-t")
-        runner = Runner(tmp, flags, env, fmt, workers, progress, timeout)
-        if scene == "lecture":
-            from .lecture_video import render_lecture
-
-            def run_parts(jobs, plan):
-                files = runner.render([{"file": file, "cls": plan[p.chapter].scene, "options": options,
-                                        "frames": p.frames, "cost": p.cost, "beats": (p.first, p.last)} for p in jobs])
-                return dict(zip(jobs, files))
-            return render_lecture(lecture_data, path, fps=fps, fmt=fmt, chapters=chapters, workers=workers,
-                                  options=options, run_part=run_parts,
-                                  join=lambda files, target, meta: join(files, target, fmt, fps, meta), report=report)
+        runner = Runner(tmp, manim_flags(quality, fmt, transparent), env, fmt, workers, progress, timeout)
         n = max(1, workers) if splittable else 1
         shot = round(float(options.get("duration", SECONDS[scene])) * fps) if splittable else None
         jobs = [{"file": file, "cls": cls, "options": {**options, "segment": [k, n]},

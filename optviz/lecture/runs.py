@@ -2,12 +2,19 @@
 import torch): the post's races, one gradient step, the two momentum forms, a stochastic cloud, a real
 network's landscape and the generalization study's numbers.
 
-    python -m optviz.cli.lecture DIR     # what the scenes run when $OPTVIZ_LECTURE_DIR is not set
+    python -m optviz.lecture.runs DIR     # what the scenes run when $OPTVIZ_LECTURE_DIR is not set
+
+`lecture_data_dir()` keeps them in the cache, under a hash of the code that computes them, so a second
+render does not train the network again.
 """
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
+
+from ..extras import require
+from .files import cache_dir, complete, digest, sources_digest
 
 SEED = ["sgd:lr=10", "momentum:lr=10,momentum=0.9", "adam:lr=1"]
 # the rates `optviz experiment generalization` tunes for these three on digits-mlp (README, "Why not
@@ -46,6 +53,25 @@ def write_lecture_data(directory, progress=None) -> dict[str, Path]:
     result, _ = run_generalization("digits-mlp", GENERALIZATION, seeds=5, progress=progress)
     out["generalization"] = result.save(directory / "generalization.npz")
     return out
+
+
+def lecture_data_dir(report=lambda line: None) -> Path:
+    """The runs in the cache, computed there first when they are not (or were computed by other code)."""
+    from importlib.metadata import version
+    here = Path(__file__).resolve().parent
+    key = digest(sources_digest(here.parent / "core", here.parent / "studies"), (here / "runs.py").read_text(),
+                 version("torch"))
+    folder = cache_dir("lecture", "data") / key
+    if complete(folder):
+        return folder
+    require("networks", feature="the lecture (its chapter 7 trains a network on the digits)")
+    report("computing the lecture's runs (the races, a network trained from 5 seeds: about 20 s)")
+    tmp = folder.with_name(f".{folder.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    write_lecture_data(tmp)
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    return folder
 
 
 if __name__ == "__main__":

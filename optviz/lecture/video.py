@@ -1,0 +1,233 @@
+"""The lecture as a teacher gets it: `lecture.mp4` with its narration (AAC), chapter markers, a video
+per chapter, subtitles (.srt, .vtt) and the narration script (.md), rendered in parallel manim processes.
+
+Order of work: every line is spoken first (the voice, cached), which times every beat
+(`timing.time_plan`); then the chapters are rendered silent, each cut at beat boundaries into parts
+(`parts`) rendered with $OPTVIZ_BEATS=FIRST,LAST (the beats before a part are played without
+drawing, so the part starts in the state they leave) and joined without re-encoding; then each
+chapter's narration is muxed in. A chapter's silent video is cached under a hash of all it is drawn
+from (its timed beats and texts, the runs, the scenes' code, quality, theme), so a render with one
+line changed re-renders only that line's chapter.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..data.files import atomic_path
+from ..errors import OptvizError
+from ..version import __version__
+from .audio import chapter_track, mux
+from .files import cache_dir, data_digest, digest, load_data, sources_digest
+from .script import CHAPTERS, Chapter, lecture_facts, lecture_plan
+from .subtitles import cues, ffmetadata, narration, srt, vtt
+from .timing import RATE, frames, lines, time_plan, timeline
+from .voice import get_voice, speak
+
+
+def select(text: str | None, keys=CHAPTERS) -> list[int]:
+    """Chapter indices from "1,3-5" (1-based, in the order given, each once); all when None."""
+    if text is None or str(text).strip() == "":
+        return list(range(len(keys)))
+    chosen = []
+    for item in str(text).split(","):
+        try:
+            lo, dash, hi = item.strip().partition("-")
+            lo, hi = int(lo), int(hi if dash else lo)
+        except ValueError:
+            lo = hi = 0
+        if not 1 <= lo <= hi <= len(keys):
+            names = ", ".join(f"{i + 1} {k}" for i, k in enumerate(keys))
+            raise OptvizError(f"bad chapters {text!r}: write numbers or ranges from 1 to {len(keys)}, e.g. 1,3-5 "
+                              f"({names})")
+        chosen += [i for i in range(lo - 1, hi) if i not in chosen]
+    return chosen
+
+
+@dataclass(frozen=True)
+class Part:
+    chapter: int      # index into the plan
+    first: int        # beats first..last, inclusive ($OPTVIZ_BEATS)
+    last: int
+    frames: int
+    cost: float       # frames x the chapter's cost per frame
+
+
+def parts(plan: list[Chapter], chosen: list[int], fps: int, workers: int) -> list[Part]:
+    """The chosen chapters cut at beat boundaries so that no part costs much more than a share of the
+    whole: with W the total cost, chapters above W / (2 * workers) are cut into that many pieces."""
+    counts = {i: [frames(b.seconds, fps) for b in plan[i].beats] for i in chosen}
+    total = sum(sum(counts[i]) * plan[i].cost for i in chosen)
+    share = total / max(1, 2 * workers)
+    out = []
+    for i in chosen:
+        n, cost = counts[i], plan[i].cost
+        pieces = max(1, min(len(n), math.ceil(sum(n) * cost / share - 1e-9))) if workers > 1 else 1
+        bounds = np.searchsorted(np.cumsum(n), [sum(n) * k / pieces for k in range(1, pieces)], side="left")
+        edges = sorted({0, *[int(b) + 1 for b in bounds], len(n)})
+        for a, b in zip(edges, edges[1:]):
+            out.append(Part(i, a, b - 1, sum(n[a:b]), sum(n[a:b]) * cost))
+    return out
+
+
+def chapter_file(n: int, chapter: Chapter, fmt: str) -> str:
+    return f"{n:02d}-{chapter.key}.{fmt}"
+
+
+def plan_from(data_dir, pace: float = 1.0) -> list[Chapter]:
+    return lecture_plan(lecture_facts(load_data(data_dir)), pace)
+
+
+def chapter_digest(chapter: Chapter, fps: int, look: dict, drawn_from: str) -> str:
+    """What a chapter's silent video is made of: its timed beats and texts, how it is drawn, the runs."""
+    beats = [[frames(b.seconds, fps), b.marks, b.texts, list(b.clear)] for b in chapter.beats]
+    return digest(chapter.key, chapter.title, beats, fps, look, drawn_from, __version__)
+
+
+def build_lecture(data_dir, path, *, fps: int, fmt: str, chapters: str | None, workers: int, options: dict,
+                   run_part, join, voice: str | None = "none", look: dict | None = None, cache: bool = True,
+                   report=lambda line: None, speaking=None) -> list[Path]:
+    """Render the lecture's chosen chapters from the data in `data_dir` into `path`, with
+    <stem>_chapters/, <stem>.srt, .vtt and .md beside it. `run_part(parts, plan, timing_json)` renders
+    the parts in parallel and returns {part: file}; `join(files, target, metadata)` joins videos
+    without re-encoding. `voice` is a --voice value ("none": silent, timed from the text); `look`
+    (quality, theme) and the scenes' code key the chapter cache; `speaking(done, total)` hears the voice."""
+    path = Path(path)
+    pace = float(options.get("pace", 1.0))
+    plan = plan_from(data_dir, pace)
+    chosen = select(chapters, [c.key for c in plan])
+    speaker = get_voice(voice)
+    speech = speak(speaker, plan, lines(plan, chosen), pace, progress=speaking)
+    timing = time_plan(plan, speech, fps, chosen)
+    plan = timing.plan
+    times = timeline(plan, chosen, fps)
+    drawn_from = digest(data_digest(data_dir), sources_digest(*code_folders()))
+    keys = {i: chapter_digest(plan[i], fps, look or {}, drawn_from) for i in chosen}
+    store = cache_dir("lecture", "chapters") if cache else None
+    cached = {i: store / f"{keys[i]}.{fmt}" for i in chosen} if store else {}
+    todo = [i for i in chosen if not (store and cached[i].exists())]
+    jobs = parts(plan, todo, fps, workers)
+    with tempfile.TemporaryDirectory(prefix="optviz-lecture-") as scratch:
+        scratch = Path(scratch)
+        files = run_part(jobs, plan, timing.to_json()) if jobs else {}
+        silent = {}
+        for i in chosen:
+            if i in todo:
+                target = scratch / f"silent{i}.{fmt}"
+                join([files[p] for p in jobs if p.chapter == i], target, None)
+                if store:
+                    tmp = cached[i].with_name(f".{cached[i].name}.{os.getpid()}.tmp")
+                    shutil.copyfile(target, tmp)
+                    tmp.replace(cached[i])
+                silent[i] = target
+            else:
+                silent[i] = cached[i]
+        written = write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join, report,
+                                reused=[i for i in chosen if i not in todo])
+    return written
+
+
+def code_folders() -> list[Path]:
+    """The code a chapter's picture comes from: the scenes, the renderers' geometry and colours, the lecture."""
+    here = Path(__file__).resolve().parent
+    from ..render.manim_video import scenes_dir
+    return [scenes_dir(), here.parent / "render", here]
+
+
+def narration_tracks(timing, chosen: list[int]) -> dict[int, np.ndarray]:
+    """Each chosen chapter's narration: float32 mono at RATE, exactly as long as the chapter's frames."""
+    placed = {}
+    for line, start, s in timing.placed:
+        placed.setdefault(line.chapter, []).append((start, s.samples))
+    return {i: chapter_track(timing.chapter_frames(i) * RATE // timing.fps, placed.get(i, []), RATE) for i in chosen}
+
+
+def write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join, report, reused) -> list[Path]:
+    """The chapter files (with their narration), the whole lecture, and what goes beside it; all
+    written to temporary names and renamed, so a failure leaves nothing behind."""
+    folder = path.with_name(path.stem + "_chapters")
+    tmp_folder = folder.with_name(f".{folder.name}.tmp")
+    shutil.rmtree(tmp_folder, ignore_errors=True)
+    tmp_folder.mkdir(parents=True)
+    tracks = narration_tracks(timing, chosen) if speaker is not None else {}
+    try:
+        chapter_files = []
+        for n, ch in enumerate(times, 1):
+            i = ch["index"]
+            target = tmp_folder / chapter_file(n, ch["chapter"], fmt)
+            if speaker is None:
+                shutil.copyfile(silent[i], target)
+            else:
+                mux(silent[i], tracks[i], RATE, target, fmt)
+            chapter_files.append(target)
+            note = ", drawn before" if i in reused else ""
+            report(f"chapter {n}/{len(times)}: {ch['chapter'].title} ({ch['end'] - ch['start']:.1f} s{note})")
+        with atomic_path(path) as target:
+            if speaker is None:
+                join([silent[ch["index"]] for ch in times], target, ffmetadata(times))
+            else:
+                joined = target.with_name(f".{target.stem}.silent{target.suffix}")
+                try:
+                    join([silent[ch["index"]] for ch in times], joined, None)
+                    whole = np.concatenate([tracks[ch["index"]] for ch in times])
+                    mux(joined, whole, RATE, target, fmt, ffmetadata(times))
+                finally:
+                    joined.unlink(missing_ok=True)
+    except BaseException:
+        shutil.rmtree(tmp_folder, ignore_errors=True)
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp_folder.rename(folder)
+    cue_list = cues(timing, chosen)
+    voice_name = speaker.describe() if speaker is not None else "no voice (the silent draft, timed from the text)"
+    extras = []
+    for suffix, text in ((".srt", srt(cue_list)), (".vtt", vtt(cue_list)), (".md", narration(timing, chosen, voice_name))):
+        with atomic_path(path.with_suffix(suffix)) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        extras.append(path.with_suffix(suffix))
+    (folder / "chapters.json").write_text(json.dumps(
+        [{"n": n, "key": ch["chapter"].key, "title": ch["chapter"].title, "start": ch["start"], "end": ch["end"],
+          "beats": ch["beats"]} for n, ch in enumerate(times, 1)], indent=2))
+    return [path, *extras, folder]
+
+
+def render(path, *, quality: str = "1080p30", voice: str | None = "piper", chapters: str | None = None,
+           options: dict | None = None, data_dir=None, workers: int | None = None, timeout: float | None = None,
+           cache: bool = True, progress=None, speaking=None, report=lambda line: None) -> list[Path]:
+    """Render the lecture to `path` (.mp4, .webm or .mov) with manim: every chapter, or `chapters`
+    ("1,3-5"), spoken by `voice` (piper, espeak, recorded:DIR[+VOICE] or none). `data_dir` holds the
+    runs it draws (optviz.lecture.runs computes and caches them when None); `options` go to the scenes
+    (theme, pace). Returns the files written: the video, .srt, .vtt, .md and the chapters' folder."""
+    from ..render.manim_video import FORMATS, QUALITIES, Runner, check_manim, check_request, join, manim_flags
+    from .runs import lecture_data_dir
+    fmt = check_request(path, "lecture", quality, False)
+    check_manim("the lecture")
+    get_voice(voice)   # an unknown or missing voice stops here, before any run is computed
+    options = dict(options or {})
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    fps = QUALITIES[quality][1]
+    data_dir = Path(data_dir) if data_dir else lecture_data_dir(report=report)
+    with tempfile.TemporaryDirectory(prefix="optviz-manim-") as tmp:
+        tmp = Path(tmp)
+        env = {**os.environ, "OPTVIZ_LECTURE_DIR": str(data_dir.resolve())}
+        runner = Runner(tmp, manim_flags(quality, FORMATS[fmt]), env, fmt, workers, progress, timeout)
+        plan_file = tmp / "timing.json"
+
+        def run_part(jobs, plan, timing_json):
+            plan_file.write_text(timing_json)
+            rendered = runner.render([{"file": "lecture.py", "cls": plan[p.chapter].scene, "options": options,
+                                       "frames": p.frames, "cost": p.cost, "beats": (p.first, p.last),
+                                       "env": {"OPTVIZ_LECTURE_PLAN": str(plan_file)}} for p in jobs])
+            return dict(zip(jobs, rendered))
+
+        return build_lecture(data_dir, path, fps=fps, fmt=fmt, chapters=chapters, workers=workers, options=options,
+                              run_part=run_part, join=lambda files, target, meta: join(files, target, fmt, fps, meta),
+                              voice=voice, look={"quality": quality, "theme": options.get("theme", "dark")},
+                              cache=cache, report=report, speaking=speaking)
