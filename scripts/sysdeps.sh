@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Make sure the system packages optviz needs are present (Debian).
-#   needed:    cairo, pango and pkg-config (manim), ffmpeg (the encoders)
+#   needed:    cairo, pango and pkg-config (manim), ffmpeg (the encoders), espeak-ng (the lecture's
+#              fallback voice)
 #   for tests: chromium (the interactive page is tested in a real browser) and tmux (progress bars are
 #              tested in a real terminal); without them those tests skip, saying why
 # As root they are installed with apt-get; otherwise we stop (or, for the test tools, say so) with the
 # exact command to run.
 set -euo pipefail
-needed="libcairo2-dev libpango1.0-dev pkg-config ffmpeg"
+needed="libcairo2-dev libpango1.0-dev pkg-config ffmpeg espeak-ng"
 missing=""
 if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists cairo pangocairo 2>/dev/null \
-   || ! command -v ffmpeg >/dev/null 2>&1; then
+   || ! command -v ffmpeg >/dev/null 2>&1 || ! command -v espeak-ng >/dev/null 2>&1; then
   missing="$needed"
 fi
 tools=""

@@ -118,6 +118,9 @@ def tool_checks() -> list[Check]:
     out.append(Check(bool(latex and dvisvgm), "LaTeX", f"{latex} and {dvisvgm}: manim sets equations with it"
                      if latex and dvisvgm else "not found: manim's equations are drawn as Pango text instead",
                      fix="" if latex and dvisvgm else LATEX_APT))
+    espeak = shutil.which("espeak-ng")
+    out.append(Check(bool(espeak), "espeak-ng", f"{espeak}: the lecture's fallback voice (--voice espeak)" if espeak
+                     else "not found: --voice espeak needs it", fix="" if espeak else "sudo apt-get install -y espeak-ng"))
     chromium = chromium_path()
     out.append(Check(bool(chromium), "Chromium", f"{chromium}: the gallery's screenshot of the page, the page's tests"
                      if chromium else "not found: needed only for the page's screenshot and tests (the page itself "

@@ -1,0 +1,74 @@
+"""A line turned into a Speech: trimmed of leading and trailing silence, resampled to RATE, loudness
+normalized (EBU R128: -16 LUFS integrated, true peak at most -2 dBTP), with each
+word's time. Synthesized and normalized lines are cached by text, voice and settings, so a render with
+one line changed synthesizes that line only.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from ..version import __version__
+from .audio import loudnorm, resample, trim
+from .files import cache_dir, digest
+from .timing import RATE, Speech, proportional_words
+
+
+def process(samples: np.ndarray, rate: int, words, text: str) -> Speech:
+    """Raw speech -> a Speech: trimmed, at RATE, normalized; its word times shifted with the trim (or
+    shared out by characters when the voice reported none)."""
+    trimmed, lead = trim(samples, rate)
+    audio = loudnorm(resample(trimmed, rate, RATE))
+    seconds = len(audio) / RATE
+    if words:
+        shift = lead / rate
+        words = [(max(0.0, min(seconds, a - shift)), max(0.0, min(seconds, b - shift))) for a, b in words]
+    else:
+        words = proportional_words(text, seconds)
+    return Speech(seconds, words, audio)
+
+
+def cached(folder, key: str) -> Speech | None:
+    audio_file, meta_file = folder / f"{key}.f32", folder / f"{key}.json"
+    if audio_file.exists() and meta_file.exists():
+        meta = json.loads(meta_file.read_text())
+        return Speech(meta["seconds"], [tuple(w) for w in meta["words"]], np.fromfile(audio_file, dtype=np.float32),
+                      meta.get("source", ""))
+    return None
+
+
+def keep(folder, key: str, speech: Speech, text: str) -> Speech:
+    audio_file = folder / f"{key}.f32"
+    tmp = audio_file.with_name(audio_file.name + ".tmp")
+    speech.samples.astype(np.float32).tofile(tmp)
+    tmp.replace(audio_file)
+    (folder / f"{key}.json").write_text(json.dumps({"seconds": speech.seconds, "words": speech.words, "text": text,
+                                                    "source": speech.source}))
+    return speech
+
+
+def synthesized(voice, text: str) -> Speech:
+    """A synthetic line's speech, from the cache when the same voice has said the same text."""
+    folder = cache_dir("voice")
+    key = digest(voice.settings(), text, "normalized -16 LUFS -2 dBTP", RATE, __version__)
+    found = cached(folder, key)
+    if found is not None:
+        return found
+    samples, rate, words = voice.synthesize(text)
+    speech = process(samples, rate, words, text)
+    speech.source = voice.describe()
+    return keep(folder, key, speech, text)
+
+
+def recorded(samples: np.ndarray, rate: int, text: str, source: str) -> Speech:
+    """A recorded line's speech (its word times shared out by characters), cached by its samples."""
+    folder = cache_dir("voice", "recorded")
+    key = digest("recorded", samples.astype(np.float32).tobytes(), rate, RATE, text, __version__)
+    found = cached(folder, key)
+    if found is not None:
+        found.source = source
+        return found
+    speech = process(samples, rate, None, text)
+    speech.source = source
+    return keep(folder, key, speech, text)
