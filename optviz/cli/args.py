@@ -95,6 +95,11 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--chapters", metavar="LIST", help="manim lecture: the chapters to render, e.g. 1,3-5 (default: all 8)")
     p.add_argument("--pace", type=float, help="manim lecture: every beat this many times its length, "
                    "e.g. 0.5 for a quick draft (default 1)")
+    p.add_argument("--voice", help="manim lecture: who speaks it: piper (default: a neural voice, optviz[voice]), "
+                   "espeak, recorded:DIR (your recordings; recorded:DIR+piper fills the rest) or none (silent draft)")
+    p.add_argument("--voice-script", dest="voice_script", metavar="DIR",
+                   help="manim lecture: write the lines to record into DIR (a text file per line, a cue sheet, "
+                   "a how-to) instead of rendering")
 
 
 def spec_from_args(args):
@@ -116,7 +121,7 @@ def spec_from_args(args):
     if not doc_outputs:
         raise OptvizError("no output: give -o FILE (e.g. -o out.gif) or [[output]] tables in the spec")
     merged = {**spec.style, **style}
-    manim = {**spec.manim, **{k: getattr(args, k) for k in ("engine", "scene", "quality", "transparent", "chapters", "pace")
+    manim = {**spec.manim, **{k: getattr(args, k) for k in ("engine", "scene", "quality", "transparent", "chapters", "pace", "voice")
                               if getattr(args, k) is not None}}
     engine = manim.pop("engine", None) or spec.engine   # a spec file's engine holds unless --engine says
     checked = parse_spec({"style": merged, "time": {**spec.time, **time}, "engine": engine, "manim": manim,

@@ -53,7 +53,15 @@ def cmd_list(args) -> int:
 
 
 def cmd_render(args) -> int:
+    if args.voice_script and not args.output and not args.spec:
+        args.output = "lecture.mp4"   # the spec needs an output; --voice-script writes only the lines
     spec = spec_from_args(args)
+    if args.voice_script:
+        if spec.engine != "manim" or spec.manim.get("scene") != "lecture":
+            raise OptvizError("--voice-script writes the lecture's lines to record: add --engine manim --scene lecture")
+        from .run import write_voice_script_spec
+        report_written(write_voice_script_spec(spec, args.voice_script))
+        return 0
     report_written(render_spec(spec, workers=args.workers))
     return 0
 

@@ -3,10 +3,8 @@ of its outputs with matplotlib or manim.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from ..data.files import confirm_written, human_size
@@ -90,27 +88,25 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
     if spec.engine == "manim":   # before any run is computed
         from ..render.manim_video import check_manim
         check_manim(f"the manim scene {spec.manim.get('scene', 'rolling')!r}")
-        if lecture and not os.environ.get("OPTVIZ_LECTURE_DIR"):
-            from ..extras import require
-            require("networks", feature="the lecture (its chapter 7 trains a network on the digits)")
-    exp = exp if exp is not None or lecture else simulate_spec(spec.run)  # the lecture computes its own runs
+        if lecture:
+            return render_lecture_spec(spec, workers)
+    exp = exp if exp is not None else simulate_spec(spec.run)
     if spec.engine == "manim":
         from ..render.manim_video import render_manim
-        m = spec.manim
         # manim videos are dark (3Blue1Brown style) unless a theme is asked for
         options = {"theme": spec.style.get("theme", "dark"),
                    **({"duration": timeline.duration} if timeline.duration else {}),
                    **({"orbit": 0} if style.camera == "fixed" and "camera" in spec.style else {}),
                    # matplotlib's elevation is manim's polar angle from above; both azimuths are from +x
                    **({"phi": 90 - style.elev} if "elev" in spec.style else {}),
-                   **({"theta": style.azim} if "azim" in spec.style else {}),
-                   **({"pace": m["pace"]} if "pace" in m else {})}
+                   **({"theta": style.azim} if "azim" in spec.style else {})}
         written = []
         for _, path in spec.outputs:
-            with count_bar(f"rendering {Path(path).name}") as bar, lecture_folder(lecture, bar.write) as data:
-                written += render_manim(exp, path, scene=m.get("scene", "rolling"), quality=m.get("quality", "720p30"),
-                                        transparent=m.get("transparent", False), options=options, workers=workers,
-                                        lecture_data=data, chapters=m.get("chapters"), progress=bar, report=bar.write)
+            with count_bar(f"rendering {Path(path).name}") as bar:
+                written += render_manim(exp, path, scene=spec.manim.get("scene", "rolling"),
+                                        quality=spec.manim.get("quality", "720p30"),
+                                        transparent=spec.manim.get("transparent", False), options=options,
+                                        workers=workers, progress=bar, report=bar.write)
         return written
     written = []
     outputs = list(spec.outputs)
@@ -131,21 +127,49 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
     return written
 
 
-@contextlib.contextmanager
-def lecture_folder(lecture: bool, report):
-    """The lecture's data (its runs, computed here: the manim processes never import torch) in a temp
-    folder for the length of the render; None for other scenes."""
-    if not lecture:
-        yield None
-        return
-    if os.environ.get("OPTVIZ_LECTURE_DIR"):   # runs saved earlier by python -m optviz.cli.lecture DIR
-        yield os.environ["OPTVIZ_LECTURE_DIR"]
-        return
-    from .lecture import write_lecture_data
-    with tempfile.TemporaryDirectory(prefix="optviz-lecture-") as tmp:
-        report("computing the lecture's runs (the races, a network trained from 5 seeds: about 20 s)")
-        write_lecture_data(tmp)
-        yield tmp
+def lecture_data(report):
+    """The lecture's runs: saved ones ($OPTVIZ_LECTURE_DIR, from python -m optviz.lecture.runs DIR), else
+    the cached ones (computed the first time: the manim processes never import torch)."""
+    if os.environ.get("OPTVIZ_LECTURE_DIR"):
+        return Path(os.environ["OPTVIZ_LECTURE_DIR"])
+    from ..extras import require
+    from ..lecture.runs import lecture_data_dir
+    require("networks", feature="the lecture (its chapter 7 trains a network on the digits)")
+    return lecture_data_dir(report=report)
+
+
+def render_lecture_spec(spec, workers=None) -> list[Path]:
+    """The lecture, spoken by the spec's voice: every output path a narrated video with its chapters,
+    subtitles and narration beside it."""
+    from ..lecture.video import render
+    from ..lecture.voice import get_voice
+    m = spec.manim
+    get_voice(m.get("voice"))   # an unknown or missing voice stops here, before the runs are computed
+    options = {"theme": spec.style.get("theme", "dark"), **({"pace": m["pace"]} if "pace" in m else {})}
+    written = []
+    for _, path in spec.outputs:
+        with count_bar("speaking", "line") as voice_bar, count_bar(f"rendering {Path(path).name}") as bar:
+            data = lecture_data(bar.write)
+            written += render(path, quality=m.get("quality", "1080p30"), voice=m.get("voice", "piper"),
+                              chapters=m.get("chapters"), options=options, data_dir=data, workers=workers,
+                              progress=bar, speaking=voice_bar, report=bar.write)
+    return written
+
+
+def write_voice_script_spec(spec, folder) -> list[Path]:
+    """`--voice-script DIR`: the lecture's lines to record, timed as the silent draft."""
+    from ..lecture.recorded import write_voice_script
+    from ..lecture.timing import draft_speech, lines, time_plan
+    from ..lecture.video import plan_from
+    from ..render.manim_video import QUALITIES
+    if Path(folder).exists() and not Path(folder).is_dir():
+        raise OptvizError(f"--voice-script {str(folder)!r} is a file; give a folder to write the lines into")
+    pace = float(spec.manim.get("pace", 1.0))
+    plan = plan_from(lecture_data(lambda line: print(line, file=sys.stderr)), pace)
+    timing = time_plan(plan, {ln.key: draft_speech(ln, pace) for ln in lines(plan)},
+                       QUALITIES[spec.manim.get("quality", "1080p30")][1])
+    write_voice_script(plan, folder, timing)
+    return [Path(folder)]
 
 
 def write_interactive(exp, path, style, timeline) -> Path:
