@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.install, pytest.mark.timeout(1800)]
 
 # what `pip install optviz` stands for in the documents: the wheel, installed by the fixtures
 INSTALL_WORDS = ("pip", "make", "sudo", "git")
+USER_CACHE = Path(__import__("tempfile").mkdtemp(prefix="optviz-user-cache-"))
 
 
 def clean_env(venv: Path | None = None) -> dict:
@@ -35,6 +36,7 @@ def clean_env(venv: Path | None = None) -> dict:
     path = [p for p in env.get("PATH", "").split(os.pathsep) if not p.startswith(str(Path(sys.prefix)))]
     env["PATH"] = os.pathsep.join(([str(venv / "bin")] if venv else []) + path)
     env["MPLBACKEND"] = "Agg"
+    env["OPTVIZ_CACHE_DIR"] = str(USER_CACHE)   # a new user's cache: empty at first, not the test session's
     return env
 
 

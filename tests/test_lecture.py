@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from optviz.cli import main
-from optviz.render.lecture_script import CHAPTERS, Beat, Chapter, reading_problems, words
-from optviz.render.lecture_video import frames, parts, plan_from, select, srt, timeline
+from optviz.lecture.script import CHAPTERS, Beat, Chapter, reading_problems, words
+from optviz.lecture.timing import draft_speech, frames, lines, time_plan, timeline
+from optviz.lecture.video import parts, plan_from, select
 from optviz.render.occlusion import prefix_runs, visibility, visible_runs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,16 +26,22 @@ TITLES = ["A loss surface and its gradient", "SGD: a step against the gradient",
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    from optviz.cli.lecture import write_lecture_data
-    folder = tmp_path_factory.mktemp("lecture-data")
-    write_lecture_data(folder)
+def data(lecture_data, tmp_path_factory):
+    """A copy of the session's runs (a test writes into it)."""
+    import shutil
+    folder = tmp_path_factory.mktemp("lecture-data") / "runs"
+    shutil.copytree(lecture_data, folder)
     return folder
 
 
 @pytest.fixture(scope="module")
 def plan(data):
     return plan_from(data)
+
+
+def drafted(plan, fps=30, pace=1.0):
+    """The plan timed as the silent draft (voice none) times it."""
+    return time_plan(plan, {ln.key: draft_speech(ln, pace) for ln in lines(plan)}, fps)
 
 
 # ---- the script -------------------------------------------------------------------------------------
@@ -45,16 +52,17 @@ def test_the_chapters_follow_the_post(plan):
     assert all(c.narration and c.beats for c in plan)
 
 
-def test_every_text_can_be_read_and_every_chapter_narrated_at_a_human_pace(plan):
-    assert reading_problems(plan) == []
+def test_every_text_can_be_read_as_the_draft_times_it(plan):
+    """On the timed plan (the silent draft's: a beat lasts as long as its line at 2.7 words a second),
+    every on-screen text can be read at 3 words a second before it leaves."""
+    assert reading_problems(drafted(plan).plan) == []
 
 
-def test_the_pace_check_catches_text_that_leaves_too_soon_and_narration_too_long():
-    fast = Chapter("x", "x", "one two three four five six seven eight nine ten", (
-        Beat(1.0, "c", {"a": "nine words that nobody can read in one second"}), Beat(1.0, "", clear=("a",))))
+def test_the_pace_check_catches_text_that_leaves_too_soon():
+    fast = Chapter("x", "x", (Beat(1.0, "", {"a": "nine words that nobody can read in one second"}),
+                              Beat(1.0, "", clear=("a",))))
     problems = reading_problems([fast])
-    assert len(problems) == 2 and "'a' (9 words) is read by 3.0 s but leaves at 1.0 s" in problems[0]
-    assert "10 words of narration in 2.0 s" in problems[1]
+    assert problems == ["x: 'a' (9 words) is read by 3.0 s but leaves at 1.0 s"]
 
 
 def test_the_numbers_on_screen_are_the_runs_own(plan, data):
@@ -71,7 +79,7 @@ def test_the_numbers_on_screen_are_the_runs_own(plan, data):
     # the post's momentum and torch's at a tenth of the rate: one path, velocities 1/(1 - 0.9) apart
     np.testing.assert_allclose(forms.position[1], forms.position[0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(forms.state["velocity"][1, :, 1:], 10 * forms.state["velocity"][0, :, 1:], rtol=1e-4)
-    assert "its v is 10× the post's" in next(c for c in plan if c.key == "momentum").beats[9].caption
+    assert "its velocity is 10 times the post's" in next(c for c in plan if c.key == "momentum").beats[9].say
     acc = gen.values[:, :, gen.metrics.index("test_acc")].mean(0)
     net = next(c for c in plan if c.key == "network")
     assert f"Adam {100 * acc[1]:.1f}%" in net.text("accuracy")
@@ -89,13 +97,35 @@ def srt_cues(text: str) -> list[tuple[float, float, str]]:
     return cues
 
 
-def test_subtitles_never_overlap_and_a_caption_lasts_until_the_next():
-    chapter = Chapter("x", "x", "", (Beat(2.0, "first"), Beat(1.5, None), Beat(1.0, ""), Beat(0.5, "second"),
-                                         Beat(1.0, None)))
-    cues = srt_cues(srt(timeline([chapter, chapter], [0, 1], 30)))
-    assert [c[2] for c in cues] == ["first", "second", "first", "second"]
-    assert cues[0][:2] == (0.0, 3.5) and cues[1][:2] == (4.5, 6.0) and cues[2][:2] == (6.0, 9.5)
-    assert all(a[1] <= b[0] for a, b in zip(cues, cues[1:]))
+def test_subtitles_are_the_spoken_words_each_cue_from_its_first_word_to_its_last():
+    """Two chapters of made-up lines with made-up word times: every cue holds consecutive words of one
+    line, starts when its first word starts and ends when its last ends, at most 84 characters, and
+    no two overlap; a line running on over beats is one line."""
+    from optviz.lecture.subtitles import CUE_CHARS, cues
+    from optviz.lecture.timing import LEAD, Speech
+    long = ("This line is long enough to need two cues, because it goes on and on, well past what a viewer "
+            "reads at once.")
+    chapter = Chapter("x", "x", (Beat(2.0, "A short line."), Beat(1.5, None), Beat(1.0, ""), Beat(0.5, long),
+                                 Beat(1.0, None)))
+    plan = [chapter, chapter]
+    speech = {}
+    for ln in lines(plan):
+        n = len(ln.text.split())
+        speech[ln.key] = Speech(0.4 * n, [(0.4 * k + 0.05, 0.4 * k + 0.3) for k in range(n)])
+    timing = time_plan(plan, speech, 30)
+    got = cues(timing, [0, 1])
+    assert [len(ln.text.split()) for ln in lines(plan)] == [3, 23, 3, 23]
+    assert len(got) == 2 * (1 + 2)
+    assert all(len(text.replace("\n", " ")) <= CUE_CHARS for _, _, text in got)
+    assert all(a[1] <= b[0] for a, b in zip(got, got[1:]))
+    # the first cue: the first line's three words, from 0.05 s after LEAD to 0.3 s into its third word
+    assert got[0][2] == "A short line."
+    assert got[0][0] == pytest.approx(LEAD + 0.05) and got[0][1] == pytest.approx(LEAD + 0.8 + 0.3)
+    joined = " ".join(text.replace("\n", " ") for _, _, text in got[1:3])
+    assert joined == long and got[1][2].endswith(",")   # broken where the sense breaks
+    # the second chapter's cues come after the first chapter's end
+    first_end = timing.chapter_frames(0) / 30
+    assert got[3][0] >= first_end
 
 
 def test_the_parts_cover_every_beat_of_every_chapter_once(plan):
@@ -187,19 +217,23 @@ PACE = 0.25
 
 @pytest.fixture(scope="module")
 def lecture(data, tmp_path_factory):
-    from optviz.render.manim_video import render_manim
+    from optviz.lecture.video import render
     out = tmp_path_factory.mktemp("lecture") / "lecture.mp4"
-    written = render_manim(None, out, scene="lecture", quality="preview", options={"pace": PACE}, workers=2,
-                           lecture_data=data, timeout=1200)
+    written = render(out, quality="preview", voice="none", options={"pace": PACE}, workers=2, data_dir=data,
+                     timeout=1200)
     return out, written
 
 
 @pytest.mark.slow
 def test_the_lecture_has_its_chapters_subtitles_and_narration(lecture, data):
+    """The silent draft at a quarter of the pace: chapter markers where the timing puts them, the
+    script's frames in every chapter file and in the whole, subtitles inside it, every line in the
+    narration script."""
     out, written = lecture
-    plan = plan_from(data, PACE)
+    plan = drafted(plan_from(data, PACE), fps=15, pace=PACE).plan
     times = timeline(plan, list(range(len(plan))), 15)
-    assert written == [out, out.with_suffix(".srt"), out.with_suffix(".md"), out.with_name("lecture_chapters")]
+    assert written == [out, out.with_suffix(".srt"), out.with_suffix(".vtt"), out.with_suffix(".md"),
+                       out.with_name("lecture_chapters")]
     marks = probe(out, "-show_chapters")["chapters"]
     assert [c["tags"]["title"] for c in marks] == [f"{n}. {t}" for n, t in enumerate(TITLES, 1)]
     for mark, t in zip(marks, times):
@@ -207,6 +241,7 @@ def test_the_lecture_has_its_chapters_subtitles_and_narration(lecture, data):
     duration = float(probe(out, "-show_entries", "format=duration")["format"]["duration"])
     assert abs(duration - times[-1]["end"]) < 0.1
     assert frame_count(out) == sum(frames(b.seconds, 15) for c in plan for b in c.beats)
+    assert not probe(out, "-select_streams", "a", "-show_entries", "stream=codec_type")["streams"]   # silent
     videos = sorted((out.with_name("lecture_chapters")).glob("*.mp4"))
     assert [v.name for v in videos] == [f"{n:02d}-{k}.mp4" for n, k in enumerate(CHAPTERS, 1)]
     for v, c in zip(videos, plan):
@@ -214,12 +249,15 @@ def test_the_lecture_has_its_chapters_subtitles_and_narration(lecture, data):
         assert index_first(v)
     assert index_first(out)
     cues = srt_cues(out.with_suffix(".srt").read_text())
-    assert len(cues) >= 40 and all(a[1] <= b[0] for a, b in zip(cues, cues[1:])) and cues[-1][1] <= duration
+    assert len(cues) >= 60 and all(a[1] <= b[0] for a, b in zip(cues, cues[1:])) and cues[-1][1] <= duration
     assert all(0 <= a < b for a, b, _ in cues)
+    webvtt = out.with_suffix(".vtt").read_text()
+    assert webvtt.startswith("WEBVTT\n\n") and webvtt.count(" --> ") == len(cues)
     script = out.with_suffix(".md").read_text()
     sections = re.findall(r"^## (\d)\. (.+) \((\d+):(\d\d\.\d)–(\d+):(\d\d\.\d)\)$", script, re.M)
     assert [s[1] for s in sections] == TITLES
-    assert all(words(c.narration) > 50 and c.narration in script for c in plan)
+    assert all(ln.text in script for ln in lines(plan))
+    assert all(words(c.narration) > 50 for c in plan)
 
 
 @pytest.mark.slow
@@ -245,12 +283,12 @@ def test_a_chapter_in_parts_equals_it_rendered_whole(data, tmp_path):
     the race rendered in one go (up to the encoder: each part starts with a key frame)."""
     import imageio.v3 as iio
 
-    from optviz.render.manim_video import render_manim
-    whole = render_manim(None, tmp_path / "whole.mp4", scene="lecture", quality="preview", options={"pace": PACE},
-                         workers=1, lecture_data=data, chapters="5")[0]
-    cut = render_manim(None, tmp_path / "cut.mp4", scene="lecture", quality="preview", options={"pace": PACE},
-                       workers=3, lecture_data=data, chapters="5")[0]
-    assert len([p for p in parts(plan_from(data, PACE), [4], 15, 3)]) >= 2
+    from optviz.lecture.video import render
+    whole = render(tmp_path / "whole.mp4", quality="preview", voice="none", options={"pace": PACE}, workers=1,
+                   data_dir=data, chapters="5", cache=False)[0]
+    cut = render(tmp_path / "cut.mp4", quality="preview", voice="none", options={"pace": PACE}, workers=3,
+                 data_dir=data, chapters="5", cache=False)[0]
+    assert len([p for p in parts(drafted(plan_from(data, PACE), 15, PACE).plan, [4], 15, 3)]) >= 2
     a, b = iio.imread(whole, plugin="pyav").astype(int), iio.imread(cut, plugin="pyav").astype(int)
     assert a.shape == b.shape
     diff = np.abs(a - b).mean(axis=(1, 2, 3))
@@ -259,9 +297,9 @@ def test_a_chapter_in_parts_equals_it_rendered_whole(data, tmp_path):
 
 @pytest.mark.slow
 def test_chapters_subset_from_the_command_line(data, tmp_path, monkeypatch):
-    """`optviz render SPEC` with the lecture's chapters 2 and 8 (from runs saved in $OPTVIZ_LECTURE_DIR): two
-    chapters, their markers,
-    their subtitles; and a line naming every file written with its length and size."""
+    """`optviz render SPEC` with the lecture's chapters 2 and 8 (from runs saved in $OPTVIZ_LECTURE_DIR),
+    spoken by the default voice: two chapters, their markers, their subtitles, sound in both; and a line
+    naming every file written with its length and size."""
     spec = tmp_path / "lecture.toml"
     spec.write_text('engine = "manim"\n[manim]\nscene = "lecture"\nquality = "preview"\nchapters = "2,8"\n'
                     'pace = 0.25\n[[output]]\npath = "out/short.mp4"\n')   # a relative path into a folder
@@ -273,9 +311,12 @@ def test_chapters_subset_from_the_command_line(data, tmp_path, monkeypatch):
     marks = probe(tmp_path / "short.mp4", "-show_chapters")["chapters"]
     assert [c["tags"]["title"] for c in marks] == ["1. " + TITLES[1], "2. " + TITLES[7]]
     assert sorted(p.name for p in (tmp_path / "short_chapters").glob("*.mp4")) == ["01-sgd.mp4", "02-summary.mp4"]
-    lines = out.stderr.strip().splitlines()
-    assert re.fullmatch(r"wrote .*short\.mp4 \(0:\d\d\.\d, [\d.]+ [kM]B\)", lines[-4]), lines
-    assert lines[-1].endswith("short_chapters/ (3 files)")
+    said = out.stderr.strip().splitlines()
+    assert re.fullmatch(r"wrote .*short\.mp4 \(\d:\d\d\.\d, [\d.]+ [kM]B\)", said[-5]), said
+    assert said[-1].endswith("short_chapters/ (3 files)")
+    for video in (tmp_path / "short.mp4", *(tmp_path / "short_chapters").glob("*.mp4")):
+        assert probe(video, "-select_streams", "a", "-show_entries", "stream=codec_name")["streams"] == \
+            [{"codec_name": "aac"}], video.name
     cues = srt_cues((tmp_path / "short.srt").read_text())
     assert cues[-1][1] <= float(marks[-1]["end_time"]) + 1e-6
 
@@ -283,9 +324,9 @@ def test_chapters_subset_from_the_command_line(data, tmp_path, monkeypatch):
 def test_a_lecture_that_fails_to_join_leaves_nothing_behind(data, tmp_path):
     """The parts render, then ffmpeg fails joining them: no lecture, no chapters folder, no temp files."""
     from optviz.errors import OptvizError
-    from optviz.render.lecture_video import render_lecture
+    from optviz.lecture.video import build_lecture
 
-    def run_part(jobs, plan):
+    def run_part(jobs, plan, timing):
         return {p: tmp_path / f"part{k}.mp4" for k, p in enumerate(jobs)}
 
     def join(files, target, metadata):
@@ -294,8 +335,8 @@ def test_a_lecture_that_fails_to_join_leaves_nothing_behind(data, tmp_path):
     out = tmp_path / "out" / "lecture.mp4"
     out.parent.mkdir()
     with pytest.raises(OptvizError, match="could not join"):
-        render_lecture(data, out, fps=15, fmt="mp4", chapters="1,2", workers=2, options={}, run_part=run_part,
-                       join=join)
+        build_lecture(data, out, fps=15, fmt="mp4", chapters="1,2", workers=2, options={}, run_part=run_part,
+                      join=join, voice="none", cache=False)
     assert list(out.parent.iterdir()) == []
 
 
