@@ -229,10 +229,12 @@ def cross(color: str, size: float = 0.14) -> VGroup:
                   Line(UR * size, DOWN * size + LEFT * size, color=color, stroke_width=5))
 
 
-def legend(exp: Experiment, colors: list[str], theme: str = "dark", font_size: int = 22) -> VGroup:
+def legend(exp: Experiment, colors: list[str], theme: str = "dark", font_size: int = 22, labels=None) -> VGroup:
+    """A dot and a name per optimizer; `labels` replaces the experiment's own (names only, say, where
+    the settings would run into the title)."""
     fg = THEMES[theme].foreground
     rows = VGroup(*[VGroup(Dot(color=c, radius=0.09), Text(label, font=FONT, font_size=font_size, color=fg)).arrange(RIGHT, buff=0.15)
-                    for c, label in zip(colors, exp.labels)])
+                    for c, label in zip(colors, labels or exp.labels)])
     return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
 
 
@@ -341,6 +343,7 @@ def axis_labels(stage: Stage, theta: float, theme: str = "dark", font_size: int 
              Line(at(lx, ly, zlo), at(lx, ly, zhi))]
     for e in edges:
         e.set_stroke(muted, width=2)
+        e.optviz_axis = True   # what the lecture's layout check keeps texts off
     names = plain_axis_labels(stage.exp)
     labels = [Text(t, font=FONT, font_size=font_size if len(t) < 8 else font_size * 0.75, color=muted)
               for t in (*names, "loss")]

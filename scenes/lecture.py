@@ -132,6 +132,18 @@ class Beats:
 TEXTS = (Text, MarkupText, MathTex, Tex)
 
 
+@functools.lru_cache(maxsize=None)
+def _em_per_size() -> float:
+    """Frame units of one em per point of font size (the height of "Hg", ascender to descender)."""
+    return Text("Hg", font=FONT, font_size=48).height / 48
+
+
+def em_height(t) -> float:
+    """A text's em in frame units, as drawn (a Text's font size, scaled as it was since)."""
+    size = getattr(t, "font_size", None)
+    return float(size * _em_per_size()) if size else float(t.height)
+
+
 def log_layout(scene, chapter: str, beat: int, path: str) -> None:
     """Append to `path` (JSON lines) where every visible text and point cloud is on screen after a
     beat, in frame units, as the camera draws them (fixed in the frame, facing the camera, or in 3-D)."""
@@ -143,12 +155,16 @@ def log_layout(scene, chapter: str, beat: int, path: str) -> None:
                 pts = np.vstack([camera.transform_points_pre_display(s, s.points)
                                  for s in t.family_members_with_points()] or [np.zeros((1, 3))])
                 shown.append({"kind": "text", "text": getattr(t, "original_text", getattr(t, "tex_string", "")),
-                              "box": [*pts[:, :2].min(0).tolist(), *pts[:, :2].max(0).tolist()]})
+                              "box": [*pts[:, :2].min(0).tolist(), *pts[:, :2].max(0).tolist()],
+                              "em": em_height(t)})
             elif isinstance(t, PMobject) and len(t.points):
                 pts = camera.transform_points_pre_display(t, t.points)
                 shown.append({"kind": "cloud", "n": len(pts),
                               "box": [*pts[:, :2].min(0).tolist(), *pts[:, :2].max(0).tolist()],
                               "spread": pts[:, :2].std(0).tolist()})
+            elif getattr(t, "optviz_axis", False) and t.get_stroke_opacity() > 0.05:
+                ends = camera.transform_points_pre_display(t, np.array([t.get_start(), t.get_end()]))
+                shown.append({"kind": "axis", "ends": ends[:, :2].tolist()})
     frame = [config.frame_width, config.frame_height, config.pixel_height]
     with open(path, "a") as log:
         log.write(json.dumps({"chapter": chapter, "beat": beat, "frame": frame, "shown": shown}) + "\n")

@@ -45,6 +45,27 @@ def fixed(scene, *mobjects):
     return mobjects[0] if len(mobjects) == 1 else VGroup(*mobjects)
 
 
+def clear_of_edges(scene, labels, step: float = 0.1, tries: int = 40) -> None:
+    """Move each floor axis's name out from the box until, as this camera draws it (facing the camera,
+    its centre projected), it no longer touches the edge it names: a long name ("PC 1 (64% of the
+    variance)") beside an oblique edge would run across it."""
+    camera = scene.camera
+    camera.reset_rotation_matrix()   # the orientation just set (the matrix is otherwise made at the next frame)
+    edges, names = labels[:3], labels[3:]
+    centre = np.mean([e.get_center() for e in edges[:2]], axis=0)
+    for edge, name in zip(edges[:2], names[:2]):
+        ends = np.array([camera.project_point(edge.get_start()), camera.project_point(edge.get_end())])[:, :2]
+        line = ends[0] + np.linspace(0, 1, 200)[:, None] * (ends[1] - ends[0])
+        out = name.get_center() - centre
+        out = out / max(np.linalg.norm(out), 1e-9)
+        for _ in range(tries):
+            x, y = camera.project_point(name.get_center())[:2]
+            w, h = name.width / 2 + 0.08, name.height / 2 + 0.08
+            if not ((np.abs(line[:, 0] - x) < w) & (np.abs(line[:, 1] - y) < h)).any():
+                break
+            name.shift(step * out)
+
+
 def stage_in(scene, exp, beats, theme, *, phi, theta, zoom=0.95, lift=0.0, **stage_options):
     """A 3-D stage with its axis labels and the chapter's title, faded in as the first beat. `lift`
     raises the camera's aim (scene units), which lowers the stage in the frame, below the texts."""
@@ -52,6 +73,7 @@ def stage_in(scene, exp, beats, theme, *, phi, theta, zoom=0.95, lift=0.0, **sta
     scene.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES, zoom=zoom,
                                  frame_center=np.array(stage.centre()) + lift * OUT)
     labels = axis_labels(stage, theta, theme, font_size=24)
+    clear_of_edges(scene, labels)
     scene.add_fixed_orientation_mobjects(*labels[-3:])
     scene.remove(*labels[-3:])
     title = fixed(scene, beats.text("title", 34, weight="BOLD").to_corner(UR, buff=0.35))

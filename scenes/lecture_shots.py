@@ -6,7 +6,9 @@ everything faded out.
 """
 from __future__ import annotations
 
-from manim import DL, DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Dot, FadeIn, FadeOut, ValueTracker, VGroup, Write
+import numpy as np
+from manim import (DL, DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Dot, FadeIn, FadeOut, PMobject, ValueTracker,
+                   VGroup, Write, config)
 from common import colors_for, ease
 from lecture_rules import fixed, stage_in
 from rolling import add_race, add_swarm
@@ -41,6 +43,9 @@ def race(scene, data, beats, theme):
     beats(*[FadeOut(m) for m in (*shown, after1000, stage.surface, labels, title)])
 
 
+SINK = 0.9   # frame units the zoomed clouds sit below the frame's centre (the texts hold its top)
+
+
 def stochastic(scene, data, beats, theme):
     exp = data["stochastic"]
     stage, labels, title = stage_in(scene, exp, beats, theme, phi=55, theta=-105, zoom=0.72, lift=0.3, opacity=0.8)
@@ -48,9 +53,10 @@ def stochastic(scene, data, beats, theme):
     beats(FadeIn(setting))
     clock = ValueTracker(0)
     seconds = beats.chapter.beats[2].seconds
-    swarm = add_swarm(scene, stage, exp, clock, lambda t: exp.steps * min(t / seconds, 1), theme, dot_size=7,
+    swarm = add_swarm(scene, stage, exp, clock, lambda t: exp.steps * min(t / seconds, 1), theme, dot_size=10,
                       key_corner=DL)
     beats(steady=[clock.animate.set_value(seconds)])
+    clouds = [m for m in swarm if isinstance(m, PMobject)]
     # a closer look at the clouds around the minimum
     result = fixed(scene, beats.text("result", 30, weight="BOLD").next_to(setting, DOWN, buff=0.3, aligned_edge=RIGHT))
     low = exp.minima[0]
@@ -58,25 +64,35 @@ def stochastic(scene, data, beats, theme):
     # puts it under them; the surface's shaded faces are drawn before anything unshaded anyway)
     backdrop = fixed(scene, BackgroundRectangle(VGroup(title, setting, result), color=THEMES[theme].background,
                                                 fill_opacity=0.8, buff=0.2).set_z_index(-1))
-    zoom = [scene.camera.zoom_tracker.animate.set_value(4.0),
-            scene.camera._frame_center.animate.move_to(stage.point(low["x"], low["y"]))]
-    beats(FadeIn(backdrop), FadeIn(result, shift=0.2 * UP), steady=zoom)
+    # zoom until the clouds fill about half the frame's height (they end a few pixels wide at the
+    # stage's own zoom); the axes' names would be far outside the frame, so they leave first
+    # the clouds sit below the texts: the camera aims above the minimum, by SINK frame units at the zoom
+    scene.camera.reset_rotation_matrix()
+    spread = max(np.ptp(scene.camera.transform_points_pre_display(c, c.points)[:, 1]) for c in clouds)
+    target = float(np.clip(scene.camera.get_zoom() * 0.45 * config.frame_height / max(spread, 1e-6), 2.0, 24.0))
+    up = scene.camera.get_rotation_matrix().T @ np.array([0.0, 1.0, 0.0])   # the screen's up, in the scene
+    aim = np.array(stage.point(low["x"], low["y"])) + up * SINK / target
+    zoom = [scene.camera.zoom_tracker.animate.set_value(target), scene.camera._frame_center.animate.move_to(aim)]
+    beats(FadeIn(backdrop), FadeIn(result, shift=0.2 * UP), FadeOut(labels), steady=zoom)
     beats()
-    beats(*[FadeOut(m) for m in (*swarm, stage.surface, labels, title, setting, result, backdrop)])
+    beats(*[FadeOut(m) for m in (*swarm, stage.surface, title, setting, result, backdrop)])
     for m in swarm:
         m.clear_updaters()
 
 
 def network(scene, data, beats, theme):
     exp, fg = data["network"], THEMES[theme].foreground
-    stage, labels, title = stage_in(scene, exp, beats, theme, phi=45, theta=-60, zoom=0.85)
+    # the stage sits high and a little smaller, clear of the caption that runs across the bottom
+    stage, labels, title = stage_in(scene, exp, beats, theme, phi=45, theta=-60, zoom=0.74, lift=-0.55)
     claim = fixed(scene, beats.text("claim", 24).next_to(title, DOWN, buff=0.25, aligned_edge=RIGHT))
     beats(FadeIn(claim, shift=0.2 * UP))
 
     # -- the paths on the slice (add_race draws the caption the script quotes: what the slice means)
     clock = ValueTracker(0)
     seconds = beats.chapter.beats[2].seconds
-    shown = add_race(scene, stage, exp, clock, lambda t: exp.steps * min(t / seconds, 1), theme, title=False)
+    # names only in the legend: with their settings the lines ran under the chapter's title
+    shown = add_race(scene, stage, exp, clock, lambda t: exp.steps * min(t / seconds, 1), theme, title=False,
+                     labels=[label.split(" lr=")[0] for label in exp.labels])
     beats(steady=[clock.animate.set_value(seconds)])
     beats(*[FadeOut(m) for m in (*shown, stage.surface, labels, claim)])
     for m in shown:

@@ -45,7 +45,7 @@ GHOST = 0.3   # opacity of a ball the surface hides, on a slice of a network's l
 
 
 def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, title: bool = True,
-             key_corner=UL):
+             key_corner=UL, labels=None):
     """Balls, trails, exit markers, legend, step counter (and title) for every optimizer of `exp`
     (first start each), driven by `clock` through `steps_at(t)`. All geometry is precomputed; each
     frame only picks points. Returns everything added, to fade out later."""
@@ -94,7 +94,7 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
         trails.append(trail)
         gone.append(marker)
     scene.add(*trails, *gone, *balls)
-    key = legend(exp, colors, theme).to_corner(key_corner, buff=0.35)
+    key = legend(exp, colors, theme, labels=labels).to_corner(key_corner, buff=0.35)
     counter = StepCounter(exp.steps, theme, every=int(exp.meta.get("record_every", 1))).to_corner(DL, buff=0.35)
     counter.add_updater(lambda c: c.show(int(steps_at(clock.get_value()))))
     if np.allclose(key_corner, DL):   # the legend takes the corner, the counter sits above it
