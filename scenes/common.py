@@ -34,6 +34,7 @@ from manim import (
     Surface,
     Text,
     ThreeDAxes,
+    ThreeDCamera,
     VGroup,
     VMobject,
     config,
@@ -51,6 +52,39 @@ SEED_RUN = ["--surface", "pathological", "--optimizer", "sgd:lr=10", "--optimize
 FONT = "DejaVu Sans"
 
 die_with_parent_from_env()   # started by optviz render: end with it, even when it is SIGKILLed
+
+
+def _pixels_once(camera, mobject, points):
+    """Frame points to pixels for point clouds (and images) under a 3-D camera, projected once: the
+    projection already measures from the camera's aim (see _cairo_context)."""
+    points = camera.transform_points_pre_display(mobject, points)
+    out = np.zeros((len(points), 2))
+    out[:, 0] = points[:, 0] * camera.pixel_width / camera.frame_width + camera.pixel_width / 2
+    out[:, 1] = -points[:, 1] * camera.pixel_height / camera.frame_height + camera.pixel_height / 2
+    return out
+
+
+def _cairo_context(camera, pixel_array):
+    """The drawing context of a 3-D camera, without the aim's offset. manim's ThreeDCamera projects
+    points relative to its aim (frame centre), then shifted them again by the aim: vector shapes by
+    the aim the context was first made with (cached), point clouds by the aim now. So a chapter
+    rendered in parts drew its texts elsewhere when a part began after the camera moved, and swarm
+    dots drifted off the surface as it moved: here every path draws the projection as it is."""
+    import cairo
+    cached = camera.get_cached_cairo_context(pixel_array)
+    if cached:
+        return cached
+    pw, ph, fw, fh = camera.pixel_width, camera.pixel_height, camera.frame_width, camera.frame_height
+    surface = cairo.ImageSurface.create_for_data(pixel_array.data, cairo.FORMAT_ARGB32, pw, ph)
+    ctx = cairo.Context(surface)
+    ctx.scale(pw, ph)
+    ctx.set_matrix(cairo.Matrix(pw / fw, 0, 0, -(ph / fh), pw / 2, ph / 2))
+    camera.cache_cairo_context(pixel_array, ctx)
+    return ctx
+
+
+ThreeDCamera.points_to_subpixel_coords = _pixels_once
+ThreeDCamera.get_cairo_context = _cairo_context
 
 
 def options() -> dict:

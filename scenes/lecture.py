@@ -73,7 +73,7 @@ class Beats:
         self.first, self.last = (int(v) for v in span.split(",")) if span else (0, len(chapter.beats) - 1)
         # $OPTVIZ_LAYOUT_LOG: play every beat without drawing and record what is on screen after each
         self.layout_log = os.environ.get("OPTVIZ_LAYOUT_LOG")
-        if self.layout_log:
+        if self.layout_log and not os.environ.get("OPTVIZ_LAYOUT_DRAW"):
             self.first = len(chapter.beats)
 
     def __call__(self, *animations, steady=(), at=None):
