@@ -14,5 +14,5 @@ Each module puts its own folder on sys.path and imports its siblings by plain na
     lecture.py         the lecture (a scene per chapter, and Lecture); lecture_rules.py, lecture_shots.py
 
 May import: optviz.data, optviz.render, optviz.lecture, optviz.version (this rule holds for every module of scenes/); third-party:
-numpy, manim.
+numpy, manim, cairo (manim draws with it; common.py fixes its 3-D camera there).
 """
