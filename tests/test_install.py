@@ -142,7 +142,7 @@ def test_metadata_is_what_a_registry_page_needs(dists):
     assert "Description-Content-Type: text/markdown" in head
     assert len(re.findall(r"^Classifier: ", head, re.M)) >= 8
     assert re.search(r"^Requires-Dist: torch<3,>=2\.13$", head, re.M), "torch is a range"
-    for extra in ("manim", "networks", "cluster", "browser", "all", "dev"):
+    for extra in ("manim", "networks", "cluster", "voice", "browser", "all", "dev"):
         assert f"Provides-Extra: {extra}" in head
 
 
@@ -150,9 +150,10 @@ def test_metadata_is_what_a_registry_page_needs(dists):
 
 def test_the_core_install_has_no_optional_part(core, folder):
     probe = "import importlib.util as u, json; print(json.dumps({m: u.find_spec(m) is not None for m in " \
-            "('manim', 'sklearn', 'distributed', 'playwright', 'cairo')}))"
+            "('manim', 'sklearn', 'distributed', 'playwright', 'cairo', 'piper')}))"
     done = run(core, f"python -c {shlex.quote(probe)}", folder)
-    assert json.loads(done.stdout) == {m: False for m in ("manim", "sklearn", "distributed", "playwright", "cairo")}
+    assert json.loads(done.stdout) == {m: False for m in ("manim", "sklearn", "distributed", "playwright", "cairo",
+                                                          "piper")}
     done = run(core, "optviz --version", folder)
     assert done.returncode == 0 and done.stdout.strip() == f"optviz {__import__('optviz').__version__}"
 
@@ -204,7 +205,7 @@ def test_each_optional_route_of_the_core_ends_in_its_one_line_hint(core, folder,
 def test_the_core_doctor_works_and_names_each_missing_extra(core, folder):
     done = run(core, "optviz doctor", folder)
     assert done.returncode == 0, done.stdout + done.stderr
-    for extra in ("manim", "networks", "cluster", "browser"):
+    for extra in ("manim", "networks", "cluster", "voice", "browser"):
         assert re.search(rf"^  --\s+optviz\[{extra}\]", done.stdout, re.M), extra
         assert f"to fix: " in done.stdout and f"pip install 'optviz[{extra}]'" in done.stdout
     assert re.search(r"^  ok\s+  MP4 \(H\.264\)\s+libx264 encodes", done.stdout, re.M)
@@ -263,17 +264,21 @@ def test_every_tutorial_command_works_as_written(full, folder):
     run_document(full, ROOT / "docs" / "tutorial.md", folder)
     work = folder / "optviz-tutorial"
     for name in ("seed.npz", "race.gif", "race-3d.mp4", "race-map.png", "race-1000.gif", "explorer.html",
-                 "rolling.mp4", "lecture.mp4", "lecture.srt", "lecture.md", "examples/seed-race.toml"):
+                 "rolling.mp4", "lecture.mp4", "lecture.srt", "lecture.vtt", "lecture.md", "examples/seed-race.toml"):
         assert (work / name).exists(), name
     assert media_length(work / "rolling.mp4") == pytest.approx(4.0, abs=0.2)
     chapters = list((work / "lecture_chapters").glob("*.mp4"))
     assert [p.name for p in chapters] == ["01-momentum.mp4"]   # numbered in the order rendered
+    probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a", "-show_entries", "stream=codec_name",
+                            "-of", "csv=p=0", str(work / "lecture.mp4")], capture_output=True, text=True)
+    assert probe.stdout.strip() == "aac"   # spoken by the default voice, from the wheel's extras
+    assert "Spoken by piper" in (work / "lecture.md").read_text()
 
 
 def test_the_full_doctor_finds_every_extra_working(full, folder):
     done = run(full, "optviz doctor", folder)
     assert done.returncode == 0
-    for extra in ("manim", "networks", "cluster", "browser"):
+    for extra in ("manim", "networks", "cluster", "voice", "browser"):
         assert re.search(rf"^  ok\s+optviz\[{extra}\]", done.stdout, re.M), done.stdout
     assert re.search(r"optviz\[manim\]\s+manim [\d.]+, cairo [\d.]+, pango [\d.]+", done.stdout)
 
