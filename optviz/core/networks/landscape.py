@@ -45,7 +45,7 @@ def landscape(run: NetworkRun, plane: str = "pca", *, resolution: int = 51, box=
         raise OptvizError(f"unknown loss {loss!r} for a landscape; choose from: {', '.join(LOSSES)}")
     if not isinstance(resolution, (int, np.integer)) or not 3 <= resolution <= 1000:
         raise OptvizError(f"resolution must be a whole number from 3 to 1000, got {resolution!r}")
-    task = get_task(task or run.meta["task"]["name"])
+    task = get_task(task or run.meta["task"]["name"]).at(run.meta["seed"])   # the data the run saw
     model = task.model(run.meta["seed"])
     plane_ = make_plane(run, plane, seed)
     M, R, D = run.params.shape

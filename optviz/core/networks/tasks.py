@@ -5,6 +5,8 @@ Built in (no download: scikit-learn's bundled data), each with a fixed, seeded t
     digits-mlp   8x8 digits (1,797 images, 10 classes), a 64-64-10 MLP with ReLU
     digits-cnn   the same digits as 1x8x8 images, two small conv layers and a linear head
     moons-mlp    two interleaving half moons (600 noisy points, 2 classes), a 2-16-16-2 MLP with tanh
+    wilson-linear  Wilson et al. 2017's least squares where adaptive methods generalize worse (wilson.py);
+                 options after a colon: wilson-linear:n=100,p=0.6,test=1000
 
 A task of your own is reached by import path, `mypkg.task:make_task`: a function that takes no
 arguments and returns a Task, or (model, (X_train, y_train), (X_test, y_test)) with integer class
@@ -40,6 +42,13 @@ class Task:
     y_test: torch.Tensor
     loss: str = "cross_entropy"
     description: str = ""
+    signs: bool = False    # mse on targets of +-1 whose sign is the class: accuracy counts the signs
+    draw: Callable[[int], "Task"] | None = None   # data drawn anew for each run seed (else fixed)
+
+    def at(self, seed: int) -> "Task":
+        """The task as the run seeded `seed` sees it: itself, or for a task whose data are a random draw
+        (wilson-linear), that seed's draw."""
+        return self.draw(int(seed)) if self.draw is not None else self
 
     def model(self, seed: int) -> nn.Module:
         """A fresh model with the weights seed `seed` gives (torch's own generator is left as it was)."""
@@ -74,12 +83,32 @@ def get_task(name) -> Task:
     elif name in TASKS:
         require(*NEEDS[name], feature=f"the task {name!r}")
         task = TASKS[name]()
+    elif isinstance(name, str) and name.partition(":")[0] in TASKS:
+        task = _with_options(name)
     elif isinstance(name, str) and ":" in name:
         task = _imported(name)
     else:
         raise unknown("task", name, TASKS, also="or an import path pkg.mod:make_task")
     check_task(task)
     return task
+
+
+def _with_options(text: str) -> Task:
+    """A registered task with options, "wilson-linear:n=40,p=0.6": each must be one its factory takes."""
+    import inspect
+    from ...parsing import parse_value
+    name, _, rest = text.partition(":")
+    factory = TASKS[name]
+    known = [k for k in inspect.signature(factory).parameters]
+    options = {}
+    for item in filter(None, (i.strip() for i in rest.split(","))):
+        key, eq, value = item.partition("=")
+        if not eq or key.strip() not in known:
+            raise OptvizError(f"bad option {item!r} for task {name!r}; "
+                              + (f"it takes: {', '.join(known)} (as {name}:{known[0]}=...)" if known else "it takes none"))
+        options[key.strip()] = parse_value(value)
+    require(*NEEDS[name], feature=f"the task {name!r}")
+    return factory(**options)
 
 
 def _imported(path: str) -> Task:

@@ -31,16 +31,20 @@ def criterion(task: Task):
 
 
 @torch.no_grad()
-def evaluate(model, X, y, loss_fn, classify: bool, chunk: int = 4096) -> tuple[float, float]:
-    """(mean loss, accuracy) of `model` on (X, y), in chunks; accuracy is NaN for regression."""
+def evaluate(model, X, y, loss_fn, classify: bool, chunk: int = 4096, signs: bool = False) -> tuple[float, float]:
+    """(mean loss, accuracy) of `model` on (X, y), in chunks; accuracy is NaN for regression, and for
+    targets of +-1 (`signs`) the share of outputs with the target's sign (0 counts as wrong)."""
     total, correct = 0.0, 0
     for i in range(0, len(X), chunk):
         out = model(X[i:i + chunk])
         total += float(loss_fn(out, y[i:i + chunk], reduction="sum"))
         if classify:
             correct += int((out.argmax(1) == y[i:i + chunk]).sum())
+        elif signs:
+            correct += int((torch.sign(out) == y[i:i + chunk]).sum())
     n = len(X)
-    return total / (n * (1 if classify or y.ndim == 1 else int(np.prod(y.shape[1:])))), (correct / n if classify else np.nan)
+    accuracy = correct / n if classify or signs else np.nan
+    return total / (n * (1 if classify or y.ndim == 1 else int(np.prod(y.shape[1:])))), accuracy
 
 
 def record_steps(steps: int, every: int) -> np.ndarray:
@@ -58,7 +62,7 @@ def train_network(task="digits-mlp", optimizers="adam", steps: int = 300, *, bat
     steps         optimizer steps
     batch_size    mini-batch size (None: the whole training set every step)
     record_every  record the weights and metrics every this many steps (and at the last one)
-    seed          seeds the initial weights and the mini-batches
+    seed          seeds the initial weights and the mini-batches (and the data, for wilson-linear)
     progress      called with the number of steps done since the last call
     """
     task = get_task(task)
@@ -72,6 +76,7 @@ def train_network(task="digits-mlp", optimizers="adam", steps: int = 300, *, bat
         raise OptvizError(f"batch_size must be a whole number from 1 to {n} for {task.name}, got {batch_size!r}")
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise OptvizError(f"seed must be a whole number >= 0, got {seed!r}")
+    task = task.at(int(seed))   # a task drawn anew for each seed (wilson-linear) trains on this seed's draw
     dev = resolve_device(device)
     model0 = task.model(int(seed))
     init = parameters_to_vector(model0.parameters()).detach().float()
@@ -126,8 +131,8 @@ def _train_one(task, spec, model, data, steps, batch_size, steps_at, seed, m, pa
     for t in range(steps + 1):
         if t == steps_at[r]:
             params[m, r] = parameters_to_vector(model.parameters()).detach().cpu().numpy()
-            loss, acc = evaluate(model, X, y, loss_fn, classify)
-            test_loss, test_acc = evaluate(model, Xt, yt, loss_fn, classify)
+            loss, acc = evaluate(model, X, y, loss_fn, classify, signs=task.signs)
+            test_loss, test_acc = evaluate(model, Xt, yt, loss_fn, classify, signs=task.signs)
             if not (np.isfinite(loss) and np.isfinite(params[m, r]).all()):
                 params[m, r] = np.nan
                 return r
