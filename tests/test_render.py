@@ -315,3 +315,43 @@ def test_plot_curve_has_the_seed_signature():
 def test_example_spec_is_valid():
     spec = load_spec(Path(__file__).resolve().parents[1] / "examples" / "seed-race.toml")
     assert [v for v, _ in spec.outputs] == ["2d", "3d"] and len(spec.run["optimizers"]) == 3
+
+
+# ---- issue 25: the landscape pictures keep every axis name inside the frame ----------------------------
+
+def _label_boxes(scene, axes):
+    scene.fig.canvas.draw()
+    renderer = scene.fig.canvas.get_renderer()
+    return [(a.label.get_text(), a.label.get_window_extent(renderer)) for a in axes if a.label.get_text()]
+
+
+def test_3d_axis_names_stay_inside_the_frame_at_a_steep_camera():
+    """The gallery's digits-landscape-3d.gif (elev 50, azim -60) cut "PC 1 (64% of the variance)" at the
+    bottom edge; each axis name now lies inside the figure and below the header."""
+    from optviz.data.experiment import Experiment
+    exp = Experiment.load(Path(__file__).parents[1] / "examples" / "digits-landscape.npz")
+    scene = Scene3D(exp, Style(elev=50, azim=-60, loss_panel=True), Timeline(fps=10, duration=1))
+    W, H = scene.fig.bbox.width, scene.fig.bbox.height
+    boxes = _label_boxes(scene, (scene.ax.xaxis, scene.ax.yaxis, scene.ax.zaxis))
+    assert [t for t, _ in boxes] == ["PC 1 (64% of the variance)", "PC 2 (28%)", r"$\log_{10}$ loss"]
+    for text, b in boxes:
+        assert b.x0 >= 0 and b.y0 >= 0 and b.x1 <= W and b.y1 <= 0.86 * H, (text, b)
+    # and the stage is still most of the frame: the axes (a square box, 0.86 of the height at first)
+    # shrank only as far as they had to
+    x0, y0, w, h = scene.ax.get_position().bounds
+    assert 0.7 <= h < 0.86
+
+
+def test_a_long_axis_name_is_wrapped_inside_the_map():
+    """A slice's direction named after an optimizer and its settings (points planes) is longer than the
+    map is high: it is broken into lines, each inside the figure."""
+    from optviz.data.experiment import Experiment
+    exp = Experiment.load(Path(__file__).parents[1] / "examples" / "digits-landscape.npz")
+    long = "toward the Adam lr=0.0144 end (orthogonalized), a name longer than the axes"
+    exp.meta["surface"]["axes"] = ["toward the SGD lr=0.208 end", long]
+    scene = Scene2D(exp, Style(), Timeline(fps=10, duration=1))
+    (_, bx), (text, by) = _label_boxes(scene, (scene.ax.xaxis, scene.ax.yaxis))
+    assert text.replace("\n", " ") == long and "\n" in text
+    W, H = scene.fig.bbox.width, scene.fig.bbox.height
+    for b in (bx, by):
+        assert b.x0 >= 0 and b.y0 >= 0 and b.x1 <= W and b.y1 <= H, b

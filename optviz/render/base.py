@@ -75,6 +75,22 @@ def axis_labels(exp: Experiment) -> tuple[str, str]:
     return tuple(exp.meta["surface"].get("axes", (r"$w_1$", r"$w_2$")))
 
 
+def wrapped_axis_labels(exp: Experiment, widths=(38, 38)) -> tuple[str, str]:
+    """axis_labels broken into lines of at most widths[i] characters, so that a long one (a slice's
+    direction named after an optimizer and its settings) stays within the axes it names."""
+    import textwrap
+    return tuple(a if a.startswith("$") else "\n".join(textwrap.wrap(a, max(int(w), 12))) or a
+                 for a, w in zip(axis_labels(exp), widths))
+
+
+def label_widths(ax, fontsize: float) -> tuple[int, int]:
+    """How many characters of `fontsize` points fit along the x and y sides of `ax` (a character being
+    about 0.55 of the size wide, as DejaVu Sans averages)."""
+    box = ax.get_window_extent()
+    char = 0.55 * fontsize * ax.figure.dpi / 72
+    return int(box.width / char), int(box.height / char)
+
+
 def plain_axis_labels(exp: Experiment) -> list[str]:
     """axis_labels as plain text, for what draws no mathtext (a web page, manim's Pango text): w₁, w₂."""
     return [{"$w_1$": "w₁", "$w_2$": "w₂"}.get(a, a) for a in axis_labels(exp)]

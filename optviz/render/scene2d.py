@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.experiment import Experiment
-from .base import MARKERS, SceneBase, axis_labels, draw_header, surface_cmap
+from .base import MARKERS, SceneBase, draw_header, label_widths, surface_cmap, wrapped_axis_labels
 from .geometry import display_z
 from .style import Style
 from .timeline import Timeline, interpolate
@@ -29,7 +29,7 @@ def draw_map(ax, exp: Experiment, style: Style, *, levels: int = 28):
     (x0, x1), (y0, y1) = exp.box
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    xlabel, ylabel = axis_labels(exp)
+    xlabel, ylabel = wrapped_axis_labels(exp, label_widths(ax, 11 * style.scale))
     ax.set_xlabel(xlabel, color=c.foreground, fontsize=11 * style.scale)
     ax.set_ylabel(ylabel, color=c.foreground, fontsize=11 * style.scale)
     ax.tick_params(colors=c.muted, labelsize=9 * style.scale)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.experiment import Experiment
-from .base import SceneBase, _has_data, axis_labels, draw_header, surface_cmap
+from .base import SceneBase, _has_data, draw_header, surface_cmap, wrapped_axis_labels
 from .geometry import bilinear, dense_path, display_z, mesh_z, surface_mesh
 from .occlusion import Occluder
 from .style import Style
@@ -22,6 +22,22 @@ from .timeline import Timeline, interpolate
 
 DENSE = 6   # points per step along trails, so they follow the surface between steps
 GHOST = 0.35   # opacity of what the surface hides, in ghost mode
+
+
+def fit_inside(fig, ax, top: float, pad: float = 4.0, tries: int = 8) -> None:
+    """Shrink the 3-D axes about their centre until the name of every axis lies inside the
+    figure and below `top` (the header's edge, a fraction of the height): at a steep camera a long axis
+    name ("PC 1 (64% of the variance)") otherwise runs off the bottom edge."""
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    for _ in range(tries):
+        fig.canvas.draw()
+        # the axis names only: a 3-D axis keeps stale positions for the tick labels it does not draw
+        boxes = [a.label.get_window_extent(renderer) for a in (ax.xaxis, ax.yaxis, ax.zaxis) if a.label.get_text()]
+        if all(b.x0 >= pad and b.y0 >= pad and b.x1 <= width - pad and b.y1 <= top * height - pad for b in boxes):
+            return
+        x0, y0, w, h = ax.get_position().bounds
+        ax.set_position([x0 + 0.04 * w, y0 + 0.04 * h, 0.92 * w, 0.92 * h])
 
 
 class Scene3D(SceneBase):
@@ -52,7 +68,7 @@ class Scene3D(SceneBase):
             zmin, zmax = min(zmin, float(path.min(initial=zmin))), max(zmax, float(path.max(initial=zmax)))
         ax.set_zlim(zmin, zmax + 4 * self.lift)
         ax.view_init(elev=style.elev, azim=style.azim)
-        xlabel, ylabel = axis_labels(exp)
+        xlabel, ylabel = wrapped_axis_labels(exp, (30, 30))
         ax.set_xlabel(xlabel, color=c.foreground, fontsize=10 * sc)
         ax.set_ylabel(ylabel, color=c.foreground, fontsize=10 * sc)
         ax.set_zlabel(r"$\log_{10}$ loss" if log else "loss", color=c.foreground, fontsize=10 * sc)
@@ -60,6 +76,7 @@ class Scene3D(SceneBase):
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_pane_color((*_rgb(c.background), 0.0))
             axis._axinfo["grid"]["color"] = (*_rgb(c.muted), 0.25)
+        fit_inside(fig, ax, top=0.86)
         self.stars = []   # (artist, [K, 3] points, radius in pixels): markers that never move
         if style.show_minima and exp.minima:
             mx, my = np.array([[mn["x"], mn["y"]] for mn in exp.minima]).T

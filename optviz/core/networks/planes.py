@@ -131,7 +131,7 @@ def points_plane(run: NetworkRun, tokens) -> Plane:
     plane = Plane("points", p0, np.stack([d1, w / np.linalg.norm(w)]))
     plane.labels = {label: plane.project(p)[0].tolist() for label, p in ((l0, p0), (l1, p1), (l2, p2))}
     plane.description = f"the plane through the {l0}, the {l1} and the {l2}"
-    plane.axes = (f"toward the {l1}", f"toward the {l2} (its part orthogonal to the first)")
+    plane.axes = (f"toward the {l1}", f"toward the {l2} (orthogonalized)")
     return plane
 
 
