@@ -2,6 +2,8 @@
 loss computed with the model's own forward, PCA by numpy's SVD, the definition of filter normalization,
 the per-point load_state_dict loop, and exact Hessians (autograd's full Hessian, a closed form)."""
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -310,9 +312,18 @@ def test_generalization_study_tunes_then_measures_every_seed(tmp_path, capsys):
     for s in range(3):
         run = train_network(task, [f"sgd:lr={chosen}", "adam:lr=0.02"], 60, batch_size=50, record_every=1, seed=s)
         sharp = sharpness(task.model(s), run.final(1), task.X_train, task.y_train, seed=s)
+        # the common footing: the seed's highest final train loss, and where Adam first got down to it
+        common = max(run.train_loss[:, -1])
+        r = next(i for i, v in enumerate(run.train_loss[1]) if v <= common)
+        there = sharpness(task.model(s), run.params[1, r], task.X_train, task.y_train, seed=s)
         np.testing.assert_allclose(result.values[s, 1], [run.train_loss[1, -1], run.test_loss[1, -1],
-                                                          run.test_acc[1, -1], sharp["top_eigenvalue"],
-                                                          sharp["trace"]], rtol=1e-6)
+                                                          run.test_acc[1, -1], common, sharp["top_eigenvalue"],
+                                                          sharp["trace"], there["top_eigenvalue"],
+                                                          there["trace"]], rtol=1e-6)
+        if s == 0:   # the spectrum's largest node is the power iteration's eigenvalue (both estimates)
+            assert result.spectrum.nodes[1].max() == pytest.approx(sharp["top_eigenvalue"], rel=1e-3)
+            assert result.spectrum.power[1][np.isfinite(result.spectrum.power[1])][-1] == pytest.approx(
+                sharp["top_eigenvalue"], rel=1e-6)
     mean, lo, hi = result.summary(0.9)
     ref = stats.t.interval(0.9, 2, loc=result.values[:, 0, 1].mean(), scale=stats.sem(result.values[:, 0, 1]))
     np.testing.assert_allclose([lo[0, 1], hi[0, 1]], ref, rtol=1e-10)
@@ -325,6 +336,51 @@ def test_generalization_command_writes_its_table_csv_chart_and_landscape(tmp_pat
     out = capsys.readouterr().out
     assert "test_acc" in out and "SAM (momentum)" in out
     rows = (tmp_path / "gen.csv").read_text().splitlines()
-    assert rows[0].startswith("optimizer,metric,mean,ci_low,ci_high") and len(rows) == 1 + 3 * 5
-    for name in ("gen.png", "gen-landscape.png", "gen-landscape.gif"):
+    assert rows[0].startswith("optimizer,metric,mean,ci_low,ci_high") and len(rows) == 1 + 3 * 8
+    for name in ("gen.png", "gen-landscape.png", "gen-landscape.gif", "gen-spectrum.png"):
         assert (tmp_path / name).stat().st_size > 0
+
+
+# ---- the batch-size study (issue 25) -----------------------------------------------------------------
+
+def test_batch_size_study_tunes_each_size_and_measures_its_seeds():
+    from optviz.core.networks.sharpness import sharpness
+    from optviz.studies.batch_size import run_batch_size
+    result = run_batch_size("moons-mlp", "momentum:momentum=0.9", [8, 150], seeds=2, steps=40, budget=2,
+                            lr_range=(0.01, 1.0))
+    assert result.meta["batch_sizes"] == [8, 150] and result.values.shape == (2, 2, 5)
+    assert "common_loss" not in result.metrics
+    task = get_task("moons-mlp")
+    for b, size in enumerate((8, 150)):
+        lrs = [0.01, 1.0]
+        finals = np.mean([train_network(task, [f"momentum:momentum=0.9,lr={lr}" for lr in lrs], 40, batch_size=size,
+                                        record_every=40, seed=s).train_loss[:, -1] for s in range(2)], axis=0)
+        chosen = lrs[int(np.argmin(finals))]
+        assert result.meta["tuning"][b]["chosen"] == chosen
+        run = train_network(task, f"momentum:momentum=0.9,lr={chosen}", 40, batch_size=size, record_every=1, seed=1)
+        sharp = sharpness(task.model(1), run.final(0), task.X_train, task.y_train, seed=1)
+        k = {name: i for i, name in enumerate(result.metrics)}
+        np.testing.assert_allclose(result.values[1, b, [k["test_acc"], k["top_eigenvalue"]]],
+                                   [run.test_acc[0, -1], sharp["top_eigenvalue"]], rtol=1e-6)
+
+
+@pytest.mark.parametrize("sizes, message", [
+    ("8,900", "batch size 900 is larger than the 450 training points of moons-mlp; choose sizes from 1 to 450"),
+    ("8,x", "bad batch sizes '8,x'; write whole numbers, e.g. 16,64,256,1024"),
+    ("8,8", "batch sizes must be different whole numbers >= 1, got '8,8'"),
+])
+def test_batch_size_study_bad_sizes_are_one_line_and_write_nothing(tmp_path, sizes, message):
+    done = subprocess.run([sys.executable, "-m", "optviz", "experiment", "batch-size", "--task", "moons-mlp",
+                           "--batch-sizes", sizes, "-o", str(tmp_path / "bs")], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.strip() == f"optviz: error: {message}"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_batch_size_command_writes_its_table_csv_and_chart(tmp_path, capsys):
+    assert main(["experiment", "batch-size", "--task", "moons-mlp", "--batch-sizes", "16,64", "--seeds", "2",
+                 "--steps", "30", "--budget", "2", "-o", str(tmp_path / "bs")]) == 0
+    assert "batch 16: Momentum" in capsys.readouterr().out
+    rows = (tmp_path / "bs.csv").read_text().splitlines()
+    assert len(rows) == 1 + 2 * 5
+    from matplotlib.image import imread
+    assert imread(tmp_path / "bs.png").shape[:2] == (600, 800)

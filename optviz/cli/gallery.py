@@ -147,6 +147,10 @@ EXPERIMENT_ENTRIES = {
     "generalization": (["generalization", "--seeds", "5", "-o", "{dir}/generalization"],
                        ["generalization.csv", "generalization.png", "generalization-landscape.png",
                         "generalization-landscape.gif"]),
+    # where Adam does lose: Wilson et al. 2017's least squares (no dataset needed)
+    "wilson": (["generalization", "--task", "wilson-linear", "--seeds", "5", "-o", "{dir}/wilson"],
+               ["wilson.csv", "wilson.png", "wilson-landscape.png", "wilson-landscape.gif"]),
+    "batch-size": (["batch-size", "-o", "{dir}/batch-size"], ["batch-size.csv", "batch-size.png"]),
     "map-zoom": (["map", "--surface", "himmelblau", "--optimizer", "sgd", "--x", "lr_x=1e-3:0.1", "--y",
                   "lr_y=1e-3:0.1", "--resolution", "1000", "--steps", "500", "--zoom-frames", "60",
                   "--zoom-depth", "30", "--zoom-resolution", "400x300", "--formats", "mp4",
@@ -178,7 +182,12 @@ def entry_hash(doc: dict) -> str:
 def entry_needs(name: str) -> tuple[str, ...]:
     """The optviz extras a gallery entry cannot be rendered without."""
     if name in EXPERIMENT_ENTRIES:
-        return ("networks",) if EXPERIMENT_ENTRIES[name][0][0] == "generalization" else ()
+        argv = EXPERIMENT_ENTRIES[name][0]
+        if argv[0] not in ("generalization", "batch-size"):   # the studies on a task
+            return ()
+        from ..core.networks.tasks import NEEDS
+        task = argv[argv.index("--task") + 1] if "--task" in argv else "digits-mlp"
+        return NEEDS.get(task.partition(":")[0], ())
     doc = ENTRIES[name]
     lecture = doc.get("manim", {}).get("scene") == "lecture"
     return tuple(n for n, wanted in (("manim", doc.get("engine") == "manim"),

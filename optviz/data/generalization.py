@@ -1,12 +1,17 @@
 """Generalization measured over seeds: for each optimizer and seed, where training ended (train loss),
 how it did on held-out data (test loss and accuracy) and how sharp the minimum it found is (the train
-loss's top Hessian eigenvalue and trace). Computed by `optviz experiment generalization`.
+loss's top Hessian eigenvalue and trace), read twice: where each run ended, and where it first reached
+the train loss every run of that seed reaches (the highest final one), so that a run further down the
+loss is not called flatter for that alone (Dinh et al. 2017: sharpness alone can mislead). Computed by
+`optviz experiment generalization`.
 
     values     [S, M, K]  float64  metric k of optimizer m trained from seed s (NaN: diverged)
-    metrics    [K]        names: train_loss, test_loss, test_acc, top_eigenvalue, trace
+    metrics    [K]        names: train_loss, test_loss, test_acc, common_loss, top_eigenvalue, trace,
+                          common_top_eigenvalue, common_trace
     labels     [M]        optimizer labels (with the settings each ran with)
     seeds      [S]
     meta       task, steps, batch size, tuning (the settings tried and their scores), level
+    spectrum   a Spectrum (optviz.data.spectrum) at seed 0's end points, or None
 """
 from __future__ import annotations
 
@@ -16,10 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from .files import load_npz, save_npz, write_csv
+from .spectrum import Spectrum
 from .stats import t_interval, text_table
 
 METRICS = {"train_loss": "final train loss", "test_loss": "test loss", "test_acc": "test accuracy",
-           "top_eigenvalue": "sharpness: top Hessian eigenvalue", "trace": "Hessian trace"}
+           "common_loss": "common train loss: each seed's highest final",
+           "top_eigenvalue": "sharpness at the end: top Hessian eigenvalue", "trace": "at the end: Hessian trace",
+           "common_top_eigenvalue": "at the common loss: top eigenvalue", "common_trace": "at the common loss: trace"}
 
 
 @dataclass
@@ -29,6 +37,7 @@ class GeneralizationResult:
     labels: list[str]
     seeds: list[int]
     meta: dict
+    spectrum: Spectrum | None = None
 
     def __repr__(self) -> str:
         return (f"GeneralizationResult({self.meta['task']['name']}, optimizers={self.labels!r}, "
@@ -61,14 +70,19 @@ class GeneralizationResult:
                           for m, label in enumerate(self.labels) for k, name in enumerate(self.metrics)))
 
     def save(self, path) -> Path:
-        return save_npz(path, {"values": self.values, "seeds": np.array(self.seeds)},
-                        {**self.meta, "metrics": self.metrics, "labels": self.labels}, "a generalization result")
+        arrays = {"values": self.values, "seeds": np.array(self.seeds)}
+        meta = {**self.meta, "metrics": self.metrics, "labels": self.labels}
+        if self.spectrum is not None:
+            arrays.update(self.spectrum.arrays())
+            meta["spectrum"] = self.spectrum.meta
+        return save_npz(path, arrays, meta, "a generalization result")
 
     @classmethod
     def load(cls, path) -> "GeneralizationResult":
         arrays, meta = load_npz(path, ("values", "seeds"), "generalization result")
         metrics, labels = meta.pop("metrics"), meta.pop("labels")
-        return cls(arrays["values"], metrics, labels, [int(s) for s in arrays["seeds"]], meta)
+        spectrum = Spectrum.from_arrays(arrays, labels, meta.pop("spectrum", {}))
+        return cls(arrays["values"], metrics, labels, [int(s) for s in arrays["seeds"]], meta, spectrum)
 
 
 def _fmt(v: float) -> str:

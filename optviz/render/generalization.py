@@ -1,5 +1,6 @@
-"""The generalization chart: one panel per metric (train loss, test loss, test accuracy, sharpness), each
-optimizer's mean over seeds with its confidence interval, and every seed's value as a faint dot."""
+"""The generalization chart: one panel per metric (train loss, test loss, test accuracy, sharpness at the
+end and at a common train loss), at most four to a row, each optimizer's mean over seeds with its
+confidence interval, and every seed's value as a faint dot."""
 from __future__ import annotations
 
 import numpy as np
@@ -16,9 +17,14 @@ def generalization_figure(result: GeneralizationResult, style: Style = Style(), 
     mean, lo, hi = result.summary(level)
     M, K = mean.shape
     colors = optimizer_colors([o["name"] for o in result.meta["optimizers"]])
-    width = 0.86 / K
+    per_row = min(K, 4)
+    rows = -(-K // per_row)
+    width, height = 0.86 / per_row, 0.68 / rows
     for k, name in enumerate(result.metrics):
-        ax = fig.add_axes([0.07 + k * width + 0.012, 0.1, width - 0.05, 0.62])
+        row, col = divmod(k, per_row)
+        bottom = 0.1 + (rows - 1 - row) * height
+        ax = fig.add_axes([0.07 + col * width + 0.012, bottom + (0.07 if rows > 1 else 0), width - 0.05,
+                           height - (0.17 if rows > 1 else 0.06)])
         for m in range(M):
             seeds = result.values[:, m, k]
             ax.plot(np.full(len(seeds), m) + np.linspace(-0.12, 0.12, len(seeds)), seeds, "o", ms=3.5 * sc ** 0.5,
@@ -29,7 +35,7 @@ def generalization_figure(result: GeneralizationResult, style: Style = Style(), 
                             ecolor=c.foreground, elinewidth=1.2 * sc, capsize=4 * sc, zorder=3)
         ax.set_xlim(-0.6, M - 0.4)
         ax.set_xticks(range(M), [result.meta["optimizers"][m]["title"] for m in range(M)], rotation=30,
-                      ha="right", color=c.foreground, fontsize=8 * sc)
+                      ha="right", color=c.foreground, fontsize=(8 if rows == 1 else 7) * sc)
         ax.set_title(METRICS.get(name, name).replace(": ", "\n"), color=c.foreground, fontsize=9 * sc)
         ax.tick_params(colors=c.muted, labelsize=7.5 * sc)
         ax.set_facecolor(c.background)

@@ -7,7 +7,9 @@ first, the way `optviz experiment race` tunes (the best final training loss on s
 ties to the smaller, averaged over the first three seeds), unless the spec gives one. For every seed and optimizer: the final train loss,
 the test loss and accuracy, and the sharpness of the minimum found (top Hessian eigenvalue and trace of
 the training loss). Writes a table (stdout), PREFIX.csv, PREFIX.png (the chart), and the landscape of
-seed 0 with every path on its PCA plane: PREFIX-landscape.png and the animation(s).
+seed 0 with every path on its PCA plane: PREFIX-landscape.png and the animation(s); and the Hessian's
+eigenvalue density at seed 0's end points with the power iteration's convergence: PREFIX-spectrum.png.
+Sharpness is read where each run ended and again where it first reached the seed's common train loss.
 """
 from __future__ import annotations
 
@@ -21,13 +23,35 @@ from ..progress import progress_bar
 from .base import add_style_arguments, animation_paths, output_paths, study
 
 DEFAULT = ["momentum:momentum=0.9", "adam", "sam:base=momentum,momentum=0.9,rho=0.05"]
+# where adaptive methods lose (wilson-linear): both families, as Wilson et al. compare them
+DEFAULTS = {"wilson-linear": ["sgd", "momentum:momentum=0.9", "adam", "rmsprop", "adagrad",
+                              "sam:base=momentum,momentum=0.9,rho=0.05"]}
+
+
+# the slice that shows both families ending at different minima of the same zero training loss: through
+# the start and both end points, which then lie on it exactly (a PCA plane leaves them off it)
+PLANES = {"wilson-linear": "points:init,sgd,adam"}
+
+
+def default_plane(task_name: str, names: list[str]) -> str:
+    """PLANES by the task's name when the run has each optimizer it names once, else pca."""
+    plane = PLANES.get(task_name.partition(":")[0], "pca")
+    return plane if all(names.count(n) == 1 for n in plane.partition(":")[2].split(",")[1:]) else "pca"
+
+
+def default_optimizers(task) -> list[str]:
+    """The optimizers the study compares on `task` unless told: DEFAULTS by the task's name, else DEFAULT."""
+    name = task if isinstance(task, str) else getattr(task, "name", "")
+    return DEFAULTS.get(str(name).partition(":")[0], DEFAULT)
 TUNE_SEEDS = 3
 
 
 def generalization_arguments(p):
-    p.add_argument("--task", default="digits-mlp", help="digits-mlp, digits-cnn, moons-mlp or pkg.mod:make_task")
+    p.add_argument("--task", default="digits-mlp",
+                   help="digits-mlp, digits-cnn, moons-mlp, wilson-linear[:n=100,p=0.6,test=1000] or pkg.mod:make_task")
     p.add_argument("--optimizer", action="append", metavar="NAME[:k=v,...]",
-                   help="repeatable; without lr= the learning rate is tuned (default: " + ", ".join(DEFAULT) + ")")
+                   help="repeatable; without lr= the learning rate is tuned (default: " + ", ".join(DEFAULT)
+                        + "; on wilson-linear also sgd, rmsprop and adagrad)")
     p.add_argument("--seeds", type=int, default=5, help="independent repeats (initial weights and batches)")
     p.add_argument("--steps", type=int, default=600)
     p.add_argument("--batch-size", dest="batch_size", type=int, default=64)
@@ -35,9 +59,12 @@ def generalization_arguments(p):
     p.add_argument("--lr-range", dest="lr_range", default="1e-3:3", metavar="LO:HI")
     p.add_argument("--level", type=float, default=0.95, help="confidence level")
     p.add_argument("--resolution", type=int, default=41, help="grid of the landscape picture")
+    p.add_argument("--plane", help="the landscape's slice: pca, random or points:A,B,C (default: pca; on "
+                                   "wilson-linear points:init,sgd,adam)")
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     p.add_argument("-o", "--output", default="generalization", metavar="PREFIX",
-                   help="writes PREFIX.csv, PREFIX.png, PREFIX-landscape.png and PREFIX-landscape.gif")
+                   help="writes PREFIX.csv, PREFIX.png, PREFIX-landscape.png, PREFIX-landscape.gif and "
+                        "PREFIX-spectrum.png")
     add_style_arguments(p)
 
 
@@ -77,8 +104,9 @@ def tune_learning_rates(task, specs, *, steps, batch_size, budget, lr_range, see
 
 
 def run_generalization(task="digits-mlp", optimizers=None, *, seeds=5, steps=600, batch_size=64, budget=8,
-                       lr_range=(1e-3, 3.0), device="cpu", progress=None):
-    """(GeneralizationResult, the seed-0 NetworkRun) for the optimizers (default: momentum, Adam, SAM)."""
+                       lr_range=(1e-3, 3.0), device="cpu", progress=None, spectrum: bool = True):
+    """(GeneralizationResult, the seed-0 NetworkRun) for the optimizers (default: momentum, Adam, SAM; on
+    wilson-linear also SGD, RMSprop and AdaGrad); with `spectrum`, the Hessian's spectrum at seed 0's ends."""
     from ..core.networks import get_task, train_network
     from ..core.networks.sharpness import sharpness
     from ..core.optimizers import resolve_optimizers
@@ -86,27 +114,54 @@ def run_generalization(task="digits-mlp", optimizers=None, *, seeds=5, steps=600
     if not 1 <= seeds <= 1000 or budget < 1:
         raise OptvizError(f"seeds must be from 1 to 1000 and budget >= 1, got {seeds} and {budget}")
     task = get_task(task)
-    specs, tuning = tune_learning_rates(task, resolve_optimizers(optimizers or DEFAULT), steps=steps,
+    specs, tuning = tune_learning_rates(task, resolve_optimizers(optimizers or default_optimizers(task)), steps=steps,
                                         batch_size=batch_size, budget=budget, lr_range=lr_range,
                                         seeds=min(TUNE_SEEDS, seeds), device=device, progress=progress)
     specs = resolve_optimizers([type(s)(s.name, s.hyperparameters, "", s.schedule) for s in specs])  # fresh labels
     metrics = list(METRICS)
     values = np.full((seeds, len(specs), len(metrics)), np.nan)
-    first = None
+    first, spectra = None, None
     for s in range(seeds):
         run = train_network(task, specs, steps, batch_size=batch_size, record_every=max(1, steps // 60), seed=s,
                             device=device, progress=progress)
         first = first or run
-        for m in range(len(specs)):
-            if run.diverged_at[m] >= 0:
-                continue
-            sharp = sharpness(task.model(s), run.final(m), task.X_train, task.y_train, task.loss, device=device,
-                              seed=s)
-            values[s, m] = [run.train_loss[m, -1], run.test_loss[m, -1], run.test_acc[m, -1],
-                            sharp["top_eigenvalue"], sharp["trace"]]
+        seen = task.at(s)   # the data this seed trained on (wilson-linear draws them anew)
+        ok = [m for m in range(len(specs)) if run.diverged_at[m] < 0]
+        common = max((run.train_loss[m, -1] for m in ok), default=np.nan)
+        for m in ok:
+            def read(w, **kw):
+                return sharpness(seen.model(s), w, seen.X_train, seen.y_train, seen.loss, device=device, seed=s, **kw)
+            end = read(run.final(m))
+            r = int(np.argmax(run.train_loss[m] <= common))   # the first record at or below it
+            there = read(run.params[m, r])
+            values[s, m] = [run.train_loss[m, -1], run.test_loss[m, -1], run.test_acc[m, -1], common,
+                            end["top_eigenvalue"], end["trace"], there["top_eigenvalue"], there["trace"]]
+        if s == 0 and spectrum:
+            spectra = end_spectra(seen, run, device)
     meta = {"task": task.info(), "steps": steps, "batch_size": batch_size, "tuning": tuning,
             "optimizers": first.meta["optimizers"], "lr_range": list(lr_range), "budget": budget}
-    return GeneralizationResult(values, metrics, first.labels, list(range(seeds)), meta), first
+    return GeneralizationResult(values, metrics, first.labels, list(range(seeds)), meta, spectra), first
+
+
+def end_spectra(task, run, device="cpu", steps: int = 60, vectors: int = 8, iterations: int = 200):
+    """A Spectrum at each optimizer's end point of `run` (its seed): Lanczos quadrature from `vectors`
+    random vectors of `steps` steps, and the power iteration's estimate at every iteration."""
+    from ..core.networks.sharpness import HessianVectorProduct, spectrum, top_eigenvalue
+    from ..data.spectrum import Spectrum
+    M, D, seed = len(run.labels), run.params.shape[-1], run.meta["seed"]
+    k = min(steps, D)
+    nodes, weights = np.full((M, vectors, k), np.nan), np.full((M, vectors, k), np.nan)
+    power = np.full((M, iterations), np.nan)
+    for m in range(M):
+        if run.diverged_at[m] >= 0:
+            continue
+        hvp = HessianVectorProduct(task.model(seed), run.final(m), task.X_train, task.y_train, task.loss, device)
+        nodes[m], weights[m] = spectrum(hvp, steps, vectors, seed)
+        seen = []
+        top_eigenvalue(hvp, iterations, seed=seed, history=seen)
+        power[m, :len(seen)] = seen
+    return Spectrum(nodes, weights, power, list(run.labels),
+                    {"task": task.name, "seed": seed, "steps": k, "vectors": vectors, "dim": D})
 
 
 @study("generalization", "why not always Adam? momentum, Adam and SAM on a real network: test loss, accuracy, "
@@ -115,15 +170,17 @@ def generalization(args) -> list[Path]:
     from ..core.networks import landscape
     from ..render.animate import render
     from ..render.generalization import save_generalization_chart
+    from ..render.spectrum import save_spectrum_chart
     from ..render.style import Style
     from ..render.timeline import Timeline
 
     if not 0 < args.level < 1:
         raise OptvizError(f"level must be a confidence level between 0 and 1, got {args.level!r}")
     lr_range = parse_range(args.lr_range)
-    csv_path, png, land_png, land = output_paths(args.output, ".csv", ".png", "-landscape.png", "-landscape")
+    csv_path, png, land_png, land, spec_png = output_paths(args.output, ".csv", ".png", "-landscape.png", "-landscape",
+                                                           "-spectrum.png")
     animations = animation_paths(land, args.formats)   # checked before any work
-    n_opts = len(args.optimizer or DEFAULT)
+    n_opts = len(args.optimizer or default_optimizers(args.task))
     work = (args.budget * min(TUNE_SEEDS, args.seeds) + args.seeds) * n_opts * args.steps
     with progress_bar(work, "training", "steps", minimum=5000) as bar:
         result, run = run_generalization(args.task, args.optimizer, seeds=args.seeds, steps=args.steps,
@@ -132,7 +189,11 @@ def generalization(args) -> list[Path]:
     print(result.table(args.level))
     style = Style(preset=args.preset, theme=args.theme)
     written = [result.save_csv(csv_path, args.level), save_generalization_chart(result, png, style, args.level)]
-    exp = landscape(run, "pca", resolution=args.resolution, device=args.device)
+    opts = result.meta["optimizers"]
+    written.append(save_spectrum_chart(result.spectrum, spec_png, [o["name"] for o in opts], [o["title"] for o in opts],
+                                       style, result.meta["task"]["title"]))
+    plane = args.plane or default_plane(result.meta["task"]["name"], run.names)
+    exp = landscape(run, plane, resolution=args.resolution, device=args.device)
     written.append(render(exp, land_png, view="map", style=style))
     timeline = Timeline(fps=args.fps, duration=8, hold=1.5)
     for path in animations:

@@ -5,6 +5,10 @@ top_eigenvalue  power iteration: v <- H v / |H v| until the Rayleigh quotient v.
                 to the eigenvalue of largest magnitude (at a minimum, the largest: the sharpest direction)
 trace           Hutchinson's estimator: the mean of z.Hz over Rademacher vectors z (E[z.Hz] = tr H),
                 with its standard error
+spectrum        stochastic Lanczos quadrature (Ghorbani et al. 2019; PyHessian's `density()`): Lanczos
+                from random unit vectors gives, for each, nodes (the tridiagonal's eigenvalues) and
+                weights (their eigenvectors' first components squared) of a quadrature of the
+                eigenvalue density; their mean is an estimate of the whole spectrum
 """
 from __future__ import annotations
 
@@ -40,8 +44,10 @@ class HessianVectorProduct:
         return hv
 
 
-def top_eigenvalue(hvp: HessianVectorProduct, iterations: int = 200, tol: float = 1e-6, seed: int = 0) -> float:
-    """The Hessian's eigenvalue of largest magnitude, by power iteration from a seeded random vector."""
+def top_eigenvalue(hvp: HessianVectorProduct, iterations: int = 200, tol: float = 1e-6, seed: int = 0,
+                   history: list | None = None) -> float:
+    """The Hessian's eigenvalue of largest magnitude, by power iteration from a seeded random vector
+    (`history`, if given, receives the Rayleigh quotient of every iteration: how it converged)."""
     gen = torch.Generator().manual_seed(seed)
     v = torch.randn(hvp.dim, generator=gen).to(hvp.w)
     v /= v.norm()
@@ -49,6 +55,8 @@ def top_eigenvalue(hvp: HessianVectorProduct, iterations: int = 200, tol: float 
     for _ in range(iterations):
         hv = hvp(v)
         new = float(v @ hv)
+        if history is not None:
+            history.append(new)
         norm = hv.norm()
         if norm == 0:
             return 0.0
@@ -68,6 +76,36 @@ def trace(hvp: HessianVectorProduct, samples: int = 100, seed: int = 0) -> tuple
         values.append(float(z @ hvp(z)))
     values = np.array(values)
     return float(values.mean()), float(values.std(ddof=1) / math.sqrt(samples)) if samples > 1 else math.nan
+
+
+def spectrum(hvp: HessianVectorProduct, steps: int = 60, runs: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(nodes [runs, K], weights [runs, K]) of stochastic Lanczos quadrature, K = min(steps, D): each row's
+    weights sum to 1, and sum(weights * f(nodes)) estimates v.f(H)v for its random unit vector v, so
+    the rows' mean estimates the eigenvalue density (trace = D * mean of sum(weights * nodes)).
+    Lanczos with full reorthogonalization, in float64 outside the Hessian-vector products."""
+    gen = torch.Generator().manual_seed(seed)
+    k = min(steps, hvp.dim)
+    nodes, weights = np.zeros((runs, k)), np.zeros((runs, k))
+    for r in range(runs):
+        v = (torch.randint(0, 2, (hvp.dim,), generator=gen) * 2 - 1).double()
+        basis = [v / v.norm()]
+        alpha, beta = [], []
+        for j in range(k):
+            w = hvp(basis[j].to(hvp.w)).double()
+            alpha.append(float(w @ basis[j]))
+            for q in basis:   # full reorthogonalization: without it Lanczos repeats the extreme eigenvalues
+                w = w - (w @ q) * q
+            b = float(w.norm())
+            if j == k - 1 or b < 1e-10 * max(abs(alpha[-1]), 1e-30):
+                break
+            beta.append(b)
+            basis.append(w / b)
+        m = len(alpha)
+        T = np.diag(alpha) + np.diag(beta[:m - 1], 1) + np.diag(beta[:m - 1], -1)
+        theta, vec = np.linalg.eigh(T)
+        nodes[r, :m], weights[r, :m] = theta, vec[0] ** 2
+        nodes[r, m:] = theta[-1]   # an invariant subspace found early: the rest weigh nothing
+    return nodes, weights
 
 
 def sharpness(model: nn.Module, w, X, y, loss: str = "cross_entropy", *, device="cpu", iterations: int = 200,
