@@ -104,7 +104,16 @@ def network(scene, data, beats, theme):
     beats(FadeIn(rows, shift=0.2 * UP))
     verdict = fixed(scene, beats.text("verdict", 36, weight="BOLD", color=fg).next_to(rows, DOWN, buff=0.7))
     beats(FadeIn(verdict, shift=0.2 * UP))
-    beats(FadeOut(rows), FadeOut(verdict), FadeOut(title))
+    beats(FadeOut(rows), FadeOut(verdict))
+
+    # -- the other side: where the adaptive methods do lose (Wilson et al.'s least squares)
+    case = beats.text("wilson", 32, weight="BOLD", color=fg)
+    sides = VGroup(beats.text("wilson_acc", 30), beats.text("wilson_ada", 30)).arrange(DOWN, buff=0.3)
+    block = fixed(scene, VGroup(case, sides).arrange(DOWN, buff=0.5).move_to(0.5 * UP))
+    beats(FadeIn(block, shift=0.2 * UP))
+    why = fixed(scene, beats.text("wilson_why", 30).next_to(block, DOWN, buff=0.7))
+    beats(FadeIn(why, shift=0.2 * UP))
+    beats(FadeOut(block), FadeOut(why), FadeOut(title))
 
 
 def summary(scene, data, beats, theme):

@@ -83,6 +83,18 @@ def test_the_numbers_on_screen_are_the_runs_own(plan, data):
     acc = gen.values[:, :, gen.metrics.index("test_acc")].mean(0)
     net = next(c for c in plan if c.key == "network")
     assert f"Adam {100 * acc[1]:.1f}%" in net.text("accuracy")
+    # the other side: on Wilson et al.'s least squares the adaptive methods call every unseen point
+    # positive, so their accuracy is the share of positive test labels of each seed's draw
+    from optviz.core.networks.wilson import wilson_data
+    wil = GeneralizationResult.load(data / "wilson.npz")
+    names = [o["name"] for o in wil.meta["optimizers"]]
+    wacc = wil.values[:, :, wil.metrics.index("test_acc")]
+    positives = np.mean([(wilson_data(100, 0.6, 1000, s)[3] > 0).mean() for s in wil.seeds])
+    for name in ("adam", "rmsprop", "adagrad"):
+        assert wacc[:, names.index(name)].mean() == pytest.approx(positives, abs=1e-12)
+    assert (wacc[:, names.index("sgd")] == 1).all() and (wacc[:, names.index("momentum")] == 1).all()
+    assert "SGD 100% · momentum 100%" in net.text("wilson_acc")
+    assert f"Adam {100 * positives:.0f}%" in net.text("wilson_ada")
 
 
 def srt_cues(text: str) -> list[tuple[float, float, str]]:

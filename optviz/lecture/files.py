@@ -14,16 +14,14 @@ from pathlib import Path
 
 from ..data.experiment import Experiment
 from ..data.generalization import GeneralizationResult
-from .script import DATA
+from .script import DATA, STUDIES
 
 
 def load_data(folder) -> dict:
     """The lecture's data objects from the folder optviz.lecture.runs wrote: {name: Experiment} for
-    each of DATA, and "generalization" as a GeneralizationResult."""
+    each of DATA, and the studies ("generalization", "wilson") as GeneralizationResults."""
     folder = Path(folder)
-    data = {n: Experiment.load(folder / f"{n}.npz") for n in DATA if n != "generalization"}
-    data["generalization"] = GeneralizationResult.load(folder / "generalization.npz")
-    return data
+    return {n: (GeneralizationResult if n in STUDIES else Experiment).load(folder / f"{n}.npz") for n in DATA}
 
 
 def complete(folder) -> bool:

@@ -1,6 +1,6 @@
 """The runs the lecture draws, computed once and saved as NPZ files for the manim processes (which never
 import torch): the post's races, one gradient step, the two momentum forms, a stochastic cloud, a real
-network's landscape and the generalization study's numbers.
+network's landscape, the generalization study's numbers on digits and on wilson-linear.
 
     python -m optviz.lecture.runs DIR     # what the scenes run when $OPTVIZ_LECTURE_DIR is not set
 
@@ -20,6 +20,8 @@ SEED = ["sgd:lr=10", "momentum:lr=10,momentum=0.9", "adam:lr=1"]
 # the rates `optviz experiment generalization` tunes for these three on digits-mlp (README, "Why not
 # always Adam? Measured"); given here so the lecture does not repeat the 8-rate search
 GENERALIZATION = ["momentum:lr=0.956,momentum=0.9", "adam:lr=0.00985", "sam:base=momentum,lr=0.956,momentum=0.9,rho=0.05"]
+# the rates the study tunes on wilson-linear (docs, "Where Adam loses"), for the other side of chapter 7
+WILSON = ["sgd:lr=0.305", "momentum:lr=0.956,momentum=0.9", "adam:lr=0.0309", "rmsprop:lr=0.001", "adagrad:lr=0.305"]
 NETWORK = ["sgd:lr=0.5", "momentum:lr=0.5,momentum=0.9", "adam:lr=0.01", "sam:base=momentum,lr=0.5,momentum=0.9,rho=0.05"]
 
 
@@ -50,8 +52,10 @@ def write_lecture_data(directory, progress=None) -> dict[str, Path]:
         out[name] = exp.save(directory / f"{name}.npz")
     run = train_network("digits-mlp", NETWORK, 300, batch_size=64, record_every=2, seed=0, progress=progress)
     out["network"] = landscape(run, "pca", resolution=41).save(directory / "network.npz")
-    result, _ = run_generalization("digits-mlp", GENERALIZATION, seeds=5, progress=progress)
+    result, _ = run_generalization("digits-mlp", GENERALIZATION, seeds=5, progress=progress, spectrum=False)
     out["generalization"] = result.save(directory / "generalization.npz")
+    result, _ = run_generalization("wilson-linear", WILSON, seeds=5, progress=progress, spectrum=False)
+    out["wilson"] = result.save(directory / "wilson.npz")
     return out
 
 

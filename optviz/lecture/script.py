@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-DATA = ("step", "seed50", "seed1000", "forms", "stochastic", "network", "generalization")   # the NPZ files
+DATA = ("step", "seed50", "seed1000", "forms", "stochastic", "network", "generalization", "wilson")   # the NPZ files
+STUDIES = ("generalization", "wilson")   # of DATA, the GeneralizationResults (the others are Experiments)
 READING = 3.0    # words a second a viewer reads
 SPEAKING = 2.7   # words a second of narration (about 160 a minute): the silent draft's pace
 MARK = re.compile(r"\{(\w+)\}\s*")
@@ -89,16 +90,12 @@ def pair(v, digits: int = 2) -> str:
 def lecture_facts(d: dict) -> dict:
     """The numbers the script quotes, from the lecture's data objects (`optviz.lecture.runs`):
     d["step"], ["seed50"], ["seed1000"], ["forms"], ["stochastic"], ["network"] are Experiments,
-    d["generalization"] a GeneralizationResult."""
+    d["generalization"] (digits) and d["wilson"] (wilson-linear) GeneralizationResults."""
     step, s50, s1000, forms, sto, net, gen = (d[k] for k in ("step", "seed50", "seed1000", "forms", "stochastic",
                                                              "network", "generalization"))
     final = sto.position[:, :, -1].astype(np.float64)
     spread = np.sqrt(((final - final.mean(1, keepdims=True)) ** 2).sum(-1).mean(1))
     v = forms.state["velocity"][:, 0, -1, 0].astype(np.float64)
-    mean, lo, hi = gen.summary()
-    k = {name: i for i, name in enumerate(gen.metrics)}
-    names = [o["name"] for o in gen.meta["optimizers"]]
-    by = {n: i for i, n in enumerate(names)}
     plane = net.meta.get("landscape", {}).get("plane", {})
     return {
         "step": {"w0": step.position[0, 0, 0].tolist(), "g": step.grad[0, 0, 0].tolist(),
@@ -115,10 +112,19 @@ def lecture_facts(d: dict) -> dict:
                        "points": int(sto.meta["surface"].get("n_data") or 64), "copies": int(sto.meta["cloud"])},
         "network": {"explained": sum(plane.get("explained_variance") or [0, 0]), "caption": net.meta.get("caption", ""),
                     "labels": net.labels},
-        "generalization": {n: {m: [float(mean[i, j]), float(lo[i, j]), float(hi[i, j])] for m, j in k.items()}
-                           for n, i in by.items()},
+        "generalization": study_facts(gen),
+        "wilson": study_facts(d["wilson"]),
+        "wilson_task": d["wilson"].meta["task"],
         "seeds": len(gen.seeds),
     }
+
+
+def study_facts(result) -> dict:
+    """{optimizer name: {metric: [mean, low, high]}} of a GeneralizationResult."""
+    mean, lo, hi = result.summary()
+    k = {name: i for i, name in enumerate(result.metrics)}
+    return {o["name"]: {m: [float(mean[i, j]), float(lo[i, j]), float(hi[i, j])] for m, j in k.items()}
+            for i, o in enumerate(result.meta["optimizers"])}
 
 
 def lecture_plan(f: dict, pace: float = 1.0) -> list[Chapter]:
@@ -272,6 +278,22 @@ def network(f):
     flattest = min((x["top_eigenvalue"][0], name) for name, x in named)[1]
     holds = flattest != "Adam"
     verdict = "Here the claim holds." if holds else "Here the claim does not hold."
+    # the other side: Wilson et al.'s construction, where the adaptive methods lose
+    ws, points = f["wilson"], f["wilson_task"]["n_train"]
+    plain = [(name, key) for name, key in (("SGD", "sgd"), ("momentum", "momentum")) if key in ws]
+    adaptive = [(name, key) for name, key in (("Adam", "adam"), ("RMSprop", "rmsprop"), ("AdaGrad", "adagrad"))
+                if key in ws]
+
+    def side(group):
+        return " · ".join(f"{name} {100 * ws[key]['test_acc'][0]:.0f}%" for name, key in group)
+
+    def said(group):
+        """("SGD and momentum", "100"): the group's names, and its accuracies in percent (a range if they differ)."""
+        names = [name for name, _ in group]
+        pcts = sorted({round(100 * ws[key]["test_acc"][0]) for _, key in group})
+        return (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0],
+                f"{pcts[0]}" if len(pcts) == 1 else f"{pcts[0]} to {pcts[-1]}")
+
     return Chapter("network", "Sharp or wide minima? A real network", cost=3.0, beats=(
         Beat(4.0, "The post ends with a warning: Adam may get stuck in sharp minima, while momentum tends to "
                   "find wide ones, that generalize better.", {"title": "Sharp or wide minima? A real network"}),
@@ -288,6 +310,16 @@ def network(f):
         Beat(5.0, f"The flattest minimum is {flattest}'s. {verdict} SAM, built to seek flat minima, does land "
                   "flatter than momentum. The gap is reported on large image models: measure before you believe.",
              {"verdict": verdict}),
+        Beat(1.0, "", clear=("accuracy", "sharpness", "verdict")),
+        Beat(6.0, f"Where does Adam lose, then? Wilson and colleagues built a case in 2017: least squares with "
+                  f"{points} points and {6 * points} weights. Every optimizer here fits the training points exactly. "
+                  f"On new points, {said(plain)[0]} are right {said(plain)[1]} percent of the time; "
+                  f"{said(adaptive)[0]} {said(adaptive)[1]} percent: they call every new point positive.",
+             {"wilson": "where Adam loses: Wilson et al.'s least squares",
+              "wilson_acc": f"test accuracy:  {side(plain)}", "wilson_ada": side(adaptive)}),
+        Beat(5.0, "The sharpness is the same for all of them: a quadratic loss has one curvature everywhere. What "
+                  "differs is which of the many perfect fits each one picks. So it depends on the model and the data.",
+             {"wilson_why": "one sharpness for all: a different minimum, not a sharper one"}),
         Beat(1.0, ""),
     ))
 
