@@ -100,11 +100,12 @@ def network(scene, data, beats, theme):
 
     # -- the measured answer
     rows = VGroup(beats.text("accuracy", 30), beats.text("sharpness", 30)).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
-    fixed(scene, rows.move_to(0.3 * UP))
+    fixed(scene, rows.move_to(0.6 * UP))
     beats(FadeIn(rows, shift=0.2 * UP))
-    verdict = fixed(scene, beats.text("verdict", 36, weight="BOLD", color=fg).next_to(rows, DOWN, buff=0.7))
-    beats(FadeIn(verdict, shift=0.2 * UP))
-    beats(FadeOut(rows), FadeOut(verdict))
+    common = fixed(scene, beats.text("common", 30).next_to(rows, DOWN, buff=0.4).align_to(rows, LEFT))
+    verdict = fixed(scene, beats.text("verdict", 36, weight="BOLD", color=fg).next_to(common, DOWN, buff=0.7))
+    beats(FadeIn(common, shift=0.2 * UP), FadeIn(verdict, shift=0.2 * UP))
+    beats(FadeOut(rows), FadeOut(common), FadeOut(verdict))
 
     # -- the other side: where the adaptive methods do lose (Wilson et al.'s least squares)
     case = beats.text("wilson", 32, weight="BOLD", color=fg)

@@ -109,7 +109,7 @@ def test_the_checks_catch_an_overlap_an_edge_an_axis_and_a_tiny_text():
 def test_the_networks_numbers_are_large_and_the_clouds_fill_the_frame(layout, lecture_data):
     from optviz.lecture.video import plan_from
     network = next(c for c in plan_from(lecture_data) if c.key == "network")
-    numbers = {network.text(k) for k in ("accuracy", "sharpness", "verdict")}
+    numbers = {network.text(k) for k in ("accuracy", "sharpness", "common", "verdict")}
     seen = {" ".join(s["text"].split()): s["em"] for b in layout["network"] for s in b["shown"] if s["kind"] == "text"}
     for text in numbers:
         height = layout["network"][0]["frame"][1]

@@ -275,9 +275,15 @@ def network(f):
     named = [(name, x) for name, x in (("momentum", mom), ("Adam", ada), ("SAM", sam)) if x]
     acc = " · ".join(f"{name} {100 * x['test_acc'][0]:.1f}%" for name, x in named)
     sharp = " · ".join(f"{name} {g(x['top_eigenvalue'][0])}" for name, x in named)
+    common = " · ".join(f"{name} {g(x['common_top_eigenvalue'][0])}" for name, x in named)
     flattest = min((x["top_eigenvalue"][0], name) for name, x in named)[1]
-    holds = flattest != "Adam"
+    sharpest = max((x["common_top_eigenvalue"][0], name) for name, x in named)[1]
+    # the claim is about generalization: it holds if momentum's test accuracy is above Adam's beyond both intervals
+    holds = bool(mom and ada and mom["test_acc"][1] > ada["test_acc"][2])
     verdict = "Here the claim holds." if holds else "Here the claim does not hold."
+    fair = (f"At the end, the flattest minimum is {flattest}'s; but the runs end at different losses, and read "
+            f"at the same training loss the sharpest is {sharpest}'s." if flattest != sharpest else
+            f"The flattest minimum is {flattest}'s, at the end and at the same training loss.")
     # the other side: Wilson et al.'s construction, where the adaptive methods lose
     ws, points = f["wilson"], f["wilson_task"]["n_train"]
     plain = [(name, key) for name, key in (("SGD", "sgd"), ("momentum", "momentum")) if key in ws]
@@ -306,11 +312,11 @@ def network(f):
         Beat(5.0, f"Over {f['seeds']} seeds, with tuned learning rates, the test accuracies are "
                   f"{acc.replace(' · ', ', ')}. The sharpness of each minimum, its top curvature, is "
                   f"{sharp.replace(' · ', ', ')}.",
-             {"accuracy": f"test accuracy:  {acc}", "sharpness": f"sharpness:  {sharp}"}),
-        Beat(5.0, f"The flattest minimum is {flattest}'s. {verdict} SAM, built to seek flat minima, does land "
+             {"accuracy": f"test accuracy:  {acc}", "sharpness": f"sharpness at the end:  {sharp}"}),
+        Beat(5.0, f"{fair} The accuracies match all the same. {verdict} SAM, built to seek flat minima, does land "
                   "flatter than momentum. The gap is reported on large image models: measure before you believe.",
-             {"verdict": verdict}),
-        Beat(1.0, "", clear=("accuracy", "sharpness", "verdict")),
+             {"common": f"at the same train loss:  {common}", "verdict": verdict}),
+        Beat(1.0, "", clear=("accuracy", "sharpness", "common", "verdict")),
         Beat(6.0, f"Where does Adam lose, then? Wilson and colleagues built a case in 2017: least squares with "
                   f"{points} points and {6 * points} weights. Every optimizer here fits the training points exactly. "
                   f"On new points, {said(plain)[0]} are right {said(plain)[1]} percent of the time; "
