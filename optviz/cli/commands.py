@@ -111,7 +111,7 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("gallery", help="render the default gallery (skips what is up to date)")
     p.add_argument("directory", nargs="?", default="assets")
-    p.add_argument("--only", action="append", help="render only these gallery entries")
+    p.add_argument("--only", action="append", help="render only this gallery entry (repeatable)")
     p.add_argument("--force", action="store_true", help="render even what is up to date")
     p.add_argument("--workers", type=argument(parse_workers), help="processes rendering frames")
     p.set_defaults(func=cmd_gallery)
