@@ -121,7 +121,10 @@ def test_depth_buffer_matches_ray_casting_on_the_mesh(behind_ridge):
         # the point at depth d on this pixel's ray lies on the mesh, and nothing nearer does
         lo, hi = occ.unproject(c + 0.5, r + 0.5, d - 0.02), occ.unproject(c + 0.5, r + 0.5, d + 0.02)
         assert lo[2] > mesh_z(gx, gy, gz, lo[:1], lo[1:2])[0] - 1e-6 or not (abs(lo[:2]) <= [4, 3]).all()
-        assert hi[2] < mesh_z(gx, gy, gz, hi[:1], hi[1:2])[0] + 1e-6
+        # just beyond it the ray is under the surface, except on the silhouette (a neighbour sees the
+        # sky), where a ray grazing the crest leaves it again within that distance
+        if np.isfinite(occ.depth[r - 1:r + 2, c - 1:c + 2]).all():
+            assert hi[2] < mesh_z(gx, gy, gz, hi[:1], hi[1:2])[0] + 1e-6
         t = np.linspace(0, 1, 400)[:, None]
         q = eye + t * (lo - eye)
         inside = (np.abs(q[:, 0]) <= 4) & (np.abs(q[:, 1]) <= 3)

@@ -36,8 +36,11 @@ def fit_inside(fig, ax, top: float, pad: float = 4.0, tries: int = 8) -> None:
         boxes = [a.label.get_window_extent(renderer) for a in (ax.xaxis, ax.yaxis, ax.zaxis) if a.label.get_text()]
         if all(b.x0 >= pad and b.y0 >= pad and b.x1 <= width - pad and b.y1 <= top * height - pad for b in boxes):
             return
-        x0, y0, w, h = ax.get_position().bounds
-        ax.set_position([x0 + 0.04 * w, y0 + 0.04 * h, 0.92 * w, 0.92 * h])
+        # shrink the box the axes were given, not the one their aspect drew in: drawing fits the
+        # latter inside the former again, and the projection must be the one that is drawn
+        x0, y0, w, h = ax.get_position(original=True).bounds
+        ax.set_position([x0 + 0.04 * w, y0 + 0.04 * h, 0.92 * w, 0.92 * h], which="original")
+    fig.canvas.draw()
 
 
 class Scene3D(SceneBase):
