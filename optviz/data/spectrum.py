@@ -34,10 +34,6 @@ class Spectrum:
         kernel = np.exp(-0.5 * ((g - nodes.ravel()[None]) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
         return kernel @ weights.ravel() / len(nodes)
 
-    def trace(self, m: int) -> float:
-        """tr H estimated from the quadrature: D times the mean over vectors of sum(weights * nodes)."""
-        return float(self.meta["dim"] * (self.weights[m] * self.nodes[m]).sum(-1).mean())
-
     def arrays(self, prefix: str = "spectrum_") -> dict:
         return {prefix + k: getattr(self, k) for k in ("nodes", "weights", "power")}
 

@@ -23,11 +23,10 @@ from ..progress import progress_bar
 from .base import add_style_arguments, animation_paths, output_paths, study
 
 DEFAULT = ["momentum:momentum=0.9", "adam", "sam:base=momentum,momentum=0.9,rho=0.05"]
+TUNE_SEEDS = 3
 # where adaptive methods lose (wilson-linear): both families, as Wilson et al. compare them
 DEFAULTS = {"wilson-linear": ["sgd", "momentum:momentum=0.9", "adam", "rmsprop", "adagrad",
                               "sam:base=momentum,momentum=0.9,rho=0.05"]}
-
-
 # the slice that shows both families ending at different minima of the same zero training loss: through
 # the start and both end points, which then lie on it exactly (a PCA plane leaves them off it)
 PLANES = {"wilson-linear": "points:init,sgd,adam"}
@@ -43,7 +42,6 @@ def default_optimizers(task) -> list[str]:
     """The optimizers the study compares on `task` unless told: DEFAULTS by the task's name, else DEFAULT."""
     name = task if isinstance(task, str) else getattr(task, "name", "")
     return DEFAULTS.get(str(name).partition(":")[0], DEFAULT)
-TUNE_SEEDS = 3
 
 
 def generalization_arguments(p):
@@ -126,41 +124,41 @@ def run_generalization(task="digits-mlp", optimizers=None, *, seeds=5, steps=600
                             device=device, progress=progress)
         first = first or run
         seen = task.at(s)   # the data this seed trained on (wilson-linear draws them anew)
+
+        def read(w, history=None):
+            return sharpness(seen.model(s), w, seen.X_train, seen.y_train, seen.loss, device=device, seed=s,
+                             history=history)
         ok = [m for m in range(len(specs)) if run.diverged_at[m] < 0]
         common = max((run.train_loss[m, -1] for m in ok), default=np.nan)
+        power = {m: [] for m in ok} if s == 0 and spectrum else {}   # the power iteration, step by step
         for m in ok:
-            def read(w, **kw):
-                return sharpness(seen.model(s), w, seen.X_train, seen.y_train, seen.loss, device=device, seed=s, **kw)
-            end = read(run.final(m))
+            end = read(run.final(m), power.get(m))
             r = int(np.argmax(run.train_loss[m] <= common))   # the first record at or below it
-            there = read(run.params[m, r])
+            there = end if r == run.train_loss.shape[1] - 1 else read(run.params[m, r])   # the end itself
             values[s, m] = [run.train_loss[m, -1], run.test_loss[m, -1], run.test_acc[m, -1], common,
                             end["top_eigenvalue"], end["trace"], there["top_eigenvalue"], there["trace"]]
-        if s == 0 and spectrum:
-            spectra = end_spectra(seen, run, device)
+        if power:
+            spectra = end_spectra(seen, run, power, device)
     meta = {"task": task.info(), "steps": steps, "batch_size": batch_size, "tuning": tuning,
             "optimizers": first.meta["optimizers"], "lr_range": list(lr_range), "budget": budget}
     return GeneralizationResult(values, metrics, first.labels, list(range(seeds)), meta, spectra), first
 
 
-def end_spectra(task, run, device="cpu", steps: int = 60, vectors: int = 8, iterations: int = 200):
+def end_spectra(task, run, power: dict, device="cpu", steps: int = 60, vectors: int = 8):
     """A Spectrum at each optimizer's end point of `run` (its seed): Lanczos quadrature from `vectors`
-    random vectors of `steps` steps, and the power iteration's estimate at every iteration."""
-    from ..core.networks.sharpness import HessianVectorProduct, spectrum, top_eigenvalue
+    random vectors of `steps` steps, beside `power` ({m: the power iteration's estimate at every
+    iteration}, as the sharpness reading recorded it; the optimizers missing from it diverged)."""
+    from ..core.networks.sharpness import HessianVectorProduct, spectrum
     from ..data.spectrum import Spectrum
     M, D, seed = len(run.labels), run.params.shape[-1], run.meta["seed"]
     k = min(steps, D)
     nodes, weights = np.full((M, vectors, k), np.nan), np.full((M, vectors, k), np.nan)
-    power = np.full((M, iterations), np.nan)
-    for m in range(M):
-        if run.diverged_at[m] >= 0:
-            continue
+    history = np.full((M, max((len(p) for p in power.values()), default=1)), np.nan)
+    for m, seen in power.items():
         hvp = HessianVectorProduct(task.model(seed), run.final(m), task.X_train, task.y_train, task.loss, device)
         nodes[m], weights[m] = spectrum(hvp, steps, vectors, seed)
-        seen = []
-        top_eigenvalue(hvp, iterations, seed=seed, history=seen)
-        power[m, :len(seen)] = seen
-    return Spectrum(nodes, weights, power, list(run.labels),
+        history[m, :len(seen)] = seen
+    return Spectrum(nodes, weights, history, list(run.labels),
                     {"task": task.name, "seed": seed, "steps": k, "vectors": vectors, "dim": D})
 
 

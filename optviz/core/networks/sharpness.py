@@ -109,8 +109,10 @@ def spectrum(hvp: HessianVectorProduct, steps: int = 60, runs: int = 8, seed: in
 
 
 def sharpness(model: nn.Module, w, X, y, loss: str = "cross_entropy", *, device="cpu", iterations: int = 200,
-              samples: int = 100, seed: int = 0, dtype=torch.float32) -> dict:
-    """{"top_eigenvalue", "trace", "trace_stderr"} of the loss's Hessian at weights w."""
+              samples: int = 100, seed: int = 0, dtype=torch.float32, history: list | None = None) -> dict:
+    """{"top_eigenvalue", "trace", "trace_stderr"} of the loss's Hessian at weights w (`history`: as for
+    top_eigenvalue)."""
     hvp = HessianVectorProduct(model, w, X, y, loss, device, dtype)
     t, se = trace(hvp, samples, seed)
-    return {"top_eigenvalue": top_eigenvalue(hvp, iterations, seed=seed), "trace": t, "trace_stderr": se}
+    return {"top_eigenvalue": top_eigenvalue(hvp, iterations, seed=seed, history=history), "trace": t,
+            "trace_stderr": se}
