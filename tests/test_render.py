@@ -355,3 +355,19 @@ def test_a_long_axis_name_is_wrapped_inside_the_map():
     W, H = scene.fig.bbox.width, scene.fig.bbox.height
     for b in (bx, by):
         assert b.x0 >= 0 and b.y0 >= 0 and b.x1 <= W and b.y1 <= H, b
+
+
+def test_a_landscape_path_that_fits_exactly_is_drawn_at_the_lowest_loss_not_minus_infinity():
+    """On a log-scaled landscape a path whose loss reaches 0 (wilson-linear's adaptive runs do, in float32)
+    crashed the 3-D view ("Axis limits -inf"); it is drawn at the lowest positive loss of grid and paths."""
+    from optviz.data.experiment import Experiment
+    from optviz.render.geometry import display_z
+    exp = Experiment.load(Path(__file__).parents[1] / "examples" / "digits-landscape.npz")
+    exp.loss[0, 0, -5:] = 0.0
+    lowest = min(exp.grid_z.min(), exp.loss[exp.loss > 0].min())
+    f, log = display_z(exp)
+    assert log and f(0.0) == pytest.approx(np.log10(lowest)) and np.isfinite(f(exp.loss)).all()
+    scene = Scene3D(exp, Style(), Timeline(hold=0))
+    assert np.isfinite(scene.ax.get_zlim()).all()
+    frame = scene.render(exp.steps)   # the last frame: the ball where the loss is 0
+    assert frame.shape[2] == 4 and frame.any()

@@ -14,7 +14,11 @@ def display_z(exp: Experiment):
     z = exp.grid_z[np.isfinite(exp.grid_z)]
     zmin, zmax, zmed = float(z.min()), float(z.max()), float(np.median(z))
     if exp.meta["surface"].get("zscale") == "log" and zmin > 0:   # losses spanning decades (a network's)
-        return (lambda v: np.log10(np.asarray(v, dtype=np.float64))), True
+        # a path can fit its training set exactly (loss 0 in float32, where log10 is -inf): it is drawn at
+        # the lowest positive loss of the grid and the paths
+        seen = np.concatenate([z, exp.loss[np.isfinite(exp.loss)].ravel()]).astype(np.float64)
+        floor = float(seen[seen > 0].min())
+        return (lambda v: np.log10(np.maximum(np.asarray(v, dtype=np.float64), floor))), True
     if zmed - zmin > 0 and (zmax - zmin) > 20 * (zmed - zmin):
         delta = 0.01 * (zmed - zmin)
         return (lambda v: np.log10(np.maximum(np.asarray(v, dtype=np.float64) - zmin, 0) + delta)), True
