@@ -384,3 +384,17 @@ def test_batch_size_command_writes_its_table_csv_and_chart(tmp_path, capsys):
     assert len(rows) == 1 + 2 * 5
     from matplotlib.image import imread
     assert imread(tmp_path / "bs.png").shape[:2] == (600, 800)
+
+
+@pytest.mark.parametrize("plane, message", [
+    ("points:init,sgd,rmsprp", "unknown point 'rmsprp'; choose from: init, sgd, adam, 1, 2"),
+    ("flat", "unknown plane 'flat'; choose from: pca[:CENTRE], random[:CENTRE], points:A,B,C"),
+])
+def test_generalization_bad_plane_is_one_line_and_writes_nothing(tmp_path, plane, message):
+    done = subprocess.run([sys.executable, "-m", "optviz", "experiment", "generalization", "--task",
+                           "wilson-linear:n=20,test=50", "--optimizer", "sgd:lr=0.1", "--optimizer", "adam:lr=0.01",
+                           "--seeds", "1", "--steps", "10", "--batch-size", "10", "--plane", plane,
+                           "-o", str(tmp_path / "g")], capture_output=True, text=True)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and lines[0].startswith(f"optviz: error: {message}"), done.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -166,6 +166,7 @@ def end_spectra(task, run, power: dict, device="cpu", steps: int = 60, vectors: 
                          "sharpness over seeds", generalization_arguments)
 def generalization(args) -> list[Path]:
     from ..core.networks import landscape
+    from ..core.networks.planes import parse_plane
     from ..render.animate import render
     from ..render.generalization import save_generalization_chart
     from ..render.spectrum import save_spectrum_chart
@@ -178,6 +179,8 @@ def generalization(args) -> list[Path]:
     csv_path, png, land_png, land, spec_png = output_paths(args.output, ".csv", ".png", "-landscape.png", "-landscape",
                                                            "-spectrum.png")
     animations = animation_paths(land, args.formats)   # checked before any work
+    if args.plane:
+        parse_plane(args.plane)   # its kind, before any work (its points once the run has them)
     n_opts = len(args.optimizer or default_optimizers(args.task))
     work = (args.budget * min(TUNE_SEEDS, args.seeds) + args.seeds) * n_opts * args.steps
     with progress_bar(work, "training", "steps", minimum=5000) as bar:
@@ -185,13 +188,14 @@ def generalization(args) -> list[Path]:
                                          batch_size=args.batch_size, budget=args.budget, lr_range=lr_range,
                                          device=args.device, progress=bar.update if bar else None)
     print(result.table(args.level))
+    # the landscape before any file: a plane naming a point the run does not have stops with nothing written
+    plane = args.plane or default_plane(result.meta["task"]["name"], run.names)
+    exp = landscape(run, plane, resolution=args.resolution, device=args.device)
     style = Style(preset=args.preset, theme=args.theme)
     written = [result.save_csv(csv_path, args.level), save_generalization_chart(result, png, style, args.level)]
     opts = result.meta["optimizers"]
     written.append(save_spectrum_chart(result.spectrum, spec_png, [o["name"] for o in opts], [o["title"] for o in opts],
                                        style, result.meta["task"]["title"]))
-    plane = args.plane or default_plane(result.meta["task"]["name"], run.names)
-    exp = landscape(run, plane, resolution=args.resolution, device=args.device)
     written.append(render(exp, land_png, view="map", style=style))
     timeline = Timeline(fps=args.fps, duration=8, hold=1.5)
     for path in animations:
