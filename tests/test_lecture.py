@@ -83,6 +83,16 @@ def test_the_numbers_on_screen_are_the_runs_own(plan, data):
     acc = gen.values[:, :, gen.metrics.index("test_acc")].mean(0)
     net = next(c for c in plan if c.key == "network")
     assert f"Adam {100 * acc[1]:.1f}%" in net.text("accuracy")
+    # what the narration says about sharpness, at the end and at the common loss, is what the runs measured
+    titles = ["momentum", "Adam", "SAM"]
+    end = gen.values[:, :, gen.metrics.index("top_eigenvalue")].mean(0)
+    common = gen.values[:, :, gen.metrics.index("common_top_eigenvalue")].mean(0)
+    said = net.beats[5].say
+    if np.argmin(common) == np.argmin(end):
+        assert f"The flattest minimum is {titles[np.argmin(end)]}'s, at the end and at the same" in said
+    else:
+        assert (f"the flattest minimum is {titles[np.argmin(end)]}'s" in said and
+                f"the sharpest is {titles[np.argmax(common)]}'s, the flattest {titles[np.argmin(common)]}'s" in said)
     # the other side: on Wilson et al.'s least squares the adaptive methods call every unseen point
     # positive, so their accuracy is the share of positive test labels of each seed's draw
     from optviz.core.networks.wilson import wilson_data

@@ -277,13 +277,14 @@ def network(f):
     sharp = " · ".join(f"{name} {g(x['top_eigenvalue'][0])}" for name, x in named)
     common = " · ".join(f"{name} {g(x['common_top_eigenvalue'][0])}" for name, x in named)
     flattest = min((x["top_eigenvalue"][0], name) for name, x in named)[1]
-    sharpest = max((x["common_top_eigenvalue"][0], name) for name, x in named)[1]
+    at_common = sorted((x["common_top_eigenvalue"][0], name) for name, x in named)   # flattest first
     # the claim is about generalization: it holds if momentum's test accuracy is above Adam's beyond both intervals
     holds = bool(mom and ada and mom["test_acc"][1] > ada["test_acc"][2])
     verdict = "Here the claim holds." if holds else "Here the claim does not hold."
-    fair = (f"At the end, the flattest minimum is {flattest}'s; but the runs end at different losses, and read "
-            f"at the same training loss the sharpest is {sharpest}'s." if flattest != sharpest else
-            f"The flattest minimum is {flattest}'s, at the end and at the same training loss.")
+    fair = (f"The flattest minimum is {flattest}'s, at the end and at the same training loss."
+            if at_common[0][1] == flattest else
+            f"At the end, the flattest minimum is {flattest}'s; but the runs end at different losses, and read at "
+            f"the same training loss the sharpest is {at_common[-1][1]}'s, the flattest {at_common[0][1]}'s.")
     # the other side: Wilson et al.'s construction, where the adaptive methods lose
     ws, points = f["wilson"], f["wilson_task"]["n_train"]
     plain = [(name, key) for name, key in (("SGD", "sgd"), ("momentum", "momentum")) if key in ws]
