@@ -21,6 +21,7 @@ from optviz.lecture.script import SCENE_CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
 EM_PX = 18          # the least em of any text at 1080p, in pixels
+EDGE_PX = 16        # the least distance of a text from the frame's edge
 NUMBERS_EM_PX = 28  # the real network's measured numbers, the chapter's point
 CLOUD_PX = 60       # the least spread (standard deviation) of a zoomed-in stochastic cloud, in pixels
 
@@ -59,7 +60,9 @@ def problems(beat: dict) -> list[str]:
     out = []
     for t in texts:
         x0, y0, x1, y1 = t["box"]
-        if x0 < -width / 2 or x1 > width / 2 or y0 < -height / 2 or y1 > height / 2:
+        # a text touching the edge reads as cut off: it keeps EDGE_PX (at 1080p) from every edge
+        edge = EDGE_PX / px
+        if x0 < -width / 2 + edge or x1 > width / 2 - edge or y0 < -height / 2 + edge or y1 > height / 2 - edge:
             out.append(f"{where}: {t['text']!r} leaves the frame")
         if t["em"] * px < EM_PX:
             out.append(f"{where}: {t['text']!r} is {t['em'] * px:.0f} px high")

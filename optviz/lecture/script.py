@@ -313,10 +313,10 @@ def network(f):
         Beat(5.0, f"Over {f['seeds']} seeds, with tuned learning rates, the test accuracies are "
                   f"{acc.replace(' · ', ', ')}. The sharpness of each minimum, its top curvature, is "
                   f"{sharp.replace(' · ', ', ')}.",
-             {"accuracy": f"test accuracy:  {acc}", "sharpness": f"sharpness at the end:  {sharp}"}),
+             {"accuracy": f"test accuracy:  {acc}", "sharpness": f"sharpness, end:  {sharp}"}),
         Beat(5.0, f"{fair} The accuracies match all the same. {verdict} SAM, built to seek flat minima, does land "
                   "flatter than momentum. The gap is reported on large image models: measure before you believe.",
-             {"common": f"at the same train loss:  {common}", "verdict": verdict}),
+             {"common": f"same train loss:  {common}", "verdict": verdict}),
         Beat(1.0, "", clear=("accuracy", "sharpness", "common", "verdict")),
         Beat(6.0, f"Where does Adam lose, then? Wilson and colleagues built a case in 2017: least squares with "
                   f"{points} points and {6 * points} weights. Every optimizer here fits the training points exactly. "
