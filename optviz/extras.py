@@ -7,6 +7,7 @@
     pip install 'optviz[cluster]'      Dask scale-out: --scheduler processes:N or tcp://HOST:PORT
     pip install 'optviz[voice]'        the lecture's neural voice (Piper, offline, no download at run time)
     pip install 'optviz[browser]'      Playwright, for the gallery's screenshot of the interactive page
+    pip install 'optviz[slides]'       the lecture as a PowerPoint deck (python-pptx); HTML and PDF need nothing
     pip install 'optviz[all]'          all of them
 
 The modules each extra provides are listed here, and a test holds this table to pyproject.toml's
@@ -44,6 +45,8 @@ EXTRAS = {
                    "GPL-3.0-or-later; the voice MIT, its data CC0)"),
     "browser": Extra("browser", ("playwright",), ("playwright",), "the gallery's screenshot of the interactive page (drives "
                      "Debian's chromium; the page itself runs in any browser)"),
+    "slides": Extra("slides", ("pptx",), ("python-pptx",), "the lecture as a PowerPoint deck: optviz slides --to pptx "
+                    "(the HTML deck and the PDF handout need nothing)"),
 }
 
 

@@ -116,6 +116,9 @@ def test_the_wheel_carries_everything_a_user_runs(dists):
     assert {"optviz/scenes/rolling.py", "optviz/render/page.js", "optviz/examples/seed-race.toml",
             "optviz/examples/digits-landscape.npz"} <= names
     assert any(n.endswith("licenses/LICENSE") for n in names)
+    # the deck's reveal.js works offline from the wheel, its license beside it
+    assert {"optviz/lecture/deck/web/reveal/reveal.js", "optviz/lecture/deck/web/reveal/LICENSE",
+            "optviz/lecture/deck/web/deck.js"} <= names
     assert not [n for n in names if n.startswith(("tests/", "docs/", "assets/", "scenes/", "examples/"))]
 
 
@@ -264,7 +267,8 @@ def test_every_tutorial_command_works_as_written(full, folder):
     run_document(full, ROOT / "docs" / "tutorial.md", folder)
     work = folder / "optviz-tutorial"
     for name in ("seed.npz", "race.gif", "race-3d.mp4", "race-map.png", "race-1000.gif", "explorer.html",
-                 "rolling.mp4", "lecture.mp4", "lecture.srt", "lecture.vtt", "lecture.md", "examples/seed-race.toml"):
+                 "rolling.mp4", "lecture.mp4", "lecture.srt", "lecture.vtt", "lecture.md", "examples/seed-race.toml",
+                 "lecture-deck/index.html", "lecture-deck/reveal/LICENSE", "handout.pdf"):
         assert (work / name).exists(), name
     assert media_length(work / "rolling.mp4") == pytest.approx(4.0, abs=0.2)
     chapters = list((work / "lecture_chapters").glob("*.mp4"))
@@ -273,6 +277,8 @@ def test_every_tutorial_command_works_as_written(full, folder):
                             "-of", "csv=p=0", str(work / "lecture.mp4")], capture_output=True, text=True)
     assert probe.stdout.strip() == "aac"   # spoken by the default voice, from the wheel's extras
     assert "Spoken by piper" in (work / "lecture.md").read_text()
+    beats = len(json.loads((work / "lecture_chapters" / "chapters.json").read_text())[0]["slides"])
+    assert len(list((work / "lecture-deck" / "clips").glob("03-*.mp4"))) == beats
 
 
 def test_the_full_doctor_finds_every_extra_working(full, folder):

@@ -1,4 +1,4 @@
-"""The `optviz` command: `list`, `trajectory`, `render`, `experiment` (the studies), `gallery`, and the
+"""The `optviz` command: `list`, `trajectory`, `render`, `experiment` (the studies), `slides`, `gallery`, and the
 commands about the installation: `doctor`, `scenes`, `examples`, `spec`, `--version`.
 
 User errors print one line, `optviz: error: ...`, and exit with status 2; nothing is written.
@@ -66,6 +66,31 @@ def cmd_render(args) -> int:
     return 0
 
 
+def cmd_slides(args) -> int:
+    """The rendered lecture as a deck: options from a spec (its output is the lecture), flags over them."""
+    from ..lecture.deck import check_output, make_deck
+    from ..progress import count_bar
+    from .run import live_page_html
+    m, lecture = {}, args.lecture
+    if args.spec:
+        from .spec import load_spec
+        spec = load_spec(args.spec)
+        if spec.engine != "manim" or spec.manim.get("scene") != "lecture":
+            raise OptvizError(f"{args.spec}: not a lecture spec (engine = \"manim\", [manim] scene = \"lecture\")")
+        m = spec.manim
+        lecture = lecture or (spec.outputs[0][1] if spec.outputs else None)
+    check_output(args.to, args.output, args.one_file)
+    live = None if args.no_live or args.to != "html" else live_page_html()
+    with count_bar("cutting slides", "clip") as bar:
+        done = make_deck(args.output, to=args.to, one_file=args.one_file, lecture=lecture,
+                         chapters=args.chapters or m.get("chapters"), quality=args.quality or m.get("quality"),
+                         voice=args.voice or m.get("voice"), live_page=live, workers=args.workers, progress=bar)
+    where = done["path"] / "index.html" if done["path"].is_dir() else done["path"]
+    again = f", {done['clips re-encoded']} re-encoded (not on a keyframe)" if done["clips re-encoded"] else ""
+    print(f"wrote {where}: {done['slides']} slides from {done['lecture']}{again}", file=sys.stderr)
+    return 0
+
+
 def cmd_gallery(args) -> int:
     from .gallery import render_gallery
     render_gallery(args.directory, only=args.only, force=args.force, workers=args.workers,
@@ -108,6 +133,20 @@ def build_parser() -> Parser:
 
     from ..studies import add_parser
     add_parser(sub)
+
+    p = sub.add_parser("slides", help="the rendered lecture as a deck: HTML (reveal.js, offline), PPTX or a PDF handout")
+    p.add_argument("spec", nargs="?", help="the lecture's TOML spec (its output is the lecture to cut)")
+    p.add_argument("-o", "--output", metavar="PATH", help="a folder for the HTML deck (default lecture-deck), a "
+                   ".html file with --one-file, a .pptx or .pdf file with --to")
+    p.add_argument("--to", choices=["html", "pptx", "pdf"], default="html", help="html (default), pptx, pdf (a handout)")
+    p.add_argument("--one-file", dest="one_file", action="store_true", help="the HTML deck as one file, clips inside")
+    p.add_argument("--lecture", metavar="FILE", help="the rendered lecture (default: lecture.mp4, else assets/lecture.mp4)")
+    p.add_argument("--chapters", metavar="LIST", help="the chapters to take, e.g. 1,3-5 (the lecture's numbering)")
+    p.add_argument("--quality", help="the quality the lecture was rendered at (checked, not rendered)")
+    p.add_argument("--voice", help="the voice the lecture was rendered with (checked, not rendered)")
+    p.add_argument("--no-live", dest="no_live", action="store_true", help="leave out the live slide (the interactive page)")
+    p.add_argument("--workers", type=argument(parse_workers), help="clips cut at once")
+    p.set_defaults(func=cmd_slides)
 
     p = sub.add_parser("gallery", help="render the default gallery (skips what is up to date)")
     p.add_argument("directory", nargs="?", default="assets")

@@ -53,7 +53,9 @@ def data_digest(folder) -> str:
     return digest(*[Path(folder) / f"{n}.npz" for n in DATA])
 
 
-def sources_digest(*folders: Path) -> str:
-    """A hash of the Python sources in these folders: what a cached result was computed by."""
-    files = sorted(p for f in folders for p in Path(f).rglob("*.py") if "__pycache__" not in p.parts)
+def sources_digest(*folders: Path, skip: tuple = ()) -> str:
+    """A hash of the Python sources in these folders (but those under `skip`): what a cached result
+    was computed by."""
+    files = sorted(p for f in folders for p in Path(f).rglob("*.py") if "__pycache__" not in p.parts
+                   and not any(p.is_relative_to(s) for s in skip))
     return digest(*[str(p.relative_to(p.parents[1])) for p in files], *files)

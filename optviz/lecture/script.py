@@ -33,6 +33,7 @@ class Beat:
     texts: dict = field(default_factory=dict)   # key -> on-screen text that appears in this beat
     clear: tuple = ()                    # keys of earlier texts that leave the screen in this beat
     marks: dict = field(default_factory=dict)   # mark -> seconds into the beat (set by the timing)
+    loop: bool = False                   # a steady motion the deck may repeat while the teacher talks
 
 
 def spoken(line: str) -> tuple[str, dict[str, int]]:
@@ -154,7 +155,7 @@ def gradient(f):
              {"rule": f"w ← w − η·g,   η = {g(s['lr'])}"}),
         Beat(4.0, f"The ball lands at {pair(s['w1'])}, and its loss falls from {g(s['loss'][0])} to "
                   f"{g(s['loss'][1])}.", {"after": f"loss {g(s['loss'][0])} → {g(s['loss'][1])}"}),
-        Beat(5.0, "Repeat, and the ball walks downhill."),
+        Beat(5.0, "Repeat, and the ball walks downhill.", loop=True),
         Beat(1.0, ""),
     ))
 

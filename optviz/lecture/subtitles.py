@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
+
 from ..render.encode import clock
-from .timing import Timing, timeline
+from .timing import Timing, frames, proportional_words, timeline
 
 CUE_CHARS = 84      # two lines of at most 42
 LINE_CHARS = 42
@@ -88,6 +90,22 @@ def narration(timing: Timing, chosen: list[int], voice: str) -> str:
         out += [f"- {clock(ch['start'] + s)}  {text}" for s, text in sorted(placed.get(ch["index"], []))]
         out.append("")
     return "\n".join(out)
+
+
+def beat_notes(timing: Timing, chosen: list[int]) -> dict[int, list[str]]:
+    """For each chosen chapter, the words spoken during each of its beats (a word belongs to the beat
+    its middle falls in, within the beats its line runs over): a slide's speaker notes."""
+    notes = {i: [[] for _ in timing.plan[i].beats] for i in chosen}
+    for line, start, speech in sorted(timing.placed, key=lambda p: (p[0].chapter, p[1])):
+        if line.chapter not in notes:
+            continue
+        words = line.text.split()
+        times = speech.words if len(speech.words) == len(words) else proportional_words(line.text, speech.seconds)
+        ends = np.cumsum([frames(b.seconds, timing.fps) for b in timing.plan[line.chapter].beats]) / timing.fps
+        for word, (a, b) in zip(words, times):
+            k = int(np.searchsorted(ends, start + (a + b) / 2, side="right"))
+            notes[line.chapter][min(max(k, line.first), line.last)].append(word)
+    return {i: [" ".join(ws) for ws in beats] for i, beats in notes.items()}
 
 
 def ffmetadata(times: list[dict]) -> str:

@@ -27,7 +27,7 @@ from ..version import __version__
 from .audio import chapter_track, mux
 from .files import cache_dir, data_digest, digest, load_data, sources_digest
 from .script import CHAPTERS, Chapter, lecture_facts, lecture_plan
-from .subtitles import cues, ffmetadata, narration, srt, vtt
+from .subtitles import beat_notes, cues, ffmetadata, narration, srt, vtt
 from .timing import RATE, frames, lines, time_plan, timeline
 from .voice import get_voice, speak
 
@@ -108,7 +108,8 @@ def build_lecture(data_dir, path, *, fps: int, fmt: str, chapters: str | None, w
     timing = time_plan(plan, speech, fps, chosen)
     plan = timing.plan
     times = timeline(plan, chosen, fps)
-    drawn_from = digest(data_digest(data_dir), sources_digest(*code_folders()))
+    # the deck is cut from the rendered chapters: its code does not draw them
+    drawn_from = digest(data_digest(data_dir), sources_digest(*code_folders(), skip=(Path(__file__).parent / "deck",)))
     keys = {i: chapter_digest(plan[i], fps, look or {}, drawn_from) for i in chosen}
     store = cache_dir("lecture", "chapters") if cache else None
     cached = {i: store / f"{keys[i]}.{fmt}" for i in chosen} if store else {}
@@ -130,7 +131,8 @@ def build_lecture(data_dir, path, *, fps: int, fmt: str, chapters: str | None, w
             else:
                 silent[i] = cached[i]
         written = write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join, report,
-                                reused=[i for i in chosen if i not in todo])
+                                reused=[i for i in chosen if i not in todo],
+                                about={"voice": voice, "quality": (look or {}).get("quality"), "fps": fps})
     return written
 
 
@@ -149,9 +151,12 @@ def narration_tracks(timing, chosen: list[int]) -> dict[int, np.ndarray]:
     return {i: chapter_track(timing.chapter_frames(i) * RATE // timing.fps, placed.get(i, []), RATE) for i in chosen}
 
 
-def write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join, report, reused) -> list[Path]:
+def write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join, report, reused,
+                  about=None) -> list[Path]:
     """The chapter files (with their narration), the whole lecture, and what goes beside it; all
-    written to temporary names and renamed, so a failure leaves nothing behind."""
+    written to temporary names and renamed, so a failure leaves nothing behind. chapters.json lists
+    each chapter's span, beats and slides (a beat's frames, its spoken words, whether it loops) and
+    `about` (voice, quality, fps) for the deck (optviz.lecture.deck)."""
     folder = path.with_name(path.stem + "_chapters")
     tmp_folder = folder.with_name(f".{folder.name}.tmp")
     shutil.rmtree(tmp_folder, ignore_errors=True)
@@ -192,9 +197,13 @@ def write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join,
         with atomic_path(path.with_suffix(suffix)) as tmp:
             tmp.write_text(text, encoding="utf-8")
         extras.append(path.with_suffix(suffix))
+    notes = beat_notes(timing, chosen)
     (folder / "chapters.json").write_text(json.dumps(
         [{"n": n, "key": ch["chapter"].key, "title": ch["chapter"].title, "start": ch["start"], "end": ch["end"],
-          "beats": ch["beats"]} for n, ch in enumerate(times, 1)], indent=2))
+          "beats": ch["beats"], "file": chapter_file(n, ch["chapter"], fmt), **(about or {}),
+          "slides": [{"frames": frames(b.seconds, timing.fps), "notes": text, "loop": b.loop}
+                     for b, text in zip(ch["chapter"].beats, notes[ch["index"]])]}
+         for n, ch in enumerate(times, 1)], indent=2))
     return [path, *extras, folder]
 
 
