@@ -175,10 +175,12 @@ def write_voice_script_spec(spec, folder) -> list[Path]:
 def write_interactive(exp, path, style, timeline) -> Path:
     """The interactive page of a run on a surface: its formula as JavaScript, then the page."""
     from ..core.surfaces.javascript import experiment_js
-    from ..render.interactive import page_optimizers, write_page
+    from ..render.interactive import page_optimizers, replayed, write_page
     page_optimizers(exp)   # the optimizers it can run, checked before the surface is translated
-    rate = exp.steps / timeline.duration if timeline.duration else 30.0
-    return write_page(exp, path, experiment_js(exp.meta), style, steps_per_second=rate)
+    records = exp.position.shape[2] - 1
+    rate = records / timeline.duration if timeline.duration else (30.0 if not replayed(exp) else records / 8)
+    # a network's landscape is replayed: its paths as recorded, nothing run in the browser
+    return write_page(exp, path, None if replayed(exp) else experiment_js(exp.meta), style, steps_per_second=rate)
 
 
 def live_page_html() -> str:
@@ -196,15 +198,14 @@ def live_page_html() -> str:
 
 def check_interactive(spec) -> None:
     """What the interactive page cannot be, refused before anything runs."""
-    from ..core.surfaces.javascript import NOT_A_SURFACE
     from ..render.interactive import MAX_STEPS, check_page_optimizer
     pages = [p for _, p in spec.outputs if Path(p).suffix.lower() in (".html", ".htm")]
     if not pages:
         raise OptvizError("--interactive makes an .html page; add an output ending in .html (-o page.html)")
     if spec.engine == "manim":
         raise OptvizError("the interactive page is drawn in the browser, not by manim; leave out --engine manim")
-    if "task" in spec.run:
-        raise OptvizError(NOT_A_SURFACE)
+    if "task" in spec.run:   # replayed: any optimizer, any length
+        return
     for opt in optimizer_specs(spec.run) if "experiment" not in spec.run else []:
         check_page_optimizer(opt.name)
     steps = spec.run.get("steps", 100)

@@ -7,21 +7,31 @@ import numpy as np
 from ..data.experiment import Experiment
 
 
-def display_z(exp: Experiment):
-    """A function mapping loss to drawn height/colour: log10 for surfaces whose range is dominated by
-    steep walls (Rosenbrock, Beale, Booth) or that ask for it (meta surface zscale "log": a network's
-    loss, which spans decades), identity otherwise; and whether it is logarithmic."""
+def display_scale(exp: Experiment) -> dict:
+    """How loss maps to drawn height/colour, as data (the interactive page applies it in JavaScript):
+    {"kind": "log-floor", "floor"} log10 of the loss, floored, for a surface that asks for it (meta
+    surface zscale "log": a network's loss, which spans decades); {"kind": "log-shift", "zmin", "delta"}
+    log10(loss - zmin + delta) for surfaces whose range is dominated by steep walls (Rosenbrock,
+    Beale, Booth); {"kind": "linear"} otherwise."""
     z = exp.grid_z[np.isfinite(exp.grid_z)]
     zmin, zmax, zmed = float(z.min()), float(z.max()), float(np.median(z))
-    if exp.meta["surface"].get("zscale") == "log" and zmin > 0:   # losses spanning decades (a network's)
+    if exp.meta["surface"].get("zscale") == "log" and zmin > 0:
         # a path can fit its training set exactly (loss 0 in float32, where log10 is -inf): it is drawn at
         # the lowest positive loss of the grid and the paths
         seen = np.concatenate([z, exp.loss[np.isfinite(exp.loss)].ravel()]).astype(np.float64)
-        floor = float(seen[seen > 0].min())
-        return (lambda v: np.log10(np.maximum(np.asarray(v, dtype=np.float64), floor))), True
+        return {"kind": "log-floor", "floor": float(seen[seen > 0].min())}
     if zmed - zmin > 0 and (zmax - zmin) > 20 * (zmed - zmin):
-        delta = 0.01 * (zmed - zmin)
-        return (lambda v: np.log10(np.maximum(np.asarray(v, dtype=np.float64) - zmin, 0) + delta)), True
+        return {"kind": "log-shift", "zmin": zmin, "delta": 0.01 * (zmed - zmin)}
+    return {"kind": "linear"}
+
+
+def display_z(exp: Experiment):
+    """A function mapping loss to drawn height/colour (see display_scale), and whether it is logarithmic."""
+    s = display_scale(exp)
+    if s["kind"] == "log-floor":
+        return (lambda v: np.log10(np.maximum(np.asarray(v, dtype=np.float64), s["floor"]))), True
+    if s["kind"] == "log-shift":
+        return (lambda v: np.log10(np.maximum(np.asarray(v, dtype=np.float64) - s["zmin"], 0) + s["delta"])), True
     return (lambda v: np.asarray(v, dtype=np.float64)), False
 
 

@@ -1,6 +1,8 @@
-// The interactive page's program: optviz's optimizers on the spec's surface, run live in the browser.
-// Written for optviz/render/interactive.py, which puts the config (JSON) and the surface (a function
-// generated from its expression tree, returning [f, df/dx, df/dy]) into the page before this script.
+// The interactive page's program: optviz's optimizers on the spec's surface, run live in the browser,
+// or (a network's landscape, C.replay) the paths optviz recorded, replayed. Written for
+// optviz/render/interactive.py, which puts the config (JSON) and the surface (a function generated from
+// its expression tree, returning [f, df/dx, df/dy]; null on a replay page) into the page before this
+// script; page3d.js draws the 3-D view from what this one exposes (window.optviz).
 // Every update rule follows the Python it names operation for operation (torch's addcdiv is
 // p + (-lr * g) / d, written so here); tests compare the page's trajectories with optviz.simulate in
 // float64. One difference is left: torch fuses the multiply-add of add(alpha=) and addcmul (one
@@ -9,6 +11,11 @@
 (function () {
   const C = JSON.parse(document.getElementById("optviz-config").textContent);
   const surface = OPTVIZ_SURFACE;   // eslint-disable-line no-undef
+  const REPLAY = Boolean(C.replay);
+  const decode = (b64) => {   // little-endian float32, as interactive.py writes it
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    return new Float32Array(bytes.buffer);
+  };
 
   // ---- optimizers: state, then one update ----------------------------------------------------------
   const zeros = () => [0, 0];
@@ -62,12 +69,49 @@
         return w.map((wi, i) => wi + (-clr * g[i]) / (Math.sqrt(s.s[i]) + h.eps));
       },
     },
+    lbfgs: {   // torch.optim.LBFGS with max_iter=1 and no line search: one iteration a step
+      init: () => ({n: 0, d: null, t: 0, prev: null, dirs: [], stps: [], ro: [], H: 1}),
+      step: (w, g, s, h) => {
+        const dot = (a, b) => a[0] * b[0] + a[1] * b[1];
+        if (Math.max(Math.abs(g[0]), Math.abs(g[1])) <= h.tolerance_grad) return w;   // converged: no update
+        s.n += 1;
+        if (s.n === 1) {
+          s.d = [-g[0], -g[1]];
+          s.dirs = []; s.stps = []; s.ro = []; s.H = 1;
+        } else {
+          const y = [g[0] - s.prev[0], g[1] - s.prev[1]], st = [s.d[0] * s.t, s.d[1] * s.t], ys = dot(y, st);
+          if (ys > 1e-10) {
+            if (s.dirs.length === h.history_size) { s.dirs.shift(); s.stps.shift(); s.ro.shift(); }
+            s.dirs.push(y); s.stps.push(st); s.ro.push(1 / ys);
+            s.H = ys / dot(y, y);
+          }
+          const k = s.dirs.length, al = new Array(k);
+          let q = [-g[0], -g[1]];
+          for (let i = k - 1; i >= 0; i--) {
+            al[i] = dot(s.stps[i], q) * s.ro[i];
+            q = [q[0] + (-al[i]) * s.dirs[i][0], q[1] + (-al[i]) * s.dirs[i][1]];
+          }
+          let r = [q[0] * s.H, q[1] * s.H];
+          for (let i = 0; i < k; i++) {
+            const be = dot(s.dirs[i], r) * s.ro[i];
+            r = [r[0] + (al[i] - be) * s.stps[i][0], r[1] + (al[i] - be) * s.stps[i][1]];
+          }
+          s.d = r;
+        }
+        s.prev = g.slice();
+        s.t = s.n === 1 ? Math.min(1, 1 / (Math.abs(g[0]) + Math.abs(g[1]))) * h.lr : h.lr;
+        if (dot(g, s.d) > -h.tolerance_change) return w;   // not a descent direction: torch stops here
+        return [w[0] + s.t * s.d[0], w[1] + s.t * s.d[1]];
+      },
+    },
   };
 
-  // one run: rows 0..steps of [w1, w2] and loss; a row that is non-finite or beyond the bound ends it
-  function run(start, steps, kind, h) {
+  // one run: rows 0..steps of [w1, w2] and loss; a row that is non-finite or beyond the bound ends it.
+  // A schedule gives the rate of every update (torch's, for its base lr), scaled by h.lr / base.
+  function run(start, steps, kind, h, schedule) {
     const pos = [], loss = [];
     let w = start.slice(), s = OPT[kind].init(h), diverged = -1;
+    const scale = schedule ? h.lr / schedule.base : 1;
     for (let t = 0; t <= steps; t++) {
       const [f, gx, gy] = surface(w[0], w[1]);
       if (!(Math.abs(w[0]) <= C.bound && Math.abs(w[1]) <= C.bound && Number.isFinite(f))) {
@@ -77,15 +121,17 @@
       pos.push(w);
       loss.push(f);
       if (t === steps) break;
-      w = OPT[kind].step(w, [gx, gy], s, h, t + 1);
+      w = OPT[kind].step(w, [gx, gy], s, schedule ? Object.assign({}, h, {lr: schedule.lrs[t] * scale}) : h, t + 1);
     }
     return {pos, loss, diverged};
   }
 
   // ---- state, kept in the URL's hash so a link reproduces the view ---------------------------------
-  const state = {start: C.start.slice(), step: 0, playing: false, speed: 1,
-                 params: C.optimizers.map((o) => Object.assign({}, o.params))};
-  let runs = [];
+  const state = {start: C.start.slice(), step: 0, playing: false, speed: 1, view: "map",
+                 params: C.optimizers.map((o) => Object.assign({}, o.params || {})),
+                 hidden: C.optimizers.map(() => false), swarm: {n: 0, at: null}};
+  let runs = [], swarmRuns = [];
+  const listeners = [];   // redrawn with the map: the 3-D view
 
   function readHash() {
     const hash = new URLSearchParams(location.hash.slice(1));
@@ -95,6 +141,14 @@
       if (xy.length === 2 && xy.every(Number.isFinite)) state.start = xy;
     }
     if (num(hash.get("speed"))) state.speed = num(hash.get("speed"));
+    if (["map", "3d", "both"].includes(hash.get("view"))) state.view = hash.get("view");
+    if (hash.has("hide")) state.hidden = C.optimizers.map((o, k) => hash.get("hide").split(",").includes(String(k)));
+    const sw = (hash.get("swarm") || "").split("@");
+    if (num(sw[0]) !== null && !REPLAY) {
+      const at = (sw[1] || "").split(",").map(parseFloat);
+      state.swarm = {n: Math.min(Math.max(Math.round(num(sw[0])), 0), MAX_SWARM),
+                     at: at.length === 2 && at.every(Number.isFinite) ? at : null};
+    }
     C.optimizers.forEach((o, k) => {
       for (const item of (hash.get("o" + k) || "").split(",").filter(Boolean)) {
         const [key, value] = item.split(":");
@@ -111,7 +165,9 @@
     clearTimeout(hashTimer);
     hashTimer = setTimeout(() => {
       const parts = [`start=${state.start.map((v) => +v.toPrecision(6)).join(",")}`, `step=${Math.floor(state.step)}`,
-                     `speed=${state.speed}`, `play=${state.playing ? 1 : 0}`];
+                     `speed=${state.speed}`, `play=${state.playing ? 1 : 0}`, `view=${state.view}`];
+      if (state.hidden.some(Boolean)) parts.push("hide=" + state.hidden.map((h, k) => (h ? k : -1)).filter((k) => k >= 0).join(","));
+      if (state.swarm.n > 0) parts.push(`swarm=${state.swarm.n}` + (state.swarm.at ? "@" + state.swarm.at.map((v) => +v.toPrecision(6)).join(",") : ""));
       state.params.forEach((p, k) => parts.push(`o${k}=` + Object.entries(p).map(([a, b]) => `${a}:${+b.toPrecision(6)}`).join(",")));
       try {
         history.replaceState(null, "", "#" + parts.join("&"));
@@ -120,10 +176,35 @@
     }, 150);
   }
 
+  // a replay page's runs are the recorded ones: rows of [w1, w2] every C.replay.every training steps
+  const replayed = REPLAY ? C.replay.runs.map((r) => {
+    const p = decode(r.pos), l = decode(r.loss), pos = [], loss = [];
+    for (let i = 0; i < r.n; i++) { pos.push([p[2 * i], p[2 * i + 1]]); loss.push(l[i]); }
+    return {pos, loss, diverged: r.diverged};
+  }) : null;
+
   function recompute() {
-    runs = C.optimizers.map((o, k) => run(state.start, C.steps, o.kind, state.params[k]));
+    runs = REPLAY ? replayed : C.optimizers.map((o, k) => run(state.start, C.steps, o.kind, state.params[k], o.schedule));
+    recomputeSwarm();
     updateLegend();
     drawLossAxes();
+  }
+
+  // ---- a swarm: up to MAX_SWARM starts on a golden-angle spiral around a point, every optimizer from each
+  const MAX_SWARM = 1000;
+  function swarmStarts(n, at) {
+    const r = 0.08 * Math.min(C.box[0][1] - C.box[0][0], C.box[1][1] - C.box[1][0]), out = [];
+    for (let i = 0; i < n; i++) {
+      const rho = r * Math.sqrt((i + 0.5) / n), phi = i * 2.399963229728653;
+      out.push([at[0] + rho * Math.cos(phi), at[1] + rho * Math.sin(phi)]);
+    }
+    return out;
+  }
+  function recomputeSwarm() {
+    swarmRuns = [];
+    if (REPLAY || state.swarm.n <= 0) return;
+    const starts = swarmStarts(state.swarm.n, state.swarm.at || state.start);
+    swarmRuns = C.optimizers.map((o, k) => starts.map((st) => run(st, C.steps, o.kind, state.params[k], o.schedule)));
   }
 
   // ---- geometry --------------------------------------------------------------------------------------
@@ -210,13 +291,25 @@
     fg.beginPath();
     fg.rect(M.left, M.top, plotW, plotH);
     fg.clip();
-    const [sx, sy] = toPx(...state.start);
+    const [sx, sy] = toPx(...(REPLAY ? runs[0].pos[0] : state.start));
     fg.strokeStyle = C.colors.foreground;
     fg.lineWidth = 1.5;
     fg.beginPath(); fg.moveTo(sx - 6, sy); fg.lineTo(sx + 6, sy); fg.moveTo(sx, sy - 6); fg.lineTo(sx, sy + 6); fg.stroke();
+    swarmRuns.forEach((balls, k) => {   // one path of small squares per optimizer: thousands at 60 fps
+      if (state.hidden[k]) return;
+      fg.fillStyle = C.optimizers[k].color;
+      fg.beginPath();
+      for (const r of balls) {
+        const here = positionAt(r, state.step);
+        if (!here || (r.diverged >= 0 && state.step >= r.diverged - 1)) continue;
+        const [bx, by] = toPx(...here);
+        fg.rect(bx - 1.5, by - 1.5, 3, 3);
+      }
+      fg.fill();
+    });
     runs.forEach((r, k) => {
       const color = C.optimizers[k].color, upto = Math.min(Math.floor(state.step), r.pos.length - 1);
-      if (upto < 0) return;
+      if (upto < 0 || state.hidden[k]) return;
       fg.strokeStyle = color;
       fg.lineWidth = 2.2;
       fg.globalAlpha = 0.9;
@@ -242,9 +335,10 @@
     });
     fg.restore();
     drawLoss();
-    const step = Math.floor(state.step);
-    document.getElementById("counter").textContent = `step ${step} / ${C.steps}`;
+    const step = Math.floor(state.step), every = REPLAY ? C.replay.every : 1;
+    document.getElementById("counter").textContent = `step ${step * every} / ${C.steps * every}`;
     document.getElementById("scrub").value = step;
+    for (const fn of listeners) fn();
     timing.frames += 1;
     timing.drawMs += performance.now() - t0;
   }
@@ -281,6 +375,7 @@
     }
     const upto = Math.floor(state.step);
     runs.forEach((r, k) => {
+      if (state.hidden[k]) return;
       lossCtx.strokeStyle = C.optimizers[k].color;
       lossCtx.lineWidth = 1.8;
       lossCtx.beginPath();
@@ -311,6 +406,11 @@
       const field = document.createElement("fieldset");
       const legend = document.createElement("legend");
       legend.innerHTML = `<span class="swatch" style="background:${o.color}"></span>`;
+      const shown = document.createElement("input");
+      Object.assign(shown, {type: "checkbox", id: `show${k}`, checked: !state.hidden[k]});
+      shown.setAttribute("aria-label", `show ${o.title}`);
+      shown.addEventListener("change", () => { state.hidden[k] = !shown.checked; draw(); writeHash(); });
+      legend.append(shown);
       legend.append(document.createTextNode(o.title + " "));
       const fate = document.createElement("span");
       fate.id = `fate${k}`;
@@ -375,16 +475,40 @@
     setPlaying(false);
     draw();
   });
+  const swarmInput = document.getElementById("swarm");
   document.getElementById("fg").addEventListener("click", (e) => {
+    if (REPLAY) return;   // the recorded paths start where training started
     const rect = e.target.getBoundingClientRect();
     const [x, y] = toData(e.clientX - rect.left, e.clientY - rect.top);
     if (x < x0 || x > x1 || y < y0 || y > y1) return;
-    state.start = [x, y];
+    if (e.shiftKey) {   // shift-click: the swarm, around the point
+      state.swarm = {n: state.swarm.n || +swarmInput.value || 200, at: [x, y]};
+      swarmInput.value = state.swarm.n;
+    } else {
+      state.start = [x, y];
+      if (state.swarm.n > 0 && state.swarm.at) state.swarm.at = null;   // the swarm follows the ball
+    }
     state.step = 0;
     recompute();
     setPlaying(true);
     draw();
   });
+  if (swarmInput) {
+    swarmInput.max = MAX_SWARM;
+    swarmInput.addEventListener("change", () => {
+      state.swarm.n = Math.min(Math.max(Math.round(+swarmInput.value || 0), 0), MAX_SWARM);
+      swarmInput.value = state.swarm.n;
+      recompute(); draw(); writeHash();
+    });
+  }
+  function setView(view) {
+    state.view = view;
+    document.body.dataset.view = view;
+    document.querySelectorAll("#views button").forEach((b) => b.setAttribute("aria-pressed", b.dataset.view === view ? "true" : "false"));
+    for (const fn of listeners) fn();
+    writeHash();
+  }
+  document.querySelectorAll("#views button").forEach((b) => b.addEventListener("click", () => setView(b.dataset.view)));
   document.addEventListener("keydown", (e) => {
     if (e.target.tagName === "INPUT" || e.target.tagName === "SELECT" || e.target.tagName === "BUTTON") return;
     if (e.key === " ") { e.preventDefault(); play.click(); }
@@ -410,12 +534,15 @@
   buildControls();
   readHash();
   speed.value = String(state.speed);
+  if (swarmInput) swarmInput.value = state.swarm.n;
+  C.optimizers.forEach((o, k) => { document.getElementById(`show${k}`).checked = !state.hidden[k]; });
   setPlaying(state.playing);
+  document.body.dataset.view = state.view;
   draw();
   requestAnimationFrame(tick);
-  window.addEventListener("hashchange", () => { readHash(); draw(); });
+  window.addEventListener("hashchange", () => { readHash(); setView(state.view); draw(); });
 
-  // what tests and embedding pages can reach
-  window.optviz = {config: C, surface, run, state, timing, toPx, toData, redraw: draw,
-                   runs: () => runs};
+  // what tests, embedding pages and page3d.js can reach
+  window.optviz = {config: C, surface, run, state, timing, toPx, toData, redraw: draw, positionAt, decode, setView,
+                   runs: () => runs, swarm: () => swarmRuns, onDraw: (fn) => listeners.push(fn)};
 })();
