@@ -17,6 +17,7 @@ from optviz.core.surfaces import SURFACES, get_surface
 from optviz.core.surfaces.javascript import surface_js
 from optviz.data.experiment import Experiment
 from optviz.render.interactive import write_page
+from test_page import browser  # noqa: F401  (the page tests' Chromium, launched the same way)
 
 CHROMIUM = chromium_path()
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright (a test dependency) is not installed")
@@ -24,14 +25,6 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is n
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ["sgd:lr=10", "momentum:lr=10,momentum=0.9", "adam:lr=1"]
 DIGITS = ROOT / "examples" / "digits-landscape.npz"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, path, hash_="", size=(1000, 1400)):
