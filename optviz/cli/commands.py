@@ -70,7 +70,7 @@ def cmd_slides(args) -> int:
     """The rendered lecture as a deck: options from a spec (its output is the lecture), flags over them."""
     from ..lecture.deck import check_output, make_deck
     from ..progress import count_bar
-    from .run import live_page_html
+    from .gallery import live_page_html
     m, lecture = {}, args.lecture
     if args.spec:
         from .spec import load_spec

@@ -13,7 +13,7 @@ from ..extras import install_hint, problem, require
 from ..studies import run_argv
 from ..version import __version__
 from .browser import ARGS, browser
-from .run import render_spec
+from .run import render_spec, simulate_spec, write_interactive
 from .spec import parse_spec
 
 SEED = [{"name": "sgd", "lr": 10}, {"name": "momentum", "lr": 10, "momentum": 0.9}, {"name": "adam", "lr": 1}]
@@ -250,3 +250,13 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
         report(f"{name}: wrote {', '.join(p.name for p in outputs)}")
     return written
 
+
+def live_page_html() -> str:
+    """The deck's live slide: the gallery's seed race page (its seed-explorer entry), as HTML."""
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="optviz-live-") as tmp:
+        page = Path(tmp) / "live.html"
+        spec = parse_spec({**ENTRIES["seed-explorer"], "output": [{"path": str(page)}]}, "the live slide")
+        style, timeline = spec.build()
+        write_interactive(simulate_spec(spec.run), page, style, timeline)
+        return page.read_text(encoding="utf-8")

