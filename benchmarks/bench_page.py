@@ -6,6 +6,11 @@ measured with the page's own requestAnimationFrame timing.
   naive       the same frame drawn the naive way, everything at once: the map image, the axes and the
               moving parts, every frame, on one canvas (timed in the same page)
   recompute   a slider move: every optimizer's whole run recomputed, then one frame drawn
+  swarm       1000 balls per optimizer (3000 in all) playing, on the map, in 3-D (WebGL: Chromium's
+              software renderer here, no GPU) and both: frames per second shown and the page's work per
+              frame; the naive baseline draws the same 3000 balls on the map a path each (arc, fill, as
+              the single balls are drawn), timed in the same page; the 3-D figure is also given against
+              the 3-D scene without the swarm
 
 Target: 60 frames per second for three optimizers (a frame's work well under 16.7 ms). Skipped, with
 the reason, where Chromium or Playwright is missing.
@@ -60,6 +65,61 @@ def measure(path: Path, browser) -> dict:
             "recompute_ms": round(recompute, 3), "page_bytes": path.stat().st_size}
 
 
+NAIVE_SWARM = """(n) => {
+  const O = window.optviz, fg = document.getElementById("fg").getContext("2d"), t0 = performance.now();
+  for (let k = 0; k < n; k++) {
+    O.swarm().forEach((balls, j) => {
+      for (const r of balls) {
+        const here = O.positionAt(r, O.state.step);
+        if (!here) continue;
+        const [x, y] = O.toPx(...here);
+        fg.fillStyle = O.config.optimizers[j].color;
+        fg.beginPath(); fg.arc(x, y, 1.5, 0, 2 * Math.PI); fg.fill();
+      }
+    });
+  }
+  return (performance.now() - t0) / n;
+}"""
+
+
+def play(page, seconds=3.0) -> tuple[float | None, float, int]:
+    """Play from step 0 for `seconds`: (frames per second shown, the page's ms of work per frame, frames)."""
+    page.evaluate("window.optviz.state.step = 0; window.optviz.timing.frames = 0; "
+                  "window.optviz.timing.drawMs = 0; window.optviz.timing.stamps = []")
+    page.click("#play")
+    page.wait_for_timeout(seconds * 1000)
+    page.click("#play")
+    timing = page.evaluate("window.optviz.timing")
+    gaps = [b - a for a, b in zip(timing["stamps"], timing["stamps"][1:])]
+    fps = round(1000 / statistics.median(gaps), 1) if gaps else None
+    return fps, round(timing["drawMs"] / max(timing["frames"], 1), 3), len(timing["stamps"])
+
+
+def measure_swarm(path: Path, browser, n: int = 1000) -> dict:
+    page = browser.new_page(viewport={"width": 1000, "height": 1300})
+    out = {}
+    for view in ("map", "3d", "both"):
+        for balls in (0, n):
+            page.goto(path.as_uri() + f"#start=7,7&speed=0.1&view={view}" + (f"&swarm={n}@4,6" if balls else ""))
+            page.reload()
+            page.wait_for_function("document.body.dataset.ready === '1'")
+            fps, ms, frames = play(page)
+            out[f"{view}_{balls}"] = {"fps": fps, "frame_ms": ms, "frames_timed": frames}
+    page.goto(path.as_uri() + f"#start=7,7&view=map&swarm={n}@4,6&step=20")
+    page.reload()
+    page.wait_for_function("document.body.dataset.ready === '1'")
+    out["balls"] = page.evaluate("window.optviz.swarm().reduce((a, b) => a + b.length, 0)")
+    out["swarm_run_ms"] = page.evaluate("""() => { const t0 = performance.now();
+        document.getElementById("swarm").dispatchEvent(new Event("change")); return performance.now() - t0; }""")
+    page.evaluate("window.optviz.redraw()")
+    t0 = page.evaluate("window.optviz.timing.drawMs")
+    page.evaluate("() => { for (let k = 0; k < 50; k++) window.optviz.redraw(); }")
+    out["map_draw_ms"] = (page.evaluate("window.optviz.timing.drawMs") - t0) / 50
+    out["naive_map_draw_ms"] = page.evaluate(NAIVE_SWARM, 50)
+    page.close()
+    return out
+
+
 def main() -> dict:
     from optviz.cli.browser import ARGS, browser
     chromium = browser()
@@ -81,6 +141,17 @@ def main() -> dict:
             print(f"page, seed race {steps} steps ({r['page_bytes'] / 1000:.0f} kB): {r['fps']} frames/s shown "
                   f"({r['frames_timed']} timed); a frame's drawing {r['draw_ms']:.2f} ms (naive full redraw "
                   f"{r['naive_draw_ms']:.2f} ms, {r['naive_over_page']}x); a slider move {r['recompute_ms']:.2f} ms")
+        exp = optviz.simulate("pathological", SEED, [[7, 7]], 50)
+        path = write_page(exp, Path(tmp) / "seed-swarm.html", experiment_js(exp.meta))
+        out["swarm"] = r = measure_swarm(path, browser)
+        print(f"page, a swarm of {r['balls']} balls (1000 per optimizer; computing it {r['swarm_run_ms']:.0f} ms):")
+        for view in ("map", "3d", "both"):
+            a, b = r[f"{view}_0"], r[f"{view}_1000"]
+            print(f"  {view:>4}: {b['fps']} frames/s shown, {b['frame_ms']:.2f} ms of work a frame "
+                  f"(without the swarm {a['fps']} frames/s, {a['frame_ms']:.2f} ms: {b['frame_ms'] / a['frame_ms']:.1f}x)")
+        r["naive_over_page"] = round(r["naive_map_draw_ms"] / r["map_draw_ms"], 1)
+        print(f"  the map's frame with the swarm {r['map_draw_ms']:.2f} ms; the swarm alone drawn naively, a path "
+              f"a ball, {r['naive_map_draw_ms']:.2f} ms ({r['naive_over_page']}x the page's whole frame)")
         browser.close()
     return out
 

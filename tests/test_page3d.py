@@ -304,3 +304,19 @@ def test_a_task_makes_a_replay_page(tmp_path, monkeypatch):
     config = json.loads(text.split('id="optviz-config">')[1].split("</script>")[0].replace("<\\/", "</"))
     assert config["replay"]["runs"] and config["view3d"]["offSurface"] is True
     assert "const OPTVIZ_SURFACE = null" in text
+
+
+def test_the_gallery_pictures_every_view_of_both_explorer_pages():
+    """`make render` writes seed-explorer.html and digits-explorer.html and a screenshot of each view
+    (map, 3-D, both), each taken from a page the same entry writes."""
+    from urllib.parse import parse_qs
+    from optviz.cli.gallery import ENTRIES, SCREENSHOTS, entry_needs
+    views = set()
+    for name, shots in SCREENSHOTS.items():
+        pages = {o["path"] for o in ENTRIES[name]["output"]}
+        for page, png, view in shots:
+            assert page in pages and png.endswith(".png"), (name, page)
+            views |= {(page, v) for v in parse_qs(view.lstrip("#"))["view"]}
+    assert {p for p, _ in views} == {"seed-explorer.html", "digits-explorer.html"}
+    assert {v for _, v in views} == {"map", "3d", "both"}
+    assert ENTRIES["digits-explorer"].get("interactive") and entry_needs("digits-explorer") == ("networks",)

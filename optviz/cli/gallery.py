@@ -130,8 +130,14 @@ ENTRIES["seed-explorer"] = {
     "surface": "pathological", "steps": 50, "starts": [[7, 7]], "optimizer": SEED, "interactive": True,
     "output": [{"path": "seed-explorer.html"}],
 }
-# entry -> (the page, its picture, the view: the URL hash a reader's link would carry)
-SCREENSHOTS = {"seed-explorer": ("seed-explorer.html", "seed-explorer.png", "#start=7,7&step=32&play=0")}
+# the real network's page: its recorded paths replayed on the slice, in 2-D and 3-D (nothing runs in the browser)
+ENTRIES["digits-explorer"] = {**DIGITS, "interactive": True, "output": [{"path": "digits-explorer.html"}]}
+# entry -> [(the page, its picture, the view: the URL hash a reader's link would carry)]
+SCREENSHOTS = {
+    "seed-explorer": [("seed-explorer.html", "seed-explorer.png", "#start=7,7&step=32&play=0&view=map"),
+                      ("seed-explorer.html", "seed-explorer-3d.png", "#start=7,7&step=32&play=0&view=3d")],
+    "digits-explorer": [("digits-explorer.html", "digits-explorer.png", "#step=75&play=0&view=both")],
+}
 
 # studies (`optviz experiment ...`): argv after the experiment name; outputs are relative to the directory
 EXPERIMENT_ENTRIES = {
@@ -223,10 +229,10 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
             outputs = [directory / f for f in files]
         else:
             outputs = [directory / o["path"] for o in doc["output"]]
-        shot = SCREENSHOTS.get(name)
-        if shot and browser() is not None:
-            outputs.append(directory / shot[1])
-        h = entry_hash(doc)
+        shots = SCREENSHOTS.get(name, [])
+        if shots and browser() is not None:
+            outputs += [directory / png for _, png, _ in shots]
+        h = entry_hash({**doc, "screenshots": shots} if shots else doc)   # a new view is a new picture
         if not force and manifest.get(name) == h and all(p.exists() for p in outputs):
             report(f"{name}: up to date")
             continue
@@ -238,11 +244,11 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
             spec = parse_spec({**doc, "output": [{**o, "path": str(directory / o["path"])} for o in doc["output"]]},
                               f"gallery entry {name}")
             written += render_spec(spec, workers=workers)
-        if shot:
-            picture = screenshot(directory / shot[0], directory / shot[1], shot[2])
+        for page, png, view in shots:
+            picture = screenshot(directory / page, directory / png, view)
             written += [picture] if picture else []
             if picture is None:
-                report(f"{name}: no {shot[1]} (taking it needs Chromium and optviz[browser]: sudo apt-get install -y "
+                report(f"{name}: no {png} (taking it needs Chromium and optviz[browser]: sudo apt-get install -y "
                        "chromium && pip install 'optviz[browser]')")
         manifest[name] = h
         with atomic_path(manifest_path) as tmp:

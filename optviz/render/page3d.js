@@ -226,14 +226,15 @@
   function placeLabels() {   // the axis names beside their edges, kept inside the view
     // each floor axis named beside its edge nearer the eye; the height at the back corner's post
     const [cx, cy] = backCorner(), ux = (v) => x0 + (v + 1) / 2 * (x1 - x0), uy = (v) => y0 + (v + 1) / 2 * (y1 - y0);
-    const at = [[(x0 + x1) / 2, uy(-cy), zmin], [ux(-cx), (y0 + y1) / 2, zmin], [ux(cx), uy(cy), zmin + 0.6 * (zmax - zmin)]];
+    // (the height's name sits on top of its post: beside it, a high surface would run under the text)
+    const at = [[(x0 + x1) / 2, uy(-cy), zmin], [ux(-cx), (y0 + y1) / 2, zmin], [ux(cx), uy(cy), zmax + 4 * lift]];
     const c = project((x0 + x1) / 2, (y0 + y1) / 2, zmin);
     labels.forEach((el, k) => {
       const [px, py] = project(...at[k]);
+      const w = el.offsetWidth, h = el.offsetHeight;
       let dx = px - c[0], dy = py - c[1];
       const l = Math.hypot(dx, dy) || 1;
-      dx = dx / l * 28; dy = dy / l * 20;
-      const w = el.offsetWidth, h = el.offsetHeight;
+      [dx, dy] = k === 2 ? [0, -h / 2 - 6] : [dx / l * 28, dy / l * 20];
       el.style.left = Math.min(Math.max(px + dx - w / 2, 4), W - w - 4) + "px";
       el.style.top = Math.min(Math.max(py + dy - h / 2, 4), H - h - 4) + "px";
     });
