@@ -108,8 +108,8 @@ def browser():
         b.close()
 
 
-def open_deck(browser, path, hash_=""):
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+def open_deck(browser, path, hash_="", touch=False):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, has_touch=touch)
     errors, requests = [], []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
@@ -179,6 +179,35 @@ def test_a_looping_slide_loops_by_itself_and_finishes_its_loop_before_advancing(
     waited = time.monotonic() - t0
     assert current(page)["id"] == f"s01-{k + 2:02d}"
     assert waited >= length - asked - 0.5           # it waited for the rest of the loop
+    page.close()
+
+
+def swipe(page, start, end):
+    """A finger dragged from `start` to `end` (CSS pixels), as Chromium's touchscreen reports it."""
+    cdp = page.context.new_cdp_session(page)
+    steps = [(start[0] + (end[0] - start[0]) * f, start[1] + (end[1] - start[1]) * f) for f in (0, 0.5, 1)]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": steps[0][0], "y": steps[0][1]}]})
+    for x, y in steps[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+@pytest.mark.slow
+def test_a_swipe_moves_as_the_keys_do_and_waits_for_a_loop_too(browser, deck, listing):
+    k = next(k for k, s in enumerate(listing[0]["slides"]) if s["loop"])
+    page = open_deck(browser, deck / "index.html", f"#/1/{k}", touch=True)
+    slide, length = f"s01-{k + 1:02d}", listing[0]["slides"][k]["frames"] / listing[0]["fps"]
+    page.wait_for_function("Reveal.getCurrentSlide().querySelector('video.clip').currentTime > 0.3")
+    swipe(page, (960, 540), (975, 548))              # a tap's wobble is not a swipe
+    assert current(page)["id"] == slide and "finishing" not in current(page)["cls"]
+    swipe(page, (1400, 540), (600, 560))             # to the left: next, once the loop is done
+    assert current(page)["id"] == slide and "finishing" in current(page)["cls"]
+    page.wait_for_function(f"Reveal.getCurrentSlide().id !== '{slide}'", timeout=int(3e3 * length))
+    assert current(page)["id"] == f"s01-{k + 2:02d}"
+    swipe(page, (600, 540), (1400, 520))             # to the right: back
+    assert current(page)["id"] == slide
+    assert page.errors == []
     page.close()
 
 

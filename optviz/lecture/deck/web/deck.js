@@ -1,6 +1,6 @@
 // optviz's lecture deck on reveal.js: each beat's clip plays with its narration once, from the start,
 // when its slide is shown and holds its last frame; a looping slide replays (silent after the first
-// time) and, asked to advance, finishes the loop first; the live slide's page forwards the clicker's
+// time) and, asked to advance (key, clicker, arrow or swipe), finishes the loop first; the live slide's page forwards the clicker's
 // keys to the deck. reveal.js's own media autoplay is not used, so nothing else starts or stops a clip.
 (function () {
   "use strict";
@@ -80,11 +80,25 @@
     }
   }, true);
 
+  // a swipe on a tablet goes through advance() too (reveal.js's own touch navigation would not wait
+  // for a loop): left or up is next, right or down is back, 40 px as reveal.js counts a swipe
+  let touch = null;
+  document.addEventListener("touchstart", (e) => {
+    touch = e.touches.length === 1 ? [e.touches[0].clientX, e.touches[0].clientY] : null;
+  }, { passive: true });
+  document.addEventListener("touchend", (e) => {
+    if (!touch || e.changedTouches.length !== 1) return;
+    const dx = e.changedTouches[0].clientX - touch[0], dy = e.changedTouches[0].clientY - touch[1];
+    touch = null;
+    if (Math.max(Math.abs(dx), Math.abs(dy)) < 40) return;   // a tap, not a swipe
+    if ((Math.abs(dx) > Math.abs(dy) ? dx : dy) < 0) advance(); else Reveal.prev();
+  });
+
   const next = () => advance();
   Reveal.initialize({
     width: 1920, height: 1080, margin: 0, minScale: 0.1, maxScale: 4,
     hash: true, history: false, navigationMode: "linear", transition: "none", backgroundTransition: "none",
-    autoPlayMedia: false, preloadIframes: true, viewDistance: 2, center: false,
+    autoPlayMedia: false, preloadIframes: true, touch: false, viewDistance: 2, center: false,
     keyboard: { 39: next, 40: next, 32: next, 34: next, 78: next },
     plugins: [RevealNotes],
   }).then(() => start(Reveal.getCurrentSlide()));
