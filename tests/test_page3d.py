@@ -191,6 +191,57 @@ def test_orbit_and_zoom_move_the_camera(browser, seed_page):
     page.close()
 
 
+def first_hit(eye, target, box):
+    """Where the line of sight from `eye` towards `target` first meets the seed surface (a sheet over
+    `box`), by a ray cast here in numpy: [w1, w2], or None if it never does."""
+    (x0, x1), (y0, y1) = box
+    line = eye + np.linspace(0.0, 1.02, 200_000)[:, None] * (np.array(target) - eye)
+    inside = (line[:, 0] >= x0) & (line[:, 0] <= x1) & (line[:, 1] >= y0) & (line[:, 1] <= y1)
+    under = inside & (line[:, 2] <= surface_height(line[:, 0], line[:, 1]))
+    return line[under.argmax(), :2] if under.any() else None
+
+
+def test_a_click_on_the_3d_surface_drops_the_ball_where_the_line_of_sight_meets_it(browser, seed_page):
+    page = open_page(browser, seed_page, "#view=3d&play=0")
+    box = page.evaluate("window.optviz.config.box")
+    gl = page.locator("#gl").bounding_box()
+    hidden = 0
+    for elev, azim in ((89, -90), (35, -60), (40, 0), (30, 160)):
+        page.evaluate(f"window.optviz.view3d.setCamera({elev}, {azim})")
+        eye = np.array(page.evaluate("window.optviz.view3d.eye()"))
+        for target in ((-5.0, 4.0), (3.0, -6.0), (0.1, -10.0), (6.0, 6.0)):
+            z = float(surface_height(*target))
+            px, py, _ = page.evaluate(f"window.optviz.view3d.project({target[0]}, {target[1]}, {z})")
+            if not (0 < px < gl["width"] and 0 < py < gl["height"]):
+                continue
+            want = first_hit(eye, [*target, z], box)
+            page.mouse.click(gl["x"] + px, gl["y"] + py)
+            got = np.array(page.evaluate("window.optviz.state.start"))
+            # to a pixel of the 90 x 90 mesh the page draws, against the formula's own sheet
+            assert np.hypot(*(got - want)) < 0.25, (elev, azim, target, got.tolist(), want.tolist())
+            hidden += np.hypot(*(want - target)) > 1      # the surface was in front of the target
+            assert page.evaluate("window.optviz.state.playing")      # and off it goes, as from a map click
+    assert hidden >= 1          # some clicks landed on a wall in front of what was aimed at
+    # the ball that starts there runs as simulate says (float64; Adam is stable from there)
+    start = page.evaluate("window.optviz.state.start")
+    exp = optviz.simulate("pathological", ["adam:lr=1"], [start], 50, dtype="float64")
+    assert np.abs(np.array(page.evaluate("window.optviz.runs()[2].pos")) - exp.position[0, 0]).max() < 1e-9
+    # a drag turns the view and drops nothing; shift-click drops the swarm there
+    page.mouse.move(gl["x"] + 200, gl["y"] + 200)
+    page.mouse.down()
+    page.mouse.move(gl["x"] + 240, gl["y"] + 210, steps=4)
+    page.mouse.up()
+    assert page.evaluate("window.optviz.state.start") == start
+    page.evaluate("window.optviz.view3d.setCamera(89, -90)")
+    px, py, _ = page.evaluate(f"window.optviz.view3d.project(-4, 2, {float(surface_height(-4, 2))})")
+    page.keyboard.down("Shift")
+    page.mouse.click(gl["x"] + px, gl["y"] + py)
+    page.keyboard.up("Shift")
+    assert np.hypot(*(np.array(page.evaluate("window.optviz.state.swarm.at")) - [-4, 2])) < 0.25
+    assert page.evaluate("window.optviz.swarm().map((rs) => rs.length)") == [200, 200, 200]
+    page.close()
+
+
 def test_without_webgl_the_page_says_so_and_keeps_the_map(browser, seed_page):
     b = browser.browser_type.launch(executable_path=CHROMIUM, args=ARGS + ["--disable-webgl", "--disable-3d-apis"])
     page = open_page(b, seed_page, "#view=3d")

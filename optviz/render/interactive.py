@@ -169,8 +169,8 @@ def page_html(exp: Experiment, surface_js: str | None, style: Style = Style(), s
     title = html.escape(config["title"])
     hint = ("The paths optviz recorded while training, on the slice of the landscape they are drawn on: play or "
             "scrub to replay them, tick an optimizer to show or hide it." if replay else
-            "Click the map to drop a ball there; every optimizer starts from it; shift-click drops a swarm. Space "
-            "plays and pauses, the arrow keys step, r resets.")
+            "Click the map or the 3-D surface to drop a ball there; every optimizer starts from it; shift-click "
+            "drops a swarm. Drag the 3-D view to turn it. Space plays and pauses, the arrow keys step, r resets.")
     swarm = "" if replay else ('<div><label for="swarm">swarm</label> <input id="swarm" type="number" min="0" '
                                'max="1000" step="50" value="0"> <span class="small">balls (shift-click)</span></div>')
     axis = "".join(f'<div class="axis">{html.escape(t)}</div>' for t in (*labels, config["view3d"]["zlabel"]))
@@ -185,7 +185,7 @@ def page_html(exp: Experiment, surface_js: str | None, style: Style = Style(), s
 <div class="row">
   <div id="plot"><canvas id="bg"></canvas><canvas id="fg" aria-label="the surface: click to start the optimizers
   there" role="img"></canvas></div>
-  <div id="stage3d"><canvas id="gl" aria-label="the surface in 3-D: drag to turn it, the wheel zooms" role="img">
+  <div id="stage3d"><canvas id="gl" aria-label="the surface in 3-D: click to drop a ball, drag to turn it, the wheel zooms" role="img">
   </canvas>{axis}</div>
   <div class="side">
     <div id="views" role="group" aria-label="view"><button type="button" data-view="map">Map</button><button

@@ -476,12 +476,10 @@
     draw();
   });
   const swarmInput = document.getElementById("swarm");
-  document.getElementById("fg").addEventListener("click", (e) => {
+  function drop(x, y, swarm) {   // a click on the map or on the 3-D surface: a ball there, or the swarm
     if (REPLAY) return;   // the recorded paths start where training started
-    const rect = e.target.getBoundingClientRect();
-    const [x, y] = toData(e.clientX - rect.left, e.clientY - rect.top);
     if (x < x0 || x > x1 || y < y0 || y > y1) return;
-    if (e.shiftKey) {   // shift-click: the swarm, around the point
+    if (swarm) {   // shift-click: the swarm, around the point
       state.swarm = {n: state.swarm.n || +swarmInput.value || 200, at: [x, y]};
       swarmInput.value = state.swarm.n;
     } else {
@@ -492,6 +490,10 @@
     recompute();
     setPlaying(true);
     draw();
+  }
+  document.getElementById("fg").addEventListener("click", (e) => {
+    const rect = e.target.getBoundingClientRect();
+    drop(...toData(e.clientX - rect.left, e.clientY - rect.top), e.shiftKey);
   });
   if (swarmInput) {
     swarmInput.max = MAX_SWARM;
@@ -543,6 +545,6 @@
   window.addEventListener("hashchange", () => { readHash(); setView(state.view); draw(); });
 
   // what tests, embedding pages and page3d.js can reach
-  window.optviz = {config: C, surface, run, state, timing, toPx, toData, redraw: draw, positionAt, decode, setView,
+  window.optviz = {config: C, surface, run, state, timing, toPx, toData, redraw: draw, positionAt, decode, setView, drop,
                    runs: () => runs, swarm: () => swarmRuns, onDraw: (fn) => listeners.push(fn)};
 })();

@@ -240,17 +240,46 @@
     });
   }
 
-  // ---- orbit and zoom ---------------------------------------------------------------------------------
-  let drag = null;
-  canvas.addEventListener("pointerdown", (e) => { drag = [e.clientX, e.clientY]; canvas.setPointerCapture(e.pointerId); });
+  // ---- picking: the point of the surface under a CSS pixel --------------------------------------------
+  function pick(px, py) {   // [w1, w2] where the ray through (px, py) first meets the mesh, or null
+    const e = eye(), f = norm(sub(centre, e)), s = norm(cross(f, [0, 0, 1])), u = cross(s, f);
+    const t = Math.tan(fov / 2), nx_ = (px / W * 2 - 1) * t * W / H, ny_ = (1 - py / H * 2) * t;
+    const d = norm([0, 1, 2].map((k) => f[k] + s[k] * nx_ + u[k] * ny_));
+    const toData = (b) => [x0 + (b[0] + 1) / 2 * (x1 - x0), y0 + (b[1] + 1) / 2 * (y1 - y0)];
+    const at = (l) => [0, 1, 2].map((k) => e[k] + d[k] * l);
+    // above the mesh (> 0) or under it (< 0), outside the floor's square: never a hit
+    const above = (b) => Math.abs(b[0]) > 1 || Math.abs(b[1]) > 1 ? 1 : b[2] - bz(meshHeight(...toData(b)));
+    const stepLen = 0.004, far = cam.dist + 4;
+    let a = 0;
+    for (let l = stepLen; l < far; l += stepLen) {
+      if (above(at(l)) <= 0 && above(at(a)) > 0) {   // crossed between a and l: halve the gap
+        let lo = a, hi = l;
+        for (let k = 0; k < 30; k++) { const m = (lo + hi) / 2; if (above(at(m)) > 0) lo = m; else hi = m; }
+        return toData(at(hi));
+      }
+      a = l;
+    }
+    return null;
+  }
+
+  // ---- orbit and zoom; a click (a press that does not move) drops a ball where it lands ---------------
+  let drag = null, moved = 0;
+  canvas.addEventListener("pointerdown", (e) => { drag = [e.clientX, e.clientY]; moved = 0; canvas.setPointerCapture(e.pointerId); });
   canvas.addEventListener("pointermove", (e) => {
     if (!drag) return;
+    moved += Math.abs(e.clientX - drag[0]) + Math.abs(e.clientY - drag[1]);
     cam.azim -= (e.clientX - drag[0]) * 0.5;
     cam.elev = Math.min(89, Math.max(-10, cam.elev + (e.clientY - drag[1]) * 0.5));
     drag = [e.clientX, e.clientY];
     render();
   });
-  canvas.addEventListener("pointerup", () => { drag = null; });
+  canvas.addEventListener("pointerup", (e) => {
+    const click = drag && moved < 4;
+    drag = null;
+    if (!click || C.replay) return;
+    const rect = canvas.getBoundingClientRect(), hit = pick(e.clientX - rect.left, e.clientY - rect.top);
+    if (hit) O.drop(hit[0], hit[1], e.shiftKey);
+  });
   canvas.addEventListener("wheel", (e) => {
     e.preventDefault();
     cam.dist = Math.min(14, Math.max(2.2, cam.dist * Math.exp(e.deltaY * 0.001)));
@@ -262,7 +291,7 @@
   O.view3d = {
     available: true, project, eye: () => { const e = eye(); return [x0 + (e[0] + 1) / 2 * (x1 - x0), y0 + (e[1] + 1) / 2 * (y1 - y0), zmin + e[2] / 1.5 * (zmax + 4 * lift - zmin)]; },
     camera: cam, setCamera: (elev, azim, dist) => { Object.assign(cam, {elev, azim, dist: dist || cam.dist}); render(); },
-    balls: ballsNow, rest, meshHeight, height, render,
+    balls: ballsNow, rest, meshHeight, height, render, pick,
     pixel: (x, y) => {   // the colour WebGL drew at CSS pixel (x, y) of the canvas
       const out = regl.read({x: Math.floor(x * ratio), y: Math.floor((H - y) * ratio), width: 1, height: 1});
       return Array.from(out);
