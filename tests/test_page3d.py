@@ -53,7 +53,7 @@ RATES = {"pathological": (0.35, 0.512, 0.512), "rosenbrock": (0.00053, 0.00358, 
 
 
 @pytest.mark.parametrize("name", list(RATES))
-def test_lbfgs_and_schedules_on_the_page_equal_simulate(browser, tmp_path, name):
+def test_lbfgs_and_schedules_on_the_page_equal_simulate_within_100x_its_rounding_spread(browser, tmp_path, name):
     sgd, mom, adam = RATES[name]
     specs = ["lbfgs:lr=0.5", f"sgd:lr={sgd}@cosine", f"momentum:lr={mom}@step", f"adam:lr={adam}@warmup-cosine"]
     starts, steps = starts_for(name), 200
