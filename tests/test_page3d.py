@@ -242,6 +242,30 @@ def test_a_click_on_the_3d_surface_drops_the_ball_where_the_line_of_sight_meets_
     page.close()
 
 
+def test_on_a_phone_the_page_fits_its_width_and_clicks_land_where_they_did(browser, seed_page):
+    """At 400 px wide (a phone, a narrow column) the map and the 3-D view shrink to fit, nothing scrolls
+    sideways, and a click still lands on the point under it: on the map and on the 3-D surface."""
+    page = open_page(browser, seed_page, "#view=both&play=0", size=(400, 1400))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    for sel in ("#fg", "#gl"):
+        b = page.locator(sel).bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= 400 and b["width"] < 600, (sel, b)
+    fg = page.locator("#fg").bounding_box()
+    scale = fg["width"] / page.evaluate("document.getElementById('fg').width / (window.devicePixelRatio || 1)")
+    px, py = page.evaluate("window.optviz.toPx(-5, 3)")
+    page.mouse.click(fg["x"] + px * scale, fg["y"] + py * scale)
+    assert np.hypot(*(np.array(page.evaluate("window.optviz.state.start")) - [-5, 3])) < 0.1
+    gl = page.locator("#gl").bounding_box()
+    page.evaluate("window.optviz.view3d.setCamera(89, -90)")
+    px, py, _ = page.evaluate(f"window.optviz.view3d.project(4, -6, {float(surface_height(4, -6))})")
+    page.mouse.click(gl["x"] + px * scale, gl["y"] + py * scale)
+    assert np.hypot(*(np.array(page.evaluate("window.optviz.state.start")) - [4, -6])) < 0.25
+    for label in page.locator("#stage3d .axis").all():   # the axis names stay inside the shrunk view
+        b = label.bounding_box()
+        assert gl["x"] <= b["x"] and b["x"] + b["width"] <= gl["x"] + gl["width"] + 0.5, label.inner_text()
+    page.close()
+
+
 def test_without_webgl_the_page_says_so_and_keeps_the_map(browser, seed_page):
     b = browser.browser_type.launch(executable_path=CHROMIUM, args=ARGS + ["--disable-webgl", "--disable-3d-apis"])
     page = open_page(b, seed_page, "#view=3d")

@@ -222,24 +222,33 @@
     return out;
   }
 
-  function setup(canvas, w, h) {
+  function setup(canvas, w, h, fixed = true) {   // not fixed: its box's size is the page's CSS
     const ratio = window.devicePixelRatio || 1;
     canvas.width = w * ratio;
     canvas.height = h * ratio;
-    canvas.style.width = w + "px";
-    canvas.style.height = h + "px";
+    if (fixed) {
+      canvas.style.width = w + "px";
+      canvas.style.height = h + "px";
+    }
     const ctx = canvas.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     return ctx;
   }
 
   const W = M.left + plotW + M.right, H = M.top + plotH + M.bottom;
-  const bg = setup(document.getElementById("bg"), W, H);
-  const fg = setup(document.getElementById("fg"), W, H);
+  const bg = setup(document.getElementById("bg"), W, H, false);
+  const fg = setup(document.getElementById("fg"), W, H, false);
   const LW = 300, LH = 240;
   const lossCtx = setup(document.getElementById("loss"), LW, LH);
-  document.getElementById("plot").style.width = W + "px";
-  document.getElementById("plot").style.height = H + "px";
+  for (const el of [document.getElementById("plot"), document.getElementById("stage3d")]) {
+    el.style.width = W + "px";
+    el.style.aspectRatio = `${W} / ${H}`;   // narrower than W on a narrow screen, drawn the same, scaled
+  }
+  // a pointer's CSS pixel in the drawing's own pixels, however much the column shrank it
+  const inDrawing = (e, el) => {
+    const rect = el.getBoundingClientRect();
+    return [(e.clientX - rect.left) * W / rect.width, (e.clientY - rect.top) * H / rect.height];
+  };
 
   const image = new Image();
   image.onload = () => {
@@ -492,8 +501,7 @@
     draw();
   }
   document.getElementById("fg").addEventListener("click", (e) => {
-    const rect = e.target.getBoundingClientRect();
-    drop(...toData(e.clientX - rect.left, e.clientY - rect.top), e.shiftKey);
+    drop(...toData(...inDrawing(e, e.target)), e.shiftKey);
   });
   if (swarmInput) {
     swarmInput.max = MAX_SWARM;
@@ -545,6 +553,6 @@
   window.addEventListener("hashchange", () => { readHash(); setView(state.view); draw(); });
 
   // what tests, embedding pages and page3d.js can reach
-  window.optviz = {config: C, surface, run, state, timing, toPx, toData, redraw: draw, positionAt, decode, setView, drop,
+  window.optviz = {config: C, surface, run, state, timing, toPx, toData, redraw: draw, positionAt, decode, setView, drop, inDrawing,
                    runs: () => runs, swarm: () => swarmRuns, onDraw: (fn) => listeners.push(fn)};
 })();

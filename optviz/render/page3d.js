@@ -10,9 +10,7 @@
   const W = C.plot[0] + 68, H = C.plot[1] + 56;
   const ratio = window.devicePixelRatio || 1;
   canvas.width = W * ratio; canvas.height = H * ratio;
-  canvas.style.width = W + "px"; canvas.style.height = H + "px";
-  document.getElementById("stage3d").style.width = W + "px";
-  document.getElementById("stage3d").style.height = H + "px";
+  // (the stage's size, and its shrinking on a narrow screen, are page.js's, as for the map)
 
   let regl = null;
   try {
@@ -235,8 +233,10 @@
       let dx = px - c[0], dy = py - c[1];
       const l = Math.hypot(dx, dy) || 1;
       [dx, dy] = k === 2 ? [0, -h / 2 - 6] : [dx / l * 28, dy / l * 20];
-      el.style.left = Math.min(Math.max(px + dx - w / 2, 4), W - w - 4) + "px";
-      el.style.top = Math.min(Math.max(py + dy - h / 2, 4), H - h - 4) + "px";
+      // placed in the drawing's pixels, then scaled as the stage is (a label keeps its font size)
+      const s = canvas.getBoundingClientRect().width / W || 1;
+      el.style.left = Math.min(Math.max((px + dx) * s - w / 2, 4), W * s - w - 4) + "px";
+      el.style.top = Math.min(Math.max((py + dy) * s - h / 2, 4), H * s - h - 4) + "px";
     });
   }
 
@@ -277,7 +277,7 @@
     const click = drag && moved < 4;
     drag = null;
     if (!click || C.replay) return;
-    const rect = canvas.getBoundingClientRect(), hit = pick(e.clientX - rect.left, e.clientY - rect.top);
+    const hit = pick(...O.inDrawing(e, canvas));
     if (hit) O.drop(hit[0], hit[1], e.shiftKey);
   });
   canvas.addEventListener("wheel", (e) => {
@@ -287,6 +287,7 @@
   }, {passive: false});
 
   O.onDraw(render);
+  window.addEventListener("resize", render);   // the axis names follow the stage as it shrinks or grows
   render();
   O.view3d = {
     available: true, project, eye: () => { const e = eye(); return [x0 + (e[0] + 1) / 2 * (x1 - x0), y0 + (e[1] + 1) / 2 * (y1 - y0), zmin + e[2] / 1.5 * (zmax + 4 * lift - zmin)]; },
