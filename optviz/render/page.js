@@ -284,6 +284,8 @@
   image.src = C.image;
 
   // ---- drawing: only what moves, every frame -----------------------------------------------------
+  // a run that left the box or went non-finite is drawn as gone from the step before it did
+  const gone = (r, step) => r.diverged >= 0 && step >= r.diverged - 1;
   function positionAt(r, s) {
     const last = r.pos.length - 1;
     if (last < 0) return null;
@@ -310,7 +312,7 @@
       fg.beginPath();
       for (const r of balls) {
         const here = positionAt(r, state.step);
-        if (!here || (r.diverged >= 0 && state.step >= r.diverged - 1)) continue;
+        if (!here || gone(r, state.step)) continue;
         const [bx, by] = toPx(...here);
         fg.rect(bx - 1.5, by - 1.5, 3, 3);
       }
@@ -331,9 +333,8 @@
       fg.lineTo(...toPx(...here));
       fg.stroke();
       fg.globalAlpha = 1;
-      const gone = r.diverged >= 0 && state.step >= r.diverged - 1;
       const [bx, by] = toPx(...here);
-      if (gone) {   // where it left: an X, as the GIFs mark it
+      if (gone(r, state.step)) {   // where it left: an X, as the GIFs mark it
         fg.strokeStyle = color; fg.lineWidth = 3;
         fg.beginPath(); fg.moveTo(bx - 6, by - 6); fg.lineTo(bx + 6, by + 6); fg.moveTo(bx + 6, by - 6); fg.lineTo(bx - 6, by + 6); fg.stroke();
       } else {
@@ -553,6 +554,6 @@
   window.addEventListener("hashchange", () => { readHash(); setView(state.view); draw(); });
 
   // what tests, embedding pages and page3d.js can reach
-  window.optviz = {config: C, surface, run, state, timing, toPx, toData, redraw: draw, positionAt, decode, setView, drop, inDrawing,
+  window.optviz = {config: C, surface, run, state, timing, toPx, toData, redraw: draw, positionAt, gone, decode, setView, drop, inDrawing,
                    runs: () => runs, swarm: () => swarmRuns, onDraw: (fn) => listeners.push(fn)};
 })();

@@ -103,8 +103,12 @@
   const cross = (a, b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
   const norm = (a) => { const l = Math.hypot(...a) || 1; return a.map((v) => v / l); };
   const dot3 = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+  function basis() {   // the eye, and the camera's forward, side and up directions
+    const e = eye(), f = norm(sub(centre, e)), s = norm(cross(f, [0, 0, 1]));
+    return {e, f, s, u: cross(s, f)};
+  }
   function matrices() {   // column-major, as WebGL reads them
-    const e = eye(), f = norm(sub(centre, e)), s = norm(cross(f, [0, 0, 1])), u = cross(s, f);
+    const {e, f, s, u} = basis();
     const view = [s[0], u[0], -f[0], 0, s[1], u[1], -f[1], 0, s[2], u[2], -f[2], 0,
                   -dot3(s, e), -dot3(u, e), dot3(f, e), 1];
     const near = 0.1, far = 50, t = 1 / Math.tan(fov / 2), asp = W / H;
@@ -208,7 +212,7 @@
       const pts = [];
       for (const r of runs) {
         const here = O.positionAt(r, step);
-        if (!here || !inBox(...here) || (r.diverged >= 0 && step >= r.diverged - 1)) continue;
+        if (!here || !inBox(...here) || O.gone(r, step)) continue;
         const i = Math.min(Math.floor(step), r.loss.length - 1);
         pts.push([bx(here[0]), by(here[1]), bz(rest(here[0], here[1], r.loss[i]))]);
       }
@@ -242,7 +246,7 @@
 
   // ---- picking: the point of the surface under a CSS pixel --------------------------------------------
   function pick(px, py) {   // [w1, w2] where the ray through (px, py) first meets the mesh, or null
-    const e = eye(), f = norm(sub(centre, e)), s = norm(cross(f, [0, 0, 1])), u = cross(s, f);
+    const {e, f, s, u} = basis();
     const t = Math.tan(fov / 2), nx_ = (px / W * 2 - 1) * t * W / H, ny_ = (1 - py / H * 2) * t;
     const d = norm([0, 1, 2].map((k) => f[k] + s[k] * nx_ + u[k] * ny_));
     const toData = (b) => [x0 + (b[0] + 1) / 2 * (x1 - x0), y0 + (b[1] + 1) / 2 * (y1 - y0)];
