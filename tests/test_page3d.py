@@ -178,6 +178,8 @@ def test_a_ball_behind_the_ridge_is_hidden_and_shows_from_above(browser, seed_pa
 
 def test_orbit_and_zoom_move_the_camera(browser, seed_page):
     page = open_page(browser, seed_page, "#view=3d")
+    pressed = page.evaluate("[...document.querySelectorAll('#views button')].map((b) => b.getAttribute('aria-pressed'))")
+    assert pressed == ["false", "true", "false"]   # the link's view is the one shown pressed
     box = page.locator("#gl").bounding_box()
     before = page.evaluate("({...window.optviz.view3d.camera})")
     page.mouse.move(box["x"] + 200, box["y"] + 200)

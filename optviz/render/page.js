@@ -548,7 +548,7 @@
   if (swarmInput) swarmInput.value = state.swarm.n;
   C.optimizers.forEach((o, k) => { document.getElementById(`show${k}`).checked = !state.hidden[k]; });
   setPlaying(state.playing);
-  document.body.dataset.view = state.view;
+  setView(state.view);   // the link's view, its button shown pressed
   draw();
   requestAnimationFrame(tick);
   window.addEventListener("hashchange", () => { readHash(); setView(state.view); draw(); });
