@@ -1,18 +1,16 @@
-"""The lecture: the blog post told in eight chapters, one scene each, and `Lecture`, all of them in one.
+"""The lecture: any lecture file's chapters, one scene plays each, shot by shot.
 
-    manim -qh --save_sections "$(optviz scenes path)/lecture.py" Lecture   # the whole lecture, a section per chapter
-    manim -ql "$(optviz scenes path)/lecture.py" MomentumChapter           # one chapter
-    optviz render --engine manim --scene lecture -o lecture.mp4   # chapters in parallel, with chapter
-                                                                  # markers, .srt, narration script
+    optviz lecture my-lecture.md -o lecture.mp4                  # what runs this, chapters in parallel
+    manim -ql "$(optviz scenes path)/lecture.py" LectureChapter   # the built-in lecture's chapter 1 (draft)
+    OPTVIZ_CHAPTER=3 manim -ql .../lecture.py LectureChapter       # its chapter 3
 
-What each chapter says and shows is optviz.lecture.script: every beat is one `play` or `wait` here
-(`Beats` walks them). How long each lasts, and where its marks fall, is the timing the voice gave it
-($OPTVIZ_LECTURE_PLAN, written by optviz.lecture.video), else the silent draft's (timed from the
-text), so the narration, subtitles and chapter markers written beside the video match it frame for
-frame, and a chapter can be rendered in parts.
-
-Data: $OPTVIZ_LECTURE_DIR (the NPZ files `python -m optviz.lecture.runs DIR` writes), else computed
-that way in a subprocess and cached. Options ($OPTVIZ_MANIM, JSON): theme, pace (< 1 for quick renders).
+What a chapter says and shows is its plan (optviz.lecture.plan, from the lecture file): beats, each
+one `play` here (`Beats` walks them), and the shots that span them, each drawn by the function of its
+kind in lecture_shots.py (a shot is a reusable scene fed with its options and runs). How long each
+beat lasts, and where its marks fall, is the timing the voice gave it: the plan comes whole, timed,
+from $OPTVIZ_LECTURE_PLAN (JSON, written by optviz.lecture.video); without it the built-in lecture
+(or $OPTVIZ_LECTURE_FILE) is planned as the silent draft in a subprocess (this process never imports
+torch). Options ($OPTVIZ_MANIM, JSON): theme.
 """
 from __future__ import annotations
 
@@ -21,51 +19,43 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
-from manim import DEGREES, MarkupText, MathTex, PMobject, Tex, Text, ThreeDScene, config, linear, smooth
+from manim import MarkupText, MathTex, PMobject, Tex, Text, ThreeDScene, config, linear, smooth
 from manim.utils.exceptions import EndSceneEarlyException
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import FONT, options, track_progress  # noqa: E402
-from lecture_rules import adam, gradient, momentum, sgd  # noqa: E402
-from lecture_shots import network, race, stochastic, summary  # noqa: E402
+from lecture_shots import play_chapter  # noqa: E402
 
-from optviz.lecture.files import complete, load_data  # noqa: E402
-from optviz.lecture.script import SCENE_CLASSES, lecture_facts, lecture_plan  # noqa: E402
-from optviz.lecture.timing import QUICK, apply_json, draft_speech, frames, lines, time_plan  # noqa: E402
-from optviz.render.style import THEMES  # noqa: E402
-from optviz.version import __version__  # noqa: E402
-
-BUILD = {"gradient": gradient, "sgd": sgd, "momentum": momentum, "adam": adam, "race": race,
-         "stochastic": stochastic, "network": network, "summary": summary}
+from optviz.lecture.script import plan_from_json  # noqa: E402
+from optviz.lecture.timing import QUICK, frames  # noqa: E402
 
 
 @functools.lru_cache(maxsize=1)
-def lecture_data() -> dict:
-    """The lecture's data objects, from $OPTVIZ_LECTURE_DIR or computed once by optviz (a subprocess,
-    so this process never imports torch) into manim's media folder."""
-    folder = os.environ.get("OPTVIZ_LECTURE_DIR")
-    if not folder:
-        folder = str(Path(config.media_dir) / "optviz-cache" / f"lecture-{__version__}")
-        if not complete(folder):
-            subprocess.run([sys.executable, "-m", "optviz.lecture.runs", folder], check=True)
-    return load_data(folder)
+def lecture_plan() -> tuple:
+    """(the timed plan, fps it was timed at): $OPTVIZ_LECTURE_PLAN, else planned by optviz (a subprocess)."""
+    path = os.environ.get("OPTVIZ_LECTURE_PLAN")
+    if not path:
+        path = str(Path(tempfile.mkdtemp(prefix="optviz-plan-")) / "plan.json")
+        source = [os.environ["OPTVIZ_LECTURE_FILE"]] if os.environ.get("OPTVIZ_LECTURE_FILE") else []
+        subprocess.run([sys.executable, "-m", "optviz.lecture.runs", *source, path], check=True)
+    text = Path(path).read_text()
+    return plan_from_json(text), json.loads(text)["fps"]
 
 
 class Beats:
-    """A chapter's beats, one per call: `beats(*animations, steady=[...], at={mark: [...]})` plays the
+    """A chapter's beats, one per call: `beats(*animations, steady=[...], windows=[...])` plays the
     next beat for its length. `animations` take the beat's first QUICK seconds (an entrance or exit),
     then the frame holds (a static wait, which manim writes without drawing); `steady` ones (a clock
-    driving the balls) run evenly over the whole beat, the entrances beside them still done in its first
-    QUICK seconds; those `at` a mark start when the voice reaches its word (the beat's `marks`) and take
-    QUICK seconds from there. Every beat lasts exactly the frames timing.frames gives it, however it is
-    played.
+    driving the balls) run evenly over the whole beat; `windows` are (animation, start, end, linear):
+    from `start` seconds into the beat to `end` (None: the beat's end), evenly or eased, so a moment
+    starts where its mark is spoken. Every beat lasts exactly the frames timing.frames gives it.
 
     $OPTVIZ_BEATS "FIRST,LAST" renders only those beats: the earlier ones are played without drawing
-    (so the part starts in the state they leave), the scene ends after LAST. `beats.text(key)` is the
-    script's on-screen text as a mobject."""
+    (so the part starts in the state they leave), the scene ends after LAST."""
 
     def __init__(self, scene, chapter, theme: str):
         self.scene, self.chapter, self.theme, self.i = scene, chapter, theme, 0
@@ -76,7 +66,12 @@ class Beats:
         if self.layout_log and not os.environ.get("OPTVIZ_LAYOUT_DRAW"):
             self.first = len(chapter.beats)
 
-    def __call__(self, *animations, steady=(), at=None):
+    @property
+    def beat(self):
+        """The beat the next call plays."""
+        return self.chapter.beats[self.i]
+
+    def __call__(self, *animations, steady=(), windows=()):
         beat, k = self.chapter.beats[self.i], self.i
         self.i += 1
         if k > self.last:
@@ -91,16 +86,17 @@ class Beats:
         movers = [m for m in self.scene.mobjects if m.get_family_updaters()]
         if movers:
             self.scene.bring_to_front(*movers)
-        marks = getattr(beat, "marks", None) or {}
-        late = [(a, min(round(marks.get(name, 0.0) * fps), total - quick)) for name, group in (at or {}).items()
-                for a in group]
-        if animations or steady or late:
-            # beside steady ones the play spans the beat, so entrances finish early within it; a marked
-            # animation starts at its word, so the play lasts until it is done
-            played = total if steady else min(total, max([quick] + [s + quick for _, s in late]))
+        if animations or steady or windows:
+            # beside steady or timed ones the play spans the beat, so entrances finish early within it
+            played = total if (steady or windows) else quick
+            span = played / fps
             early = lambda t, k=played / quick: smooth(min(1.0, t * k))  # noqa: E731
             timed = [(a, early) for a in animations] + [(a, linear) for a in steady]
-            timed += [(a, lambda t, s=s: smooth(min(1.0, max(0.0, (t * played - s) / quick)))) for a, s in late]
+            for a, start, end, even in windows:
+                s = min(max(0.0, float(start)), span - 1 / fps)
+                e = span if end is None else min(span, max(s + 1 / fps, float(end)))
+                ease = linear if even else smooth
+                timed.append((a, lambda t, s=s, e=e, ease=ease: ease(min(1.0, max(0.0, (t * span - s) / (e - s))))))
             built = []
             for a, rate in timed:
                 a = a.build() if hasattr(a, "build") else a
@@ -119,10 +115,6 @@ class Beats:
         renderer._original_skipping_status = False
         if self.layout_log:
             log_layout(self.scene, self.chapter.key, k, self.layout_log)
-
-    def text(self, key: str, size: int = 30, color: str | None = None, **kwargs) -> Text:
-        return Text(self.chapter.text(key), font=FONT, font_size=size,
-                    color=color or THEMES[self.theme].foreground, **kwargs)
 
     def done(self) -> None:
         if self.i != len(self.chapter.beats):
@@ -145,67 +137,49 @@ def em_height(t) -> float:
 
 
 def log_layout(scene, chapter: str, beat: int, path: str) -> None:
-    """Append to `path` (JSON lines) where every visible text and point cloud is on screen after a
-    beat, in frame units, as the camera draws them (fixed in the frame, facing the camera, or in 3-D)."""
+    """Append to `path` (JSON lines) where every visible text, point cloud, ball and stage is on screen
+    after a beat, in frame units, as the camera draws them (fixed in the frame, facing the camera, or
+    in 3-D)."""
     camera = scene.camera
     shown = []
+
+    def box(pts):
+        return [*pts[:, :2].min(0).tolist(), *pts[:, :2].max(0).tolist()]
+
     for m in scene.mobjects:
         for t in m.get_family():
             if isinstance(t, TEXTS) and t.get_fill_opacity() > 0.05:
                 pts = np.vstack([camera.transform_points_pre_display(s, s.points)
                                  for s in t.family_members_with_points()] or [np.zeros((1, 3))])
                 shown.append({"kind": "text", "text": getattr(t, "original_text", getattr(t, "tex_string", "")),
-                              "box": [*pts[:, :2].min(0).tolist(), *pts[:, :2].max(0).tolist()],
-                              "em": em_height(t)})
+                              "box": box(pts), "em": em_height(t)})
             elif isinstance(t, PMobject) and len(t.points):
                 pts = camera.transform_points_pre_display(t, t.points)
-                shown.append({"kind": "cloud", "n": len(pts),
-                              "box": [*pts[:, :2].min(0).tolist(), *pts[:, :2].max(0).tolist()],
-                              "spread": pts[:, :2].std(0).tolist()})
+                shown.append({"kind": "cloud", "n": len(pts), "box": box(pts), "spread": pts[:, :2].std(0).tolist()})
             elif getattr(t, "optviz_axis", False) and t.get_stroke_opacity() > 0.05:
                 ends = camera.transform_points_pre_display(t, np.array([t.get_start(), t.get_end()]))
                 shown.append({"kind": "axis", "ends": ends[:, :2].tolist()})
+            elif getattr(t, "optviz_stage", False) and t.get_fill_opacity() > 0.05:
+                pts = np.vstack([camera.transform_points_pre_display(s, s.points)
+                                 for s in t.family_members_with_points()] or [np.zeros((1, 3))])
+                shown.append({"kind": "stage", "box": box(pts)})
     frame = [config.frame_width, config.frame_height, config.pixel_height]
     with open(path, "a") as log:
         log.write(json.dumps({"chapter": chapter, "beat": beat, "frame": frame, "shown": shown}) + "\n")
 
 
-def play_chapter(scene, chapter, data, theme: str) -> None:
-    scene.camera.background_color = THEMES[theme].background
-    scene.set_camera_orientation(phi=0, theta=-90 * DEGREES, gamma=0, zoom=1, frame_center=[0, 0, 0])
-    beats = Beats(scene, chapter, theme)
-    BUILD[chapter.key](scene, data, beats, theme)
-    beats.done()
-
-
-def plan_for_scene():
-    """The timed plan: the voice's timing when optviz renders the lecture, else the silent draft's."""
-    opts = options()
-    pace = float(opts.get("pace", 1.0))
-    plan = lecture_plan(lecture_facts(lecture_data()), pace)
-    timed = os.environ.get("OPTVIZ_LECTURE_PLAN")
-    if timed:
-        plan = apply_json(plan, Path(timed).read_text())
-    else:
-        plan = time_plan(plan, {ln.key: draft_speech(ln, pace) for ln in lines(plan)}, config.frame_rate).plan
-    return plan, opts.get("theme", "dark")
-
-
-class ChapterScene(ThreeDScene):
-    key = ""
+class LectureChapter(ThreeDScene):
+    """One chapter of the lecture: the $OPTVIZ_CHAPTER-th (1-based; default 1)."""
 
     def setup(self):
         track_progress(self)
 
     def construct(self):
-        plan, theme = plan_for_scene()
-        chapter = next(c for c in plan if c.key == self.key)
-        play_chapter(self, chapter, lecture_data(), theme)
-
-
-# one scene per chapter, by the name the script gives it: `manim lecture.py MomentumChapter`
-for _key, _name in SCENE_CLASSES.items():
-    globals()[_name] = type(_name, (ChapterScene,), {"key": _key, "__doc__": f"Lecture chapter {_key!r}."})
+        plan, _ = lecture_plan()
+        chapter = plan[int(os.environ.get("OPTVIZ_CHAPTER", "1")) - 1]
+        beats = Beats(self, chapter, options().get("theme", "dark"))
+        play_chapter(self, chapter, beats)
+        beats.done()
 
 
 class Lecture(ThreeDScene):
@@ -215,11 +189,12 @@ class Lecture(ThreeDScene):
         track_progress(self)
 
     def construct(self):
-        plan, theme = plan_for_scene()
-        data = lecture_data()
+        plan, _ = lecture_plan()
         for chapter in plan:
             self.next_section(chapter.key)
-            play_chapter(self, chapter, data, theme)
+            beats = Beats(self, chapter, options().get("theme", "dark"))
+            play_chapter(self, chapter, beats)
+            beats.done()
             self.stop_ambient_camera_rotation()
             # chapters fade out what they show; what is left (faded, or updaters' helpers) goes unseen
             self.clear()

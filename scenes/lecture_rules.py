@@ -1,41 +1,39 @@
-"""Lecture chapters 1-4: a gradient and one step on the seed's surface (3-D), then SGD, momentum and
-Adam, each with its update rule and the live values of its first steps beside a map of the surface.
-
-Each function plays its chapter's beats (scenes/lecture.py `Beats`), one call per beat, and ends with
-everything faded out. Values shown are the recorded ones (gradient at w_t, state after update t + 1).
+"""The lecture's pictures of single optimizers: the `surface` shot's ball, gradient and steps on a 3-D
+stage, and the `rule` shot's map with the update rule and the live values of its first steps (and the
+2-D view of a race, which shares the map). Values shown are the recorded ones (gradient at w_t, state
+after update t + 1), never recomputed here.
 """
 from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DEGREES,
-    DL,
     DOWN,
     LEFT,
-    OUT,
     RIGHT,
     UL,
     UP,
-    UR,
     Arrow,
+    Axes,
     Create,
     DashedLine,
     FadeIn,
     FadeOut,
-    ParametricFunction,
     Text,
     ValueTracker,
     VGroup,
     VMobject,
-    Write,
-    )
-from common import FONT, Stage, axis_labels, ball, colors_for, set_trail, trail_mobject
+)
+from common import FONT, ball, colors_for, legend, set_trail, trail_mobject
 from rules import fmt, map_ball, surface_tiles
 
+from optviz.lecture.layout import BOTTOM, COLUMN, LEFT as FRAME_LEFT, MAP_RIGHT, VALUES_ROOM
+from optviz.lecture.timing import QUICK
 from optviz.render.base import plain_axis_labels
 from optviz.render.style import THEMES
 
 DENSE = 8
+STATE = {"velocity": "v", "exp_avg_sq": "v", "square_avg": "s", "sum": "G", "acc_delta": "u", "exp_inf": "u",
+         "max_exp_avg_sq": "v_max", "grad_avg": "ḡ", "ax": "ax"}   # how a state is named beside its rule
 
 
 def fixed(scene, *mobjects):
@@ -66,44 +64,20 @@ def clear_of_edges(scene, labels, step: float = 0.1, tries: int = 40) -> None:
             name.shift(step * out)
 
 
-def stage_in(scene, exp, beats, theme, *, phi, theta, zoom=0.95, lift=0.0, **stage_options):
-    """A 3-D stage with its axis labels and the chapter's title, faded in as the first beat. `lift`
-    raises the camera's aim (scene units), which lowers the stage in the frame, below the texts."""
-    stage = Stage(exp, theme=theme, **stage_options)
-    scene.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES, zoom=zoom,
-                                 frame_center=np.array(stage.centre()) + lift * OUT)
-    labels = axis_labels(stage, theta, theme, font_size=24)
-    clear_of_edges(scene, labels)
-    scene.add_fixed_orientation_mobjects(*labels[-3:])
-    scene.remove(*labels[-3:])
-    title = fixed(scene, beats.text("title", 34, weight="BOLD").to_corner(UR, buff=0.35))
-    beats(FadeIn(stage.surface), FadeIn(labels), Write(title))
-    return stage, labels, title
 
 
-def gradient(scene, data, beats, theme):
-    exp = data["step"]
-    fg = THEMES[theme].foreground
+def surface_moments(ctx, stage, exp):
+    """The `surface` shot's ball: `ball` puts it at its point, `gradient` draws its gradient (uphill),
+    `step` draws the step against it and takes it, `walk` takes the rest of the steps."""
+    fg, scene = THEMES[ctx.theme].foreground, ctx.scene
     color = colors_for(exp)[0]
     w0, g0 = exp.position[0, 0, 0].astype(float), exp.grad[0, 0, 0].astype(float)
-    loss0, lr = float(exp.loss[0, 0, 0]), float(exp.meta["optimizers"][0]["hyperparameters"]["lr"])
+    lr = float(exp.meta["optimizers"][0]["hyperparameters"]["lr"])
 
-    # -- the stage, looking along the ravine
-    stage, labels, title = stage_in(scene, exp, beats, theme, phi=60, theta=-100, zoom=0.95, size=6.5, height=2.4,
-                                    lift=0.9)
-    formula = fixed(scene, beats.text("formula", 28).next_to(title, DOWN, buff=0.2, aligned_edge=RIGHT))
-    beats(FadeIn(formula, shift=0.2 * UP))
-
-    # -- the ravine along w1 = 0
-    (_, _), (y0, y1) = exp.box
-    floor = ParametricFunction(lambda t: stage.points(stage.rest(np.array([[0.0, t, stage.z_at(0.0, t)]])))[0],
-                               t_range=(y0, y1), color=fg, stroke_width=4)
-    beats(Create(floor))
-
-    # -- a ball, its gradient, one step: arrows on the tangent plane at the ball
-    def tangent(d):
-        d = np.asarray(d, float)
-        return stage.points(stage.rest(np.array([[*(w0 + d), stage.zf(loss0 + g0 @ d)]])))[0]
+    def on_surface(d):   # the point d from the ball, resting on the surface (a tangent plane can be
+        d = np.asarray(d, float)   # so steep that an arrow along it leaves the frame)
+        x, y = w0 + d
+        return stage.points(stage.rest(np.array([[x, y, float(stage.z_at(np.array([x]), np.array([y]))[0])]])))[0]
 
     path = stage.path(0, 0, DENSE, exp=exp)
     clock = ValueTracker(0)
@@ -111,149 +85,180 @@ def gradient(scene, data, beats, theme):
     trail = trail_mobject(color, 4)
     sphere.add_updater(lambda m: m.move_to(path[min(int(round(clock.get_value() * DENSE)), len(path) - 1)]))
     trail.add_updater(lambda t: set_trail(t, path, clock.get_value() * DENSE))
-    notes = [fixed(scene, beats.text(k, 28)) for k in ("where", "gradient", "rule", "after")]
-    VGroup(*notes).arrange(DOWN, aligned_edge=RIGHT, buff=0.22).next_to(formula, DOWN, buff=0.45, aligned_edge=RIGHT)
     scene.add(trail)
-    beats(FadeIn(sphere, scale=0.5), FadeIn(notes[0]))
-    up = Arrow(path[0], tangent(g0), buff=0, color=fg, stroke_width=7, max_tip_length_to_length_ratio=0.25)
-    beats(Create(up), FadeIn(notes[1]))
-    down = Arrow(path[0], tangent(-lr * g0), buff=0, color=color, stroke_width=7, max_tip_length_to_length_ratio=0.25)
-    beats(Create(down), at={"rule": [FadeIn(notes[2])]})   # the rule appears as it is said
-    beats(FadeIn(notes[3]), FadeOut(up), FadeOut(down), steady=[clock.animate.set_value(1)])
-    beats(steady=[clock.animate.set_value(exp.steps)])
-    beats(*[FadeOut(m) for m in (stage.surface, labels, floor, sphere, trail, title, formula, *notes)])
+    # the arrows: the gradient drawn a fifth of the box long (its size varies by orders of magnitude
+    # between surfaces); the step as taken, unless that is too short to see (then as long as the other)
+    (x0, x1), (y0, y1) = exp.box
+    reach = 0.2 * max(x1 - x0, y1 - y0)
+    unit = g0 / max(np.linalg.norm(g0), 1e-12)
+    taken = -lr * g0
+    shown_step = taken if np.linalg.norm(taken) >= 0.25 * reach else -unit * reach
+    up = Arrow(path[0], on_surface(unit * reach), buff=0, color=fg, stroke_width=7, max_tip_length_to_length_ratio=0.25)
+    down = Arrow(path[0], on_surface(shown_step), buff=0, color=color, stroke_width=7, max_tip_length_to_length_ratio=0.25)
+    ctx.shown += [sphere, trail, up, down]
+
+    def step(start, end):
+        return [(Create(down), start, start + QUICK, False),
+                (clock.animate.set_value(1), start + QUICK, start + QUICK + 2.0 if end is None else end, False)]
+
+    def walk(start, end):
+        return [(FadeOut(up), start, start + QUICK, False), (FadeOut(down), start, start + QUICK, False),
+                (clock.animate.set_value(exp.steps), start, end, True)]
+    def enter(start, end):
+        scene.add(trail)
+        return [(FadeIn(sphere, scale=0.5), start, start + QUICK, False)]
+    scene.remove(trail)
+    return [], {"ball": enter, "gradient": lambda s, e: [(Create(up), s, s + QUICK, False)], "step": step,
+                "walk": walk}
 
 
-# ---- SGD, momentum and Adam: a map, the rule, the live values -------------------------------------------
+# ---- the map: a rule's, or a race seen from above ---------------------------------------------------------
 
-class Values(VGroup):
-    """The live values of one optimizer at step t (gradient, its state, the new position)."""
-
-    def __init__(self, exp, m: int, theme: str):
-        super().__init__()
-        self.exp, self.m, self.fg, self.shown = exp, m, THEMES[theme].foreground, None
-        self.show(0)
-
-    def rows(self, t: int) -> list[str]:
-        e, m = self.exp, self.m
-        rows = [f"step {t + 1}", f"g  = {fmt(e.grad[m, 0, t])}"]
-        if np.isfinite(e.state.get("velocity", np.full(e.position.shape, np.nan))[m, 0, t + 1]).all():
-            rows.append(f"v  = {fmt(e.state['velocity'][m, 0, t + 1])}")
-        if np.isfinite(e.state.get("exp_avg", np.full(e.position.shape, np.nan))[m, 0, t + 1]).all():
-            hats = e.bias_corrected(m)
-            rows += [f"m̂  = {fmt(hats['m_hat'][0, t + 1])}", f"v̂  = {fmt(hats['v_hat'][0, t + 1])}"]
-        return rows + [f"w  = {fmt(e.position[m, 0, t + 1])}"]
-
-    def show(self, t: int) -> "Values":
-        t = int(min(max(t, 0), self.exp.steps - 1))
-        if t != self.shown:
-            rows = VGroup(*[Text(r, font="DejaVu Sans Mono", font_size=22, color=self.fg) for r in self.rows(t)])
-            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.09)
-            if self.shown is not None:
-                rows.move_to(self.get_corner(UL), aligned_edge=UL)
-                self.remove(*self.submobjects)
-            self.add(*rows.submobjects)
-            self.shown = t
-        return self
-
-
-def rules_stage(scene, exp, m: int, beats, theme: str):
-    """The title across the top, the map on the left with optimizer m's ball and trail (driven by the
-    returned clock: steps taken); returns them and the left edge of the text column right of the map."""
-    color = colors_for(exp)[m]
-    title = beats.text("title", 34, weight="BOLD").to_corner(UL, buff=0.35)
-    tiles = surface_tiles(exp, height=6.3).to_corner(DL, buff=0.55).shift(0.25 * RIGHT)
-    muted = THEMES[theme].muted
+def map_tiles(ctx, exp, top: float):
+    """The surface as a map in the frame's left part, below `top`, with its axis names."""
+    muted = THEMES[ctx.theme].muted
+    (x0, x1), (y0, y1) = exp.box
+    aspect = (x1 - x0) / (y1 - y0)
+    room_w, room_h = MAP_RIGHT - FRAME_LEFT - 0.5, top - BOTTOM - 0.45
+    height = min(room_h, room_w / aspect)
+    tiles = surface_tiles(exp, height=height)
+    tiles.move_to([FRAME_LEFT + 0.5 + tiles.width / 2, BOTTOM + 0.45 + tiles.height / 2, 0])
     w1, w2 = plain_axis_labels(exp)
     names = VGroup(Text(w1, font=FONT, font_size=24, color=muted).next_to(tiles, DOWN, buff=0.08),
                    Text(w2, font=FONT, font_size=24, color=muted).next_to(tiles, LEFT, buff=0.1))
-    tiles = VGroup(tiles, names)
-    (x0, x1), (y0, y1) = exp.box
-    corner, (w, h) = tiles[0].get_corner(DOWN + LEFT), (tiles[0].width, tiles[0].height)
-    pts = np.array([corner + RIGHT * (x - x0) / (x1 - x0) * w + UP * (y - y0) / (y1 - y0) * h
-                    for x, y in exp.position[m, 0].astype(float)])
-    clock = ValueTracker(0)
-    dot, trail = map_ball(pts, clock, color, radius=0.1, width=4)
-    return tiles, dot, trail, clock, title, color, tiles.get_right()[0] + 0.7
+    corner, (w, h) = tiles.get_corner(DOWN + LEFT), (tiles.width, tiles.height)
+
+    def to_frame(xy):
+        xy = np.asarray(xy, float)
+        return np.array([corner + RIGHT * (x - x0) / (x1 - x0) * w + UP * (y - y0) / (y1 - y0) * h for x, y in xy])
+    return VGroup(tiles, names), to_frame
 
 
-def stepping(scene, exp, m, beats, theme, reveal, walk: int = 5, fast_key="lesson", after_key="result",
-             extra=None):
-    """The chapter every rule shares: title and map; the rule, revealed a group of texts per beat;
-    `walk` single steps with their values; a run to the last step; the result; fade out. `extra(values,
-    lesson, column)` plays beats of its own before the result and returns what it shows (the result goes
-    under the last of them)."""
-    tiles, dot, trail, clock, title, color, column = rules_stage(scene, exp, m, beats, theme)
-    beats(FadeIn(tiles), Write(title))
-    shown = VGroup()
-    values = Values(exp, m, theme)
-    for n, keys in enumerate(reveal):
-        lines = VGroup(*[beats.text(k, 28, color=color if k.startswith("rule") else None) for k in keys])
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        if len(shown):
-            lines.next_to(shown, DOWN, buff=0.22, aligned_edge=LEFT)
+def map_stage(ctx, exp, clock, steps_at):
+    """A race from above: the map, a ball and trail per optimizer, the legend; driven by `clock`."""
+    scene = ctx.scene
+    top = ctx.title.get_bottom()[1] - 0.3
+    tiles, to_frame = map_tiles(ctx, exp, top)
+    colors = colors_for(exp)
+    movers = []
+    for m, color in enumerate(colors):
+        pts = to_frame(exp.position[m, 0])
+        k = ValueTracker(0)
+        k.add_updater(lambda t: t.set_value(min(steps_at(clock.get_value()), len(pts) - 1)))
+        dot, trail = map_ball(pts, k, color, radius=0.1, width=4)
+        movers += [k, trail, dot]
+    key = legend(exp, colors, ctx.theme).next_to(tiles, RIGHT, buff=0.4).align_to(tiles, DOWN)
+    scene.add_fixed_in_frame_mobjects(tiles, key, *[m for m in movers if not isinstance(m, ValueTracker)])
+    scene.add(*movers)
+    ctx.shown += [tiles, key, *[m for m in movers if not isinstance(m, ValueTracker)]]
+    return tiles, key
+
+
+class Values(VGroup):
+    """The live values of one optimizer, one group of rows per shown step (t = 0 .. walk - 1, and the
+    last step), of which only the step the clock is at shows."""
+
+    def __init__(self, exp, walk: int, theme: str, clock, alpha):
+        super().__init__()
+        self.exp, self.fg = exp, THEMES[theme].foreground
+        last = exp.steps - 1
+        self.steps = sorted({*range(min(walk, exp.steps)), last})
+        self.groups = {t: self.rows(t) for t in self.steps}
+        for g in self.groups.values():
+            self.add(g)
+        self.clock, self.alpha = clock, alpha
+        self.add_updater(lambda m: m.show())
+        self.show()
+
+    def rows(self, t: int) -> VGroup:
+        e = self.exp
+        rows = [f"step {t + 1}", f"g  = {fmt(e.grad[0, 0, t])}"]
+        if np.isfinite(e.state.get("exp_avg", np.full(e.position.shape, np.nan))[0, 0, t + 1]).all():
+            hats = e.bias_corrected(0)
+            rows += [f"m̂  = {fmt(hats['m_hat'][0, t + 1])}", f"v̂  = {fmt(hats['v_hat'][0, t + 1])}"]
         else:
-            lines.next_to(title, DOWN, buff=0.45).align_to(np.array([column, 0, 0]), LEFT)
-        shown.add(lines)
-        anims = [FadeIn(lines, shift=0.2 * UP)]
-        if n == len(reveal) - 1:
-            values.next_to(shown, DOWN, buff=0.35, aligned_edge=LEFT)
-            scene.add(trail, dot)
-            anims += [FadeIn(values), FadeIn(dot)]
-        beats(*anims)
-    for t in range(walk):
-        values.show(t)
-        beats(steady=[clock.animate.set_value(t + 1)])
-    # the values of the steps run through are not drawn frame by frame (manim cannot change a group's
-    # members during a play): they dim, and come back showing the last step
-    lesson = beats.text(fast_key, 28).next_to(values, DOWN, buff=0.35, aligned_edge=LEFT)
-    beats(FadeIn(lesson), values.animate.set_opacity(0.25), steady=[clock.animate.set_value(exp.steps)])
-    values.show(exp.steps - 1).set_opacity(0.25)
-    added = extra(values, lesson, column) if extra else []
-    result = beats.text(after_key, 28, weight="BOLD").next_to(added[-1] if added else lesson, DOWN, buff=0.3,
-                                                               aligned_edge=LEFT)
-    beats(FadeIn(result, shift=0.2 * UP), *([] if extra else [values.animate.set_opacity(1)]))
-    beats(*[FadeOut(x) for x in (tiles, dot, trail, title, shown, values, lesson, *added, result)])
+            for key, name in STATE.items():
+                v = e.state.get(key)
+                if v is not None and np.isfinite(v[0, 0, t + 1]).all():
+                    rows.append(f"{name}  = {fmt(v[0, 0, t + 1])}")
+        rows.append(f"w  = {fmt(e.position[0, 0, t + 1])}")
+        group = VGroup(*[Text(r, font="DejaVu Sans Mono", font_size=22, color=self.fg) for r in rows])
+        return group.arrange(DOWN, aligned_edge=LEFT, buff=0.09)
+
+    def show(self) -> None:
+        c = self.clock.get_value()
+        now = min(int(c), self.exp.steps - 1)
+        shown = now if now in self.groups else None
+        running = shown is None
+        if running:   # running through steps not shown one by one: the last walked step, dimmed
+            shown = max(t for t in self.steps if t <= now)
+        a = self.alpha.get_value() * (0.25 if running else 1.0)
+        for t, g in self.groups.items():
+            g.set_opacity(a if t == shown else 0.0)
 
 
-def sgd(scene, data, beats, theme):
-    stepping(scene, data["seed50"], 0, beats, theme, [["rule", "setting"]], walk=6)
+def rule_panel(ctx):
+    """The `rule` shot: the map with the optimizer's ball; at `rule` its update rule and live values;
+    `walk` single steps, `run` on to the last; `compare` plots its state against another optimizer's."""
+    exp, o, scene = ctx.data["run"], ctx.shot.options, ctx.scene
+    color = colors_for(exp)[0]
+    top = ctx.title.get_bottom()[1] - 0.3
+    tiles, to_frame = map_tiles(ctx, exp, top)
+    scene.add_fixed_in_frame_mobjects(tiles)
+    scene.remove(tiles)
+    clock, alpha = ValueTracker(0), ValueTracker(0)
+    dot, trail = map_ball(to_frame(exp.position[0, 0]), clock, color, radius=0.1, width=4)
+    values = Values(exp, o["walk"], ctx.theme, clock, alpha)
+    values.move_to([COLUMN, BOTTOM + VALUES_ROOM - 0.15, 0], aligned_edge=UL)
+    for g in values.groups.values():
+        g.move_to([COLUMN, BOTTOM + VALUES_ROOM - 0.15, 0], aligned_edge=UL)
+    scene.add_fixed_in_frame_mobjects(values, dot, trail)
+    scene.remove(dot, trail)
+    ctx.shown += [tiles, dot, trail, values]
+    walk = min(o["walk"], exp.steps)
+
+    def rule(start, end):
+        scene.add(trail, dot)
+        return [(FadeIn(m, shift=0.15 * UP), start, start + QUICK, False) for m in ctx.rule] + \
+            [(alpha.animate.set_value(1.0), start, start + QUICK, False), (FadeIn(dot), start, start + QUICK, False)]
+
+    moments = {"rule": rule,
+               "walk": lambda s, e: [(clock.animate.set_value(walk), s, e, True)],
+               "run": lambda s, e: [(clock.animate.set_value(exp.steps), s, e, True)]}
+    if "compare" in ctx.data:
+        moments["compare"] = lambda s, e: comparison(ctx, exp, ctx.data["compare"], values, alpha, s)
+    return [FadeIn(tiles)], moments
 
 
-def adam(scene, data, beats, theme):
-    stepping(scene, data["seed50"], 2, beats, theme, [["rule", "rule_v"], ["rule2"], ["rule3", "setting"]], walk=4)
+def comparison(ctx, exp, other, values, alpha, start):
+    """The first state of both optimizers along w1, step by step: where the rule's own form and
+    another's differ (the post's momentum and torch's, say)."""
+    from optviz.lecture.files import state_series
+    muted = THEMES[ctx.theme].muted
+    mine, theirs = state_series(exp), state_series(other)
+    key = next((k for k in mine if k in theirs), None)
+    if key is None:
+        return []
+    a, b = mine[key], theirs[key]
+    colors = [colors_for(exp)[0], "#e67e22"]
+    top = float(np.nanmax(np.abs(np.concatenate([a, b])))) * 1.1 or 1.0
+    lo = -top if min(np.nanmin(a), np.nanmin(b)) < 0 else 0
+    axes = Axes(x_range=(0, len(a), max(1, len(a) // 5)), y_range=(lo, top, (top - lo) / 4), x_length=4.6, y_length=1.9,
+                tips=False, axis_config={"color": muted, "include_numbers": False, "stroke_width": 2})
+    axes.move_to([COLUMN + 0.2, BOTTOM + VALUES_ROOM - 0.15, 0], aligned_edge=UL)
+    steps = np.arange(1, len(a) + 1)
 
-
-def momentum(scene, data, beats, theme):
-    """SGD's chapter with momentum's rule; after the run, a plot of its velocity against torch's form's."""
-    forms = data["forms"]
-    colors = colors_for(data["seed50"])
-    muted, orange = THEMES[theme].muted, "#e67e22"
-
-    def plot(values, lesson, column):
-        from manim import Axes
-        v = forms.state["velocity"][:, 0, 1:, 0].astype(float)       # [2, T]: v1 after each update
-        g1 = float(forms.grad[0, 0, -2, 0])
-        top = float(np.nanmax(v)) * 1.1
-        axes = Axes(x_range=(0, forms.steps, 10), y_range=(0, top, top / 4), x_length=5.2, y_length=2.2, tips=False,
-                    axis_config={"color": muted, "include_numbers": False, "stroke_width": 2})
-        head = beats.text("plot", 24)
-        VGroup(head, axes).arrange(DOWN, buff=0.2).move_to(values, aligned_edge=UL).shift(0.5 * RIGHT)
-        steps = np.arange(1, forms.steps + 1)
-
-        def curve(y, color):
-            return VMobject(stroke_color=color, stroke_width=4).set_points_as_corners(
-                [axes.c2p(x, yy) for x, yy in zip(steps, y)])
-        post, torch_ = curve(v[0], colors[1]), curve(v[1], orange)
-        level = DashedLine(axes.c2p(0, g1), axes.c2p(forms.steps, g1), color=muted, stroke_width=2)
-        g_label = Text("g", font=FONT, font_size=22, color=muted).next_to(level, RIGHT, buff=0.1)
-        post_label = beats.text("post_v", 22, color=colors[1]).next_to(level, UP, buff=0.1).align_to(level, RIGHT)
-        torch_label = beats.text("torch_v", 22, color=orange).next_to(torch_.get_end(), LEFT, buff=0.15)
-        torch_rule = beats.text("torch", 30, color=orange).next_to(axes, DOWN, buff=0.4).align_to(values, LEFT)
-        beats(FadeOut(values), FadeOut(lesson), FadeIn(axes), FadeIn(head), Create(post), FadeIn(level),
-              FadeIn(g_label), FadeIn(post_label))
-        beats(at={"torch": [Create(torch_), FadeIn(torch_label), FadeIn(torch_rule)]})   # as torch is named
-        return [axes, head, post, torch_, level, g_label, post_label, torch_label, torch_rule]
-
-    stepping(scene, data["seed50"], 1, beats, theme, [["rule", "rule2", "setting"]], walk=5, after_key="warn",
-             extra=plot)
+    def curve(y, color):
+        return VMobject(stroke_color=color, stroke_width=4).set_points_as_corners(
+            [axes.c2p(x, yy) for x, yy in zip(steps, y)])
+    name = STATE.get(key, key)
+    labels = VGroup(*[Text(f"{name}₁: {label}", font=FONT, font_size=20, color=c)
+                      for label, c in zip((exp.labels[0], other.labels[0]), colors)]).arrange(RIGHT, buff=0.4)
+    labels.next_to(axes, DOWN, buff=0.15).align_to(axes, LEFT)
+    parts = [axes, curve(a, colors[0]), curve(b, colors[1]), labels]
+    ctx.scene.add_fixed_in_frame_mobjects(*parts)
+    ctx.scene.remove(*parts)
+    ctx.shown += parts
+    return [(alpha.animate.set_value(0.0), start, start + QUICK, False)] + \
+        [(Create(p) if isinstance(p, VMobject) and not isinstance(p, (Axes, VGroup)) else FadeIn(p), start,
+          start + QUICK, False) for p in parts]

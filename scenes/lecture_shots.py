@@ -1,137 +1,272 @@
-"""Lecture chapters 5-8: the post's races on its 3-D surface (50 steps, then 1000), stochastic clouds,
-a real network's landscape with the measured answer to "why not always Adam?", and the summary.
+"""The lecture's shots, one function per kind, each a reusable scene fed with what the lecture file
+says (its options), its runs and the beats it spans: surface, rule, race, cloud, landscape, text, and
+the title card (beats before a chapter's first shot).
 
-Each function plays its chapter's beats (scenes/lecture.py `Beats`), one call per beat, and ends with
-everything faded out.
+Every shot plays its beats through `run_shot`: its texts appear with their beat, placed by
+optviz.lecture.layout (the same layout `optviz lecture check` measures); its entrance comes with its
+first beat; each moment (a race's `go` ...) starts where its mark is spoken, else where the plan put
+it, as timed windows of that beat; the closing beat fades out what it showed. The chapter's title
+stays in the top-left corner from the first shot on.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
-from manim import (DL, DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Dot, FadeIn, FadeOut, PMobject, ValueTracker,
-                   VGroup, Write, config)
-from common import colors_for, ease
-from lecture_rules import fixed, stage_in
+from manim import (DEGREES, DL, DOWN, DR, LEFT, RIGHT, UL, UP, BackgroundRectangle, FadeIn, FadeOut, PMobject,
+                   ReplacementTransform, Text, ValueTracker, VGroup, Write, config)
+from common import FONT, Stage, axis_labels, colors_for
+from lecture_rules import clear_of_edges, fixed, map_stage, rule_panel, surface_moments
 from rolling import add_race, add_swarm
 
+from optviz.lecture.files import load_data
+from optviz.lecture.layout import COLUMN, shot_texts
+from optviz.lecture.timing import QUICK
 from optviz.render.style import THEMES
 
+STAGE_X = -2.3   # where a 3-D stage's middle sits in the frame (its texts take the right)
 
-def race(scene, data, beats, theme):
-    short, long = data["seed50"], data["seed1000"]
-    stage, labels, title = stage_in(scene, long, beats, theme, phi=42, theta=-120, lift=0.5)
 
-    # -- 50 steps
+@dataclass
+class Ctx:
+    """What a shot's function draws with: the scene, the chapter and shot (plan), the beats, the theme,
+    the shot's runs, its texts by key (placed, fixed in the frame, not yet shown) and the title."""
+    scene: object
+    chapter: object
+    shot: object
+    beats: object
+    theme: str
+    data: dict
+    texts: dict
+    rule: list
+    title: object
+    last: bool
+    shown: list = field(default_factory=list)   # what the closing beat fades out
+
+    @property
+    def fg(self):
+        return THEMES[self.theme].foreground
+
+
+def text_mobject(placed, color, theme) -> Text:
+    t = Text(placed.text, font=FONT, font_size=placed.size, color=color or THEMES[theme].foreground,
+             weight="BOLD" if placed.bold else "NORMAL", line_spacing=0.8)
+    return t.move_to(np.array([placed.x, placed.top, 0.0]), aligned_edge=UL)
+
+
+def shot_texts_for(scene, chapter, shot, theme, rule_color=None):
+    """(title, rule lines, {key: text}) placed as the layout says, fixed in the frame, not shown."""
+    strings = {k: t for b in chapter.beats for k, t in b.texts.items()}
+    keys = [k for k in shot.texts if k != "title"]
+    head, placed, _ = shot_texts(shot.kind or None, shot.options, chapter.title,
+                                 list(shot.rule) + [strings[k] for k in keys])
+    title = text_mobject(head, None, theme)
+    if not shot.kind:   # the title card: centred
+        title.set_x(0)
+    mobs = [text_mobject(p, rule_color if k < len(shot.rule) else None, theme) for k, p in enumerate(placed)]
+    if not shot.kind:
+        for m in mobs:
+            m.set_x(0)
+    fixed(scene, title, *mobs) if mobs else fixed(scene, title)
+    return title, mobs[:len(shot.rule)], dict(zip(keys, mobs[len(shot.rule):]))
+
+
+def run_shot(ctx: Ctx, entrance=(), moments=None, steady_first=()):
+    """Play the shot's beats: in each, the texts that appear in it, the entrance (first beat) and the
+    moments that start in it; then the closing beat. `moments`: {mark: fn(start, end) -> [(animation,
+    start, end, linear)]} (end None: the beat's end)."""
+    moments = moments or {}
+    chapter, shot, beats = ctx.chapter, ctx.shot, ctx.beats
+    spans = {}   # beat -> [(start, mark)]
+    for mark, (k, delay) in shot.moments.items():
+        start = chapter.beats[k].marks.get(mark, delay)
+        spans.setdefault(k, []).append((start, mark))
+    for k in range(shot.first, shot.last + 1):
+        beat = chapter.beats[k]
+        anims = [FadeIn(ctx.texts[key], shift=0.15 * UP) for key in beat.texts if key in ctx.texts]
+        if k == shot.first:
+            anims = list(entrance) + anims
+        windows = []
+        mine = sorted(spans.get(k, []))
+        for n, (start, mark) in enumerate(mine):
+            end = mine[n + 1][0] if n + 1 < len(mine) else None
+            if mark in moments:
+                windows += moments[mark](start, end)
+        beats(*anims, windows=windows, steady=list(steady_first) if k == shot.first else [])
+    if not shot.kind and not ctx.last:
+        return   # the title card's texts leave as the next shot comes in
+    gone = [*ctx.shown, *ctx.rule, *ctx.texts.values()] + ([ctx.title] if ctx.last else [])
+    beats(*[FadeOut(m) for m in gone])
+
+
+def quick(*animations):
+    """A moment's animations that take QUICK seconds from its start."""
+    return lambda start, end: [(a, start, start + QUICK, False) for a in animations]
+
+
+def title_entrance(ctx: Ctx, previous):
+    """The title's entrance: written, or moved from the card (or the shot before) into its corner."""
+    if previous is None:
+        return [Write(ctx.title)]
+    if np.allclose(previous.get_center(), ctx.title.get_center(), atol=1e-3):
+        ctx.scene.remove(ctx.title)
+        ctx.title = previous
+        return []
+    return [ReplacementTransform(previous, ctx.title)]
+
+
+# ---- the kinds ------------------------------------------------------------------------------------------
+
+def card(ctx: Ctx, previous):
+    run_shot(ctx, entrance=title_entrance(ctx, previous))
+
+
+def text(ctx: Ctx, previous):
+    run_shot(ctx, entrance=title_entrance(ctx, previous))
+
+
+def place_stage(scene, stage, *, phi, theta, zoom, x=STAGE_X, lift=0.0):
+    """Point the camera so the stage's middle sits at frame x (its texts take the column on the right)."""
+    scene.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES, zoom=zoom, frame_center=stage.centre())
+    scene.camera.reset_rotation_matrix()
+    rot = scene.camera.get_rotation_matrix()
+    right, up = rot.T @ np.array([1.0, 0.0, 0.0]), rot.T @ np.array([0.0, 1.0, 0.0])
+    scene.camera._frame_center.move_to(np.array(stage.centre()) - right * x / zoom + up * lift / zoom)
+    scene.camera.reset_rotation_matrix()
+
+
+def stage_with_labels(ctx: Ctx, exp, *, phi, theta, zoom, size=6.0, height=2.6, lift=0.0, **stage_options):
+    stage = Stage(exp, theme=ctx.theme, size=size, height=height, **stage_options)
+    stage.surface.optviz_stage = True
+    place_stage(ctx.scene, stage, phi=phi, theta=theta, zoom=zoom, lift=lift)
+    labels = axis_labels(stage, theta, ctx.theme, font_size=24)
+    clear_of_edges(ctx.scene, labels)
+    ctx.scene.add_fixed_orientation_mobjects(*labels[-3:])
+    ctx.scene.remove(*labels[-3:])
+    ctx.shown += [stage.surface, labels]
+    return stage, labels
+
+
+def surface(ctx: Ctx, previous):
+    exp = ctx.data["run"]
+    stage, labels = stage_with_labels(ctx, exp, phi=60, theta=-100, zoom=1.15, lift=-0.3)
+    entrance, moments = surface_moments(ctx, stage, exp)
+    run_shot(ctx, entrance=[*title_entrance(ctx, previous), FadeIn(stage.surface), FadeIn(labels), *entrance],
+             moments=moments)
+
+
+def race(ctx: Ctx, previous):
+    exp, o = ctx.data["run"], ctx.shot.options
+    steps, then = o["steps"], o["then"] or o["steps"]
+
+    def steps_at(c):   # the clock: 0 -> 1 runs the first leg, 1 -> 2 the second (its early steps slowed)
+        return steps * min(c, 1.0) if c <= 1 else steps + (then - steps) * min(c - 1.0, 1.0) ** 2
+
     clock = ValueTracker(0)
-    seconds = beats.chapter.beats[1].seconds
-    shown = add_race(scene, stage, short, clock, lambda t: short.steps * min(t / seconds, 1), theme, title=False)
-    beats(steady=[clock.animate.set_value(seconds)])
-    after50 = fixed(scene, beats.text("after50", 26).next_to(title, DOWN, buff=0.3, aligned_edge=RIGHT))
-    beats(FadeIn(after50, shift=0.2 * UP))
-    beats(*[FadeOut(m) for m in (*shown, after50)])
-    for m in shown:
+    if o["view"] == "3d":
+        stage, labels = stage_with_labels(ctx, exp, phi=50, theta=-115, zoom=1.1, lift=-0.3)
+        shown = add_race(ctx.scene, stage, exp, clock, steps_at, ctx.theme, title=False, key_corner=DL)
+        ctx.shown += shown
+        entrance = [FadeIn(stage.surface), FadeIn(labels)]
+    else:
+        parts = map_stage(ctx, exp, clock, steps_at)
+        entrance = [FadeIn(parts[0])]
+    moments = {"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)],
+               "then": lambda s, e: [(clock.animate.set_value(2), s, e, True)]}
+    run_shot(ctx, entrance=[*title_entrance(ctx, previous), *entrance], moments=moments)
+    for m in ctx.shown:
         m.clear_updaters()
 
-    # -- 1000 steps, the early ones slowed down
+
+def cloud(ctx: Ctx, previous):
+    exp, scene = ctx.data["run"], ctx.scene
+    stage, labels = stage_with_labels(ctx, exp, phi=55, theta=-105, zoom=1.05, lift=-0.3, opacity=0.8)
     clock = ValueTracker(0)
-    seconds = beats.chapter.beats[4].seconds
-    shown = add_race(scene, stage, long, clock, lambda t: long.steps * ease(t / seconds, "ease-in"), theme,
-                     title=False)
-    beats(steady=[clock.animate.set_value(seconds)])
-    after1000 = fixed(scene, beats.text("after1000", 26).next_to(title, DOWN, buff=0.3, aligned_edge=RIGHT))
-    beats(FadeIn(after1000, shift=0.2 * UP))
-    beats()
-    beats(*[FadeOut(m) for m in (*shown, after1000, stage.surface, labels, title)])
-
-
-SINK = 0.9   # frame units the zoomed clouds sit below the frame's centre (the texts hold its top)
-
-
-def stochastic(scene, data, beats, theme):
-    exp = data["stochastic"]
-    stage, labels, title = stage_in(scene, exp, beats, theme, phi=55, theta=-105, zoom=0.72, lift=0.3, opacity=0.8)
-    setting = fixed(scene, beats.text("setting", 28).next_to(title, DOWN, buff=0.25, aligned_edge=RIGHT))
-    beats(FadeIn(setting))
-    clock = ValueTracker(0)
-    seconds = beats.chapter.beats[2].seconds
-    swarm = add_swarm(scene, stage, exp, clock, lambda t: exp.steps * min(t / seconds, 1), theme, dot_size=10,
+    swarm = add_swarm(scene, stage, exp, clock, lambda t: exp.steps * min(t, 1.0), ctx.theme, dot_size=10,
                       key_corner=DL)
-    beats(steady=[clock.animate.set_value(seconds)])
+    ctx.shown += swarm
     clouds = [m for m in swarm if isinstance(m, PMobject)]
-    # a closer look at the clouds around the minimum
-    result = fixed(scene, beats.text("result", 30, weight="BOLD").next_to(setting, DOWN, buff=0.3, aligned_edge=RIGHT))
-    low = exp.minima[0]
-    # zoomed in, the surface fills the frame behind the texts: a backdrop keeps them readable (z_index
-    # puts it under them; the surface's shaded faces are drawn before anything unshaded anyway)
-    backdrop = fixed(scene, BackgroundRectangle(VGroup(title, setting, result), color=THEMES[theme].background,
+    # zoomed in, the surface fills the frame behind the texts: a backdrop keeps them readable
+    backdrop = fixed(scene, BackgroundRectangle(VGroup(ctx.title, *ctx.texts.values()), color=THEMES[ctx.theme].background,
                                                 fill_opacity=0.8, buff=0.2).set_z_index(-1))
-    # zoom until the clouds fill about half the frame's height (they end a few pixels wide at the
-    # stage's own zoom); the axes' names would be far outside the frame, so they leave first
-    # the clouds sit below the texts: the camera aims above the minimum, by SINK frame units at the zoom
-    scene.camera.reset_rotation_matrix()
-    spread = max(np.ptp(scene.camera.transform_points_pre_display(c, c.points)[:, 1]) for c in clouds)
-    target = float(np.clip(scene.camera.get_zoom() * 0.45 * config.frame_height / max(spread, 1e-6), 2.0, 24.0))
-    up = scene.camera.get_rotation_matrix().T @ np.array([0.0, 1.0, 0.0])   # the screen's up, in the scene
-    aim = np.array(stage.point(low["x"], low["y"])) + up * SINK / target
-    zoom = [scene.camera.zoom_tracker.animate.set_value(target), scene.camera._frame_center.animate.move_to(aim)]
-    beats(FadeIn(backdrop), FadeIn(result, shift=0.2 * UP), FadeOut(labels), steady=zoom)
-    beats()
-    beats(*[FadeOut(m) for m in (*swarm, stage.surface, title, setting, result, backdrop)])
+    ctx.shown.append(backdrop)
+
+    def zoom(start, end):
+        # zoom until the clouds fill about half the frame's height (their spread at the end of the run),
+        # with the minimum left of the texts' column; the axes' names would be far outside: they leave
+        scene.camera.reset_rotation_matrix()
+        final = [stage.points(stage.rest(np.column_stack([exp.position[m, :, -1].astype(float),
+                                                          stage.zf(exp.loss[m, :, -1].astype(float))])))
+                 for m in range(exp.position.shape[0])]
+        rot = scene.camera.get_rotation_matrix()
+        spread = max(np.ptp(pts @ rot.T[:, 1]) for pts in final)
+        target = float(np.clip(scene.camera.get_zoom() * 0.45 * config.frame_height / max(spread, 1e-6), 1.5, 24.0))
+        right, up = rot.T @ np.array([1.0, 0.0, 0.0]), rot.T @ np.array([0.0, 1.0, 0.0])
+        centre = np.mean(np.vstack(final), axis=0)
+        aim = centre - right * (STAGE_X - 0.4) / target + up * 0.6 / target
+        return [(scene.camera.zoom_tracker.animate.set_value(target), start, end, False),
+                (scene.camera._frame_center.animate.move_to(aim), start, end, False),
+                (FadeIn(backdrop), start, start + QUICK, False), (FadeOut(labels), start, start + QUICK, False)]
+
+    run_shot(ctx, entrance=[*title_entrance(ctx, previous), FadeIn(stage.surface), FadeIn(labels)],
+             moments={"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)], "zoom": zoom})
     for m in swarm:
         m.clear_updaters()
+    del clouds
 
 
-def network(scene, data, beats, theme):
-    exp, fg = data["network"], THEMES[theme].foreground
-    # the stage sits high and a little smaller, clear of the caption that runs across the bottom
-    stage, labels, title = stage_in(scene, exp, beats, theme, phi=45, theta=-60, zoom=0.74, lift=-0.55)
-    claim = fixed(scene, beats.text("claim", 24).next_to(title, DOWN, buff=0.25, aligned_edge=RIGHT))
-    beats(FadeIn(claim, shift=0.2 * UP))
-
-    # -- the paths on the slice (add_race draws the caption the script quotes: what the slice means)
+def landscape(ctx: Ctx, previous):
+    o = ctx.shot.options
+    if not o["slice"]:
+        run_shot(ctx, entrance=title_entrance(ctx, previous))
+        return
+    exp = ctx.data["slice"]
+    stage, labels = stage_with_labels(ctx, exp, phi=45, theta=-60, zoom=1.0, lift=-0.3)
     clock = ValueTracker(0)
-    seconds = beats.chapter.beats[2].seconds
-    # names only in the legend: with their settings the lines ran under the chapter's title
-    shown = add_race(scene, stage, exp, clock, lambda t: exp.steps * min(t / seconds, 1), theme, title=False,
-                     labels=[label.split(" lr=")[0] for label in exp.labels])
-    beats(steady=[clock.animate.set_value(seconds)])
-    beats(*[FadeOut(m) for m in (*shown, stage.surface, labels, claim)])
+    # names only in the legend: with their settings they would run into the texts
+    shown = add_race(ctx.scene, stage, exp, clock, lambda t: exp.steps * min(t, 1.0), ctx.theme, title=False,
+                     labels=[label.split(" lr=")[0] for label in exp.labels], key_corner=DL, caption_width=5.6)
+    ctx.shown += shown
+    stage_parts = [*shown, stage.surface, labels]
+
+    def numbers(start, end):   # the slice leaves the frame to the numbers
+        return [(FadeOut(m), start, start + QUICK, False) for m in stage_parts]
+
+    run_shot(ctx, entrance=[*title_entrance(ctx, previous), FadeIn(stage.surface), FadeIn(labels)],
+             moments={"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)], "numbers": numbers})
     for m in shown:
         m.clear_updaters()
 
-    # -- the measured answer
-    rows = VGroup(beats.text("accuracy", 30), beats.text("sharpness", 30)).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
-    fixed(scene, rows.move_to(0.6 * UP))
-    beats(FadeIn(rows, shift=0.2 * UP))
-    common = fixed(scene, beats.text("common", 30).next_to(rows, DOWN, buff=0.4).align_to(rows, LEFT))
-    verdict = fixed(scene, beats.text("verdict", 36, weight="BOLD", color=fg).next_to(common, DOWN, buff=0.7))
-    beats(FadeIn(common, shift=0.2 * UP), FadeIn(verdict, shift=0.2 * UP))
-    beats(FadeOut(rows), FadeOut(common), FadeOut(verdict))
 
-    # -- the other side: where the adaptive methods do lose (Wilson et al.'s least squares)
-    case = beats.text("wilson", 32, weight="BOLD", color=fg)
-    sides = VGroup(beats.text("wilson_acc", 30), beats.text("wilson_ada", 30)).arrange(DOWN, buff=0.3)
-    block = fixed(scene, VGroup(case, sides).arrange(DOWN, buff=0.5).move_to(0.5 * UP))
-    beats(FadeIn(block, shift=0.2 * UP))
-    why = fixed(scene, beats.text("wilson_why", 30).next_to(block, DOWN, buff=0.7))
-    beats(FadeIn(why, shift=0.2 * UP))
-    beats(FadeOut(block), FadeOut(why), FadeOut(title))
+def rule(ctx: Ctx, previous):
+    entrance, moments = rule_panel(ctx)
+    run_shot(ctx, entrance=[*title_entrance(ctx, previous), *entrance], moments=moments)
 
 
-def summary(scene, data, beats, theme):
-    colors = colors_for(data["seed50"])
-    title = beats.text("title", 40, weight="BOLD").to_edge(UP, buff=0.6)
-    beats(Write(title))
-    lines = []
-    for key, color in zip(("sgd", "momentum", "adam"), colors):
-        row = VGroup(Dot(radius=0.12, color=color), beats.text(key, 32)).arrange(RIGHT, buff=0.3)
-        row.next_to(lines[-1] if lines else title, DOWN, buff=0.55 if lines else 0.9)
-        row.align_to(lines[0] if lines else row, LEFT) if lines else row.to_edge(LEFT, buff=2.2)
-        lines.append(row)
-        beats(FadeIn(row, shift=0.2 * RIGHT))
-    measure = beats.text("measure", 32, weight="BOLD").next_to(lines[-1], DOWN, buff=0.9).align_to(lines[0], LEFT)
-    beats(FadeIn(measure, shift=0.2 * UP))
-    beats()
-    beats(*[FadeOut(m) for m in (title, *lines, measure)])
+PLAYERS = {"": card, "text": text, "surface": surface, "rule": rule, "race": race, "cloud": cloud,
+           "landscape": landscape}
 
 
-__all__ = ["race", "stochastic", "network", "summary"]
+def play_chapter(scene, chapter, beats) -> None:
+    """Every shot of the chapter in order, the title carried from one to the next."""
+    theme = beats.theme
+    scene.camera.background_color = THEMES[theme].background
+    scene.set_camera_orientation(phi=0, theta=-90 * DEGREES, gamma=0, zoom=1, frame_center=[0, 0, 0])
+    title = None
+    for n, shot in enumerate(chapter.shots):
+        color = None
+        if shot.kind == "rule":
+            color = colors_for_spec(shot)
+        head, rule_lines, texts = shot_texts_for(scene, chapter, shot, theme, color)
+        data = load_data(shot.data) if shot.data else {}
+        ctx = Ctx(scene, chapter, shot, beats, theme, data, texts, rule_lines, head, n == len(chapter.shots) - 1)
+        PLAYERS[shot.kind](ctx, title)
+        title = ctx.title
+
+
+def colors_for_spec(shot):
+    from optviz.render.style import optimizer_colors
+    return optimizer_colors([shot.options["optimizer"].split(":")[0]])[0]
+
+
+__all__ = ["play_chapter", "PLAYERS", "COLUMN", "DR", "LEFT", "RIGHT", "DOWN", "colors_for"]

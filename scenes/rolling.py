@@ -45,7 +45,7 @@ GHOST = 0.3   # opacity of a ball the surface hides, on a slice of a network's l
 
 
 def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, title: bool = True,
-             key_corner=UL, labels=None):
+             key_corner=UL, labels=None, caption_width: float = 9.5):
     """Balls, trails, exit markers, legend, step counter (and title) for every optimizer of `exp`
     (first start each), driven by `clock` through `steps_at(t)`. All geometry is precomputed; each
     frame only picks points. Returns everything added, to fade out later."""
@@ -100,7 +100,7 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
     if np.allclose(key_corner, DL):   # the legend takes the corner, the counter sits above it
         counter.next_to(key, UP, buff=0.25, aligned_edge=LEFT)
     overlays = [key, counter]
-    note = caption(exp, theme, width=9.5)
+    note = caption(exp, theme, width=caption_width)
     if note is not None:   # bottom right, beside the step counter
         overlays.append(note.to_corner(DOWN + RIGHT, buff=0.25))
     if title:

@@ -17,8 +17,9 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def lecture_data():
-    """The runs the lecture draws (a network trained from 5 seeds among them), computed once per session
-    into the session's cache."""
-    from optviz.lecture.runs import lecture_data_dir
-    return lecture_data_dir()
+def seed_lecture():
+    """The built-in lecture (optviz/lecture/lectures/seed.md), prepared: its shots' runs (a network
+    trained from 5 seeds among them) computed once per session into the session's cache, where
+    the commands the tests run find them too."""
+    from optviz.lecture.runs import prepare
+    return prepare()

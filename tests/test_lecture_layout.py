@@ -1,4 +1,5 @@
-"""Issue 23: what the lecture shows can be read. Every chapter is played through manim without drawing
+"""Issues 23 and 30: what the lecture shows can be read, whatever the teacher wrote: the layout places
+every shot's texts. Every chapter of the built-in lecture is played through manim without drawing
 ($OPTVIZ_LAYOUT_LOG), and after every beat the scene records where each visible text, point cloud and
 3-D axis is, as the camera draws it (manim's own geometry after layout: fixed in the frame, facing the
 camera, or projected). Then, in every beat of every chapter: no two texts overlap, none leaves the
@@ -17,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from optviz.lecture.script import SCENE_CLASSES
+from optviz.lecture.script import plan_to_json
+from optviz.lecture.timing import draft_speech, lines, time_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 EM_PX = 18          # the least em of any text at 1080p, in pixels
@@ -28,22 +30,29 @@ CLOUD_PX = 60       # the least spread (standard deviation) of a zoomed-in stoch
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
-@pytest.fixture(scope="module")
-def layout(lecture_data, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("layout")
+def play_layout(lecture, folder) -> dict:
+    """{chapter key: [what is on screen after each beat]} of a prepared lecture, timed as the silent draft."""
+    plan = time_plan(lecture.plan, {ln.key: draft_speech(ln) for ln in lines(lecture.plan)}, 15).plan
+    timed = folder / "plan.json"
+    timed.write_text(plan_to_json(plan, 15))
 
-    def play(cls):
-        log = folder / f"{cls}.jsonl"
+    def play(n):
+        log = folder / f"{n}.jsonl"
         done = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "--dry_run", "-v", "ERROR",
-                               "--progress_bar", "none", str(ROOT / "scenes" / "lecture.py"), cls],
+                               "--progress_bar", "none", str(ROOT / "scenes" / "lecture.py"), "LectureChapter"],
                               cwd=folder, capture_output=True, text=True, timeout=600,
-                              env={**os.environ, "OPTVIZ_LAYOUT_LOG": str(log), "OPTVIZ_LECTURE_DIR": str(lecture_data)})
+                              env={**os.environ, "OPTVIZ_LAYOUT_LOG": str(log), "OPTVIZ_LECTURE_PLAN": str(timed),
+                                   "OPTVIZ_CHAPTER": str(n)})
         assert done.returncode == 0, done.stderr[-2000:]
         return [json.loads(line) for line in log.read_text().splitlines()]
 
     with ThreadPoolExecutor(2) as pool:
-        logs = dict(zip(SCENE_CLASSES, pool.map(play, SCENE_CLASSES.values())))
-    return logs
+        return dict(zip([c.key for c in plan], pool.map(play, range(1, len(plan) + 1))))
+
+
+@pytest.fixture(scope="module")
+def layout(seed_lecture, tmp_path_factory):
+    return play_layout(seed_lecture, tmp_path_factory.mktemp("layout"))
 
 
 def boxes_meet(a, b, margin=0.02) -> bool:
@@ -79,9 +88,8 @@ def problems(beat: dict) -> list[str]:
     return out
 
 
-def test_every_chapter_logs_every_beat(layout, lecture_data):
-    from optviz.lecture.video import plan_from
-    plan = {c.key: c for c in plan_from(lecture_data)}
+def test_every_chapter_logs_every_beat(layout, seed_lecture):
+        plan = {c.key: c for c in seed_lecture.plan}
     for key, beats in layout.items():
         assert [b["beat"] for b in beats] == list(range(len(plan[key].beats))), key
         shown = {" ".join(s["text"].split()) for b in beats for s in b["shown"] if s["kind"] == "text"}
@@ -109,15 +117,18 @@ def test_the_checks_catch_an_overlap_an_edge_an_axis_and_a_tiny_text():
     assert any("'d' is 7 px high" in p for p in found)
 
 
-def test_the_networks_numbers_are_large_and_the_clouds_fill_the_frame(layout, lecture_data):
-    from optviz.lecture.video import plan_from
-    network = next(c for c in plan_from(lecture_data) if c.key == "network")
-    numbers = {network.text(k) for k in ("accuracy", "sharpness", "common", "verdict")}
+def test_the_networks_numbers_are_large_and_the_clouds_fill_the_frame(layout, seed_lecture):
+    network = next(c for c in seed_lecture.plan if c.key == "network")
+    numbers = [t for s in network.shots if s.kind == "landscape" for k in s.texts for t in [network.text(k)]
+               if any(ch.isdigit() for ch in t)]
+    assert len(numbers) >= 4
     seen = {" ".join(s["text"].split()): s["em"] for b in layout["network"] for s in b["shown"] if s["kind"] == "text"}
     for text in numbers:
         height = layout["network"][0]["frame"][1]
         assert seen[" ".join(text.split())] * 1080 / height >= NUMBERS_EM_PX, text
-    zoomed = [b for b in layout["stochastic"] if b["beat"] == 3][0]
+    stochastic = next(c for c in seed_lecture.plan if c.key == "stochastic")
+    zoom = next(s for s in stochastic.shots if s.kind == "cloud").moments["zoom"][0]
+    zoomed = layout["stochastic"][zoom]
     clouds = [s for s in zoomed["shown"] if s["kind"] == "cloud" and s["n"] > 1]
     assert len(clouds) == 3
     for c in clouds:

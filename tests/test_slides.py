@@ -17,7 +17,7 @@ import pytest
 import optviz
 from optviz.cli import main
 from optviz.cli.browser import ARGS, chromium_path
-from optviz.lecture.script import CHAPTERS, spoken
+from optviz.lecture.script import spoken
 
 SEED = ["sgd:lr=10", "momentum:lr=10,momentum=0.9", "adam:lr=1"]
 CHOSEN = "1,8"
@@ -39,10 +39,10 @@ def audio_seconds(path):
 
 
 @pytest.fixture(scope="module")
-def lecture(lecture_data, tmp_path_factory):
+def lecture(seed_lecture, tmp_path_factory):
     from optviz.lecture.video import render
     out = tmp_path_factory.mktemp("narrated") / "lecture.mp4"
-    render(out, quality="preview", voice="espeak", chapters=CHOSEN, workers=2, data_dir=lecture_data, timeout=1200)
+    render(out, quality="preview", voice="espeak", chapters=CHOSEN, workers=2, lecture=seed_lecture, timeout=1200)
     return out
 
 
@@ -59,15 +59,14 @@ def deck(lecture, tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_every_beat_is_a_clip_cut_exactly_from_its_chapter(lecture, listing, deck, lecture_data):
-    from optviz.lecture.video import plan_from
-    plan = {c.key: c for c in plan_from(lecture_data)}
+def test_every_beat_is_a_clip_cut_exactly_from_its_chapter(lecture, listing, deck, seed_lecture):
+        plan = {c.key: c for c in seed_lecture.plan}
     for ch in listing:
         assert len(ch["slides"]) == len(plan[ch["key"]].beats)          # a slide a beat of the script
         whole = frames_of(lecture.with_name("lecture_chapters") / ch["file"])
         first = 0
         for k, s in enumerate(ch["slides"], 1):
-            clip = deck / "clips" / f"{CHAPTERS.index(ch['key']) + 1:02d}-{k:02d}.mp4"
+            clip = deck / "clips" / f"{ch['number']:02d}-{k:02d}.mp4"
             got = frames_of(clip)
             assert len(got) == s["frames"], clip.name
             # copied, not re-encoded: every pixel of every frame is the chapter's own
@@ -78,9 +77,8 @@ def test_every_beat_is_a_clip_cut_exactly_from_its_chapter(lecture, listing, dec
 
 
 @pytest.mark.slow
-def test_the_notes_are_the_narration_every_word_once(listing, lecture_data):
-    from optviz.lecture.video import plan_from
-    plan = {c.key: c for c in plan_from(lecture_data)}
+def test_the_notes_are_the_narration_every_word_once(listing, seed_lecture):
+        plan = {c.key: c for c in seed_lecture.plan}
     for ch in listing:
         notes = " ".join(s["notes"] for s in ch["slides"] if s["notes"])
         assert notes.split() == plan[ch["key"]].narration.split()

@@ -208,21 +208,20 @@ def srt_starts(text: str) -> list[float]:
 
 
 @pytest.fixture(scope="module")
-def recordings(lecture_data, tmp_path_factory):
+def recordings(seed_lecture, tmp_path_factory):
     """The voice script for the lecture, written by the CLI, and tone bursts recorded for chapter 8."""
     folder = tmp_path_factory.mktemp("voice") / "my-voice"
     done = subprocess.run([sys.executable, "-m", "optviz", "render", "--engine", "manim", "--scene", "lecture",
                            "--voice-script", str(folder)], capture_output=True, text=True,
-                          env={**__import__("os").environ, "OPTVIZ_LECTURE_DIR": str(lecture_data)})
+                          env=dict(__import__("os").environ))
     assert done.returncode == 0, done.stderr
     for k, seconds in enumerate(BURSTS, 1):
         write_sound(folder / "08-summary" / f"{k:02d}.wav", burst(seconds, 300 + 110 * k))
     return folder
 
 
-def test_the_voice_script_has_a_file_per_line_a_cue_sheet_and_a_how_to(recordings, lecture_data):
-    from optviz.lecture.video import plan_from
-    plan = plan_from(lecture_data)
+def test_the_voice_script_has_a_file_per_line_a_cue_sheet_and_a_how_to(recordings, seed_lecture):
+        plan = seed_lecture.plan
     every = lines(plan)
     texts = sorted(recordings.glob("*/*.txt"))
     assert len(texts) == len(every)
@@ -234,13 +233,13 @@ def test_the_voice_script_has_a_file_per_line_a_cue_sheet_and_a_how_to(recording
 
 
 @pytest.fixture(scope="module")
-def spoken(recordings, lecture_data, tmp_path_factory):
+def spoken(recordings, seed_lecture, tmp_path_factory):
     """Chapters 2 and 8: the summary in the recorded bursts, the SGD chapter filled in by espeak."""
     from optviz.lecture.video import render
     out = tmp_path_factory.mktemp("spoken") / "recorded.mp4"
     said = []
     written = render(out, quality="preview", voice=f"recorded:{recordings}+espeak", chapters="2,8",
-                     options={"pace": 0.25}, data_dir=lecture_data, workers=2, timeout=900, report=said.append)
+                     options={"pace": 0.25}, lecture=seed_lecture, workers=2, timeout=900, report=said.append)
     return out, written, said
 
 
@@ -285,7 +284,7 @@ def test_the_sound_is_as_long_as_the_picture_and_at_minus_16_lufs(spoken):
 
 
 @pytest.mark.slow
-def test_one_line_recorded_again_renders_only_its_chapter(spoken, recordings, lecture_data, monkeypatch):
+def test_one_line_recorded_again_renders_only_its_chapter(spoken, recordings, seed_lecture, monkeypatch):
     """Line 3 of the summary recorded again, longer: its chapter is drawn again, the SGD chapter is
     reused, and none of the espeak lines is synthesized again."""
     from optviz.lecture import voice as voices
@@ -298,7 +297,7 @@ def test_one_line_recorded_again_renders_only_its_chapter(spoken, recordings, le
     said = []
     again = out.with_name("again.mp4")
     render(again, quality="preview", voice=f"recorded:{recordings}+espeak", chapters="2,8", options={"pace": 0.25},
-           data_dir=lecture_data, workers=2, timeout=900, report=said.append)
+           lecture=seed_lecture, workers=2, timeout=900, report=said.append)
     assert calls == []
     assert [("drawn before" in line) for line in said if line.startswith("chapter ")] == [True, False]
     found = bursts_in(decoded_sound(again.with_name("again_chapters") / "02-summary.mp4"))
@@ -307,10 +306,9 @@ def test_one_line_recorded_again_renders_only_its_chapter(spoken, recordings, le
     assert json_chapters(again)[1]["end"] > json_chapters(out)[1]["end"]  # the summary: longer
 
 
-def test_a_one_take_chapter_is_split_at_its_pauses(recordings, lecture_data, tmp_path):
+def test_a_one_take_chapter_is_split_at_its_pauses(recordings, seed_lecture, tmp_path):
     from optviz.lecture.recorded import RecordedVoice
-    from optviz.lecture.video import plan_from
-    plan = plan_from(lecture_data)
+        plan = seed_lecture.plan
     mine = [ln for ln in lines(plan) if ln.chapter == 1]
     lengths = [0.5 + 0.2 * k for k in range(len(mine))]
     take = np.concatenate([burst(s, 400, pad=0.3) for s in lengths])
@@ -329,7 +327,7 @@ def test_a_one_take_chapter_is_split_at_its_pauses(recordings, lecture_data, tmp
     ("unreadable", r"08-summary/02.wav: cannot be read as sound"),
     ("long", r"08-summary/02.wav lasts 45.5 s, more than line 2 of its chapter can take"),
 ])
-def test_a_bad_recording_stops_the_render_in_one_line_naming_it(case, message, lecture_data, tmp_path):
+def test_a_bad_recording_stops_the_render_in_one_line_naming_it(case, message, seed_lecture, tmp_path):
     folder = tmp_path / "voice"
     for k, seconds in enumerate(BURSTS, 1):
         if not (case == "missing" and k == 4):
@@ -348,7 +346,7 @@ def test_a_bad_recording_stops_the_render_in_one_line_naming_it(case, message, l
     done = subprocess.run([sys.executable, "-m", "optviz", "render", "--engine", "manim", "--scene", "lecture",
                            "--chapters", "8", "--voice", f"recorded:{folder}", "-o", str(out / "l.mp4")],
                           capture_output=True, text=True,
-                          env={**__import__("os").environ, "OPTVIZ_LECTURE_DIR": str(lecture_data)})
+                          env=dict(__import__("os").environ))
     assert done.returncode == 2, done.stderr
     lines_said = done.stderr.strip().splitlines()
     assert len(lines_said) == 1 and re.search(message, lines_said[0]), done.stderr
@@ -358,14 +356,14 @@ def test_a_bad_recording_stops_the_render_in_one_line_naming_it(case, message, l
 # ---- the default voice ------------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_the_default_voice_speaks_every_chapter_and_every_cue_starts_on_speech(lecture_data, tmp_path):
+def test_the_default_voice_speaks_every_chapter_and_every_cue_starts_on_speech(seed_lecture, tmp_path):
     """The whole lecture's narration in the default voice, as the render assembles it (no picture):
     every chapter has speech, and every subtitle cue starts within 0.3 s of a speech onset found in
     the sound by ffmpeg's silencedetect."""
     from optviz.lecture.subtitles import cues
-    from optviz.lecture.video import narration_tracks, plan_from
+    from optviz.lecture.video import narration_tracks
     from optviz.lecture.voice import get_voice, speak
-    plan = plan_from(lecture_data)
+    plan = seed_lecture.plan
     every = list(range(len(plan)))
     timing = time_plan(plan, speak(get_voice("piper"), plan, lines(plan)), 30, every)
     tracks = narration_tracks(timing, every)

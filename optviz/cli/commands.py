@@ -1,4 +1,4 @@
-"""The `optviz` command: `list`, `trajectory`, `render`, `experiment` (the studies), `slides`, `gallery`, and the
+"""The `optviz` command: `list`, `trajectory`, `render`, `experiment` (the studies), `lecture`, `slides`, `gallery`, and the
 commands about the installation: `doctor`, `scenes`, `examples`, `spec`, `--version`.
 
 User errors print one line, `optviz: error: ...`, and exit with status 2; nothing is written.
@@ -80,7 +80,7 @@ def cmd_slides(args) -> int:
         m = spec.manim
         lecture = lecture or (spec.outputs[0][1] if spec.outputs else None)
     check_output(args.to, args.output, args.one_file)
-    live = None if args.no_live or args.to != "html" else live_page_html()
+    live = None if args.no_live or args.to != "html" else live_page_html
     with count_bar("cutting slides", "clip") as bar:
         done = make_deck(args.output, to=args.to, one_file=args.one_file, lecture=lecture,
                          chapters=args.chapters or m.get("chapters"), quality=args.quality or m.get("quality"),
@@ -134,6 +134,9 @@ def build_parser() -> Parser:
     from ..studies import add_parser
     add_parser(sub)
 
+    from .lecture import add_parser as add_lecture
+    add_lecture(sub)
+
     p = sub.add_parser("slides", help="the rendered lecture as a deck: HTML (reveal.js, offline), PPTX or a PDF handout")
     p.add_argument("spec", nargs="?", help="the lecture's TOML spec (its output is the lecture to cut)")
     p.add_argument("-o", "--output", metavar="PATH", help="a folder for the HTML deck (default lecture-deck), a "
@@ -183,7 +186,9 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(argv)
         return args.func(args)
     except OptvizError as exc:
-        print(f"optviz: error: {exc}", file=sys.stderr)
+        lines = str(exc).splitlines() or [""]
+        # a lecture file's problems: one line each, FILE:LINE: message
+        print(f"optviz: error: {lines[0]}" if len(lines) == 1 else "\n".join(lines), file=sys.stderr)
         return 2
     except Terminated:
         print("optviz: terminated", file=sys.stderr)

@@ -233,6 +233,9 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
         if shots and browser() is not None:
             outputs += [directory / png for _, png, _ in shots]
         h = entry_hash({**doc, "screenshots": shots} if shots else doc)   # a new view is a new picture
+        if doc.get("manim", {}).get("scene") == "lecture":   # a lecture is its file: an edit renders it again
+            from ..lecture.runs import lecture_file
+            h = entry_hash([h, lecture_file(doc["manim"].get("lecture")).read_text(encoding="utf-8")])
         if not force and manifest.get(name) == h and all(p.exists() for p in outputs):
             report(f"{name}: up to date")
             continue
@@ -257,12 +260,18 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
     return written
 
 
-def live_page_html() -> str:
-    """The deck's live slide: the gallery's seed race page (its seed-explorer entry), as HTML."""
+def live_page_html(race: dict | None = None) -> str:
+    """The deck's live slide: the interactive page of a lecture's first race (its shot's options), as
+    HTML; without one, the gallery's seed race page (its seed-explorer entry)."""
     import tempfile
+    entry = ENTRIES["seed-explorer"]
+    if race is not None:
+        entry = {"surface": race["surface"], "steps": race["steps"],
+                 "optimizer": list(race["optimizers"]), "interactive": True,
+                 **({"starts": [race["start"]]} if race.get("start") else {})}
     with tempfile.TemporaryDirectory(prefix="optviz-live-") as tmp:
         page = Path(tmp) / "live.html"
-        spec = parse_spec({**ENTRIES["seed-explorer"], "output": [{"path": str(page)}]}, "the live slide")
+        spec = parse_spec({**entry, "output": [{"path": str(page)}]}, "the live slide")
         style, timeline = spec.build()
         write_interactive(simulate_spec(spec.run), page, style, timeline)
         return page.read_text(encoding="utf-8")

@@ -127,20 +127,10 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
     return written
 
 
-def lecture_data(report):
-    """The lecture's runs: saved ones ($OPTVIZ_LECTURE_DIR, from python -m optviz.lecture.runs DIR), else
-    the cached ones (computed the first time: the manim processes never import torch)."""
-    if os.environ.get("OPTVIZ_LECTURE_DIR"):
-        return Path(os.environ["OPTVIZ_LECTURE_DIR"])
-    from ..extras import require
-    from ..lecture.runs import lecture_data_dir
-    require("networks", feature="the lecture (its chapter 7 trains a network on the digits)")
-    return lecture_data_dir(report=report)
-
-
 def render_lecture_spec(spec, workers=None) -> list[Path]:
-    """The lecture, spoken by the spec's voice: every output path a narrated video with its chapters,
-    subtitles and narration beside it."""
+    """The lecture (the spec's `lecture` file, else the built-in one), spoken by the spec's voice: every
+    output path a narrated video with its chapters, subtitles and narration beside it."""
+    from ..lecture.runs import prepare
     from ..lecture.video import render
     from ..lecture.voice import get_voice
     m = spec.manim
@@ -148,27 +138,21 @@ def render_lecture_spec(spec, workers=None) -> list[Path]:
     options = {"theme": spec.style.get("theme", "dark"), **({"pace": m["pace"]} if "pace" in m else {})}
     written = []
     for _, path in spec.outputs:
-        with count_bar("speaking", "line") as voice_bar, count_bar(f"rendering {Path(path).name}") as bar:
-            data = lecture_data(bar.write)
-            written += render(path, quality=m.get("quality", "1080p30"), voice=m.get("voice", "piper"),
-                              chapters=m.get("chapters"), options=options, data_dir=data, workers=workers,
+        with count_bar("computing runs", "shot") as runs_bar, count_bar("speaking", "line") as voice_bar, \
+                count_bar(f"rendering {Path(path).name}") as bar:
+            lecture = prepare(m.get("lecture"), report=bar.write, progress=runs_bar)
+            written += render(path, lecture=lecture, quality=m.get("quality", "1080p30"), voice=m.get("voice", "piper"),
+                              chapters=m.get("chapters"), options=options, workers=workers,
                               progress=bar, speaking=voice_bar, report=bar.write)
     return written
 
 
 def write_voice_script_spec(spec, folder) -> list[Path]:
     """`--voice-script DIR`: the lecture's lines to record, timed as the silent draft."""
-    from ..lecture.recorded import write_voice_script
-    from ..lecture.timing import draft_speech, lines, time_plan
-    from ..lecture.video import plan_from
+    from ..lecture.runs import voice_script
     from ..render.manim_video import QUALITIES
-    if Path(folder).exists() and not Path(folder).is_dir():
-        raise OptvizError(f"--voice-script {str(folder)!r} is a file; give a folder to write the lines into")
-    pace = float(spec.manim.get("pace", 1.0))
-    plan = plan_from(lecture_data(lambda line: print(line, file=sys.stderr)), pace)
-    timing = time_plan(plan, {ln.key: draft_speech(ln, pace) for ln in lines(plan)},
-                       QUALITIES[spec.manim.get("quality", "1080p30")][1])
-    write_voice_script(plan, folder, timing)
+    voice_script(spec.manim.get("lecture"), folder, float(spec.manim.get("pace", 1.0)),
+                 QUALITIES[spec.manim.get("quality", "1080p30")][1], report=lambda line: print(line, file=sys.stderr))
     return [Path(folder)]
 
 

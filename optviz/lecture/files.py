@@ -1,7 +1,7 @@
-"""The lecture's data folder (the runs it draws, as NPZ files) and where its cache lives.
+"""A shot's data folder (the runs it draws, as NPZ files) and where the lecture's cache lives.
 
-`python -m optviz.lecture.runs DIR` writes the folder; the manim scenes read it with `load_data`
-(numpy only: they never import torch). The cache holds what a second render can reuse: the runs, the
+optviz.lecture.runs writes a folder per shot; the manim scenes read it with `load_data` (numpy only:
+they never import torch). The cache holds what a second render can reuse: each shot's runs, the
 synthesized and normalized lines, and each chapter's silent video. It lives in $OPTVIZ_CACHE_DIR, else
 $XDG_CACHE_HOME/optviz, else ~/.cache/optviz; every entry is named by a hash of what made it.
 """
@@ -12,20 +12,29 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
+
 from ..data.experiment import Experiment
 from ..data.generalization import GeneralizationResult
-from .script import DATA, STUDIES
+
+STUDY = "study"   # a shot's runs are Experiments, but for this file: a GeneralizationResult
 
 
 def load_data(folder) -> dict:
-    """The lecture's data objects from the folder optviz.lecture.runs wrote: {name: Experiment} for
-    each of DATA, and the studies ("generalization", "wilson") as GeneralizationResults."""
-    folder = Path(folder)
-    return {n: (GeneralizationResult if n in STUDIES else Experiment).load(folder / f"{n}.npz") for n in DATA}
+    """A shot's runs from the folder optviz.lecture.runs wrote: {name: Experiment or GeneralizationResult}."""
+    return {p.stem: (GeneralizationResult if p.stem == STUDY else Experiment).load(p)
+            for p in sorted(Path(folder).glob("*.npz"))}
 
 
-def complete(folder) -> bool:
-    return all((Path(folder) / f"{name}.npz").exists() for name in DATA)
+def state_series(exp, m: int = 0) -> dict:
+    """Optimizer m's recorded state along the first coordinate, after each update: {name: [T-1]}."""
+    return {k: v[m, 0, 1:, 0].astype(float) for k, v in exp.state.items() if np.isfinite(v[m, 0, 1:, 0]).all()}
+
+
+
+def complete_marker(folder) -> Path:
+    """The file written last into a shot's folder: the folder is complete when it exists."""
+    return Path(folder) / "complete"
 
 
 def cache_dir(*parts: str) -> Path:
@@ -49,8 +58,8 @@ def digest(*items) -> str:
     return h.hexdigest()[:20]
 
 
-def data_digest(folder) -> str:
-    return digest(*[Path(folder) / f"{n}.npz" for n in DATA])
+def data_digest(*folders) -> str:
+    return digest(*[p for f in folders for p in sorted(Path(f).glob("*.npz"))])
 
 
 def sources_digest(*folders: Path, skip: tuple = ()) -> str:

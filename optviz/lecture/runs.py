@@ -1,82 +1,151 @@
-"""The runs the lecture draws, computed once and saved as NPZ files for the manim processes (which never
-import torch): the post's races, one gradient step, the two momentum forms, a stochastic cloud, a real
-network's landscape, the generalization study's numbers on digits and on wilson-linear.
+"""The runs a lecture draws, a folder of NPZ files per shot, computed once (torch) and cached under a
+hash of what decides them (the shot's kind and settings, the code that computes them, torch's
+version): editing one shot recomputes that shot's runs only. Then the lecture's plan with the runs'
+numbers filled in, what every output is made from.
 
-    python -m optviz.lecture.runs DIR     # what the scenes run when $OPTVIZ_LECTURE_DIR is not set
-
-`lecture_data_dir()` keeps them in the cache, under a hash of the code that computes them, so a second
-render does not train the network again.
+    python -m optviz.lecture.runs [FILE.md] PLAN.json   # what the scenes run when optviz did not
+                                                        # give them a plan ($OPTVIZ_LECTURE_PLAN)
 """
 from __future__ import annotations
 
 import shutil
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..extras import require
-from .files import cache_dir, complete, digest, sources_digest
+from ..errors import OptvizError
+from .files import cache_dir, complete_marker, digest, load_data, sources_digest
+from .markdown import Document, read
+from .plan import Values, build, check
+from .script import Chapter
+from .shots import SHOTS, parse_options
 
-SEED = ["sgd:lr=10", "momentum:lr=10,momentum=0.9", "adam:lr=1"]
-# the rates `optviz experiment generalization` tunes for these three on digits-mlp (README, "Why not
-# always Adam? Measured"); given here so the lecture does not repeat the 8-rate search
-GENERALIZATION = ["momentum:lr=0.956,momentum=0.9", "adam:lr=0.00985", "sam:base=momentum,lr=0.956,momentum=0.9,rho=0.05"]
-# the rates the study tunes on wilson-linear (docs, "Where Adam loses"), for the other side of chapter 7
-WILSON = ["sgd:lr=0.305", "momentum:lr=0.956,momentum=0.9", "adam:lr=0.0309", "rmsprop:lr=0.001", "adagrad:lr=0.305"]
-NETWORK = ["sgd:lr=0.5", "momentum:lr=0.5,momentum=0.9", "adam:lr=0.01", "sam:base=momentum,lr=0.5,momentum=0.9,rho=0.05"]
+BUILTIN = Path(__file__).resolve().parent / "lectures"
 
 
-def surface_runs() -> dict:
-    """The 2-D runs, as Experiments (cheap)."""
-    from ..core.engine import simulate
-    return {
-        # a close look at a few steps of gradient descent, on a box around the ravine
-        "step": simulate("pathological", ["sgd:lr=1"], [[1.0, 1.5]], 8, box=((-2.0, 2.5), (-0.8, 2.7))),
-        "seed50": simulate("pathological", SEED, [[7, 7]], 50),
-        "seed1000": simulate("pathological", SEED, [[7, 7]], 1000),
-        # the post's momentum and torch's at a tenth of its rate: one path, velocities 10x apart
-        "forms": simulate("pathological", ["momentum:lr=10,momentum=0.9", "torch-momentum:lr=1,momentum=0.9"],
-                          [[7, 7]], 30),
-        "stochastic": simulate("least-squares", ["sgd:lr=0.05", "momentum:lr=0.05,momentum=0.9", "adam:lr=0.1"],
-                               [[-1.5, 2.5]], 150, batch_size=4, cloud=40, seed=0),
-    }
+def lecture_file(name_or_path) -> Path:
+    """A lecture file: a path, or the name of a built-in one (`seed`); None: the built-in `seed`."""
+    if name_or_path is None:
+        return BUILTIN / "seed.md"
+    p = Path(name_or_path)
+    if p.suffix == "" and (BUILTIN / f"{p.name}.md").exists() and not p.exists():
+        return BUILTIN / f"{p.name}.md"
+    return p
 
 
-def write_lecture_data(directory, progress=None) -> dict[str, Path]:
-    """Compute every run the lecture shows and save each as DIR/NAME.npz; returns the paths."""
-    from ..core.networks import landscape, train_network
-    from ..studies.generalization import run_generalization
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    out = {}
-    for name, exp in surface_runs().items():
-        out[name] = exp.save(directory / f"{name}.npz")
-    run = train_network("digits-mlp", NETWORK, 300, batch_size=64, record_every=2, seed=0, progress=progress)
-    out["network"] = landscape(run, "pca", resolution=41).save(directory / "network.npz")
-    result, _ = run_generalization("digits-mlp", GENERALIZATION, seeds=5, progress=progress, spectrum=False)
-    out["generalization"] = result.save(directory / "generalization.npz")
-    result, _ = run_generalization("wilson-linear", WILSON, seeds=5, progress=progress, spectrum=False)
-    out["wilson"] = result.save(directory / "wilson.npz")
-    return out
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in BUILTIN.glob("*.md"))
 
 
-def lecture_data_dir(report=lambda line: None) -> Path:
-    """The runs in the cache, computed there first when they are not (or were computed by other code)."""
+def chapter_keys(path) -> list[str]:
+    """The chapters' keys of a lecture file, read without checking it (for `--chapters`)."""
+    path = lecture_file(path)
+    try:
+        return [c.key for c in read(path).chapters]
+    except (OSError, UnicodeDecodeError) as e:
+        raise OptvizError(f"cannot read the lecture {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
+
+
+def load(path) -> Document:
+    """The parsed file; every problem `check` finds stops here, in one OptvizError of lines FILE:LINE."""
+    path = lecture_file(path)
+    try:
+        doc = read(path)
+    except (OSError, UnicodeDecodeError) as e:
+        raise OptvizError(f"cannot read the lecture {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
+    problems = check(doc, float(doc.meta.get("pace", 1.0)) if isinstance(doc.meta.get("pace"), (int, float)) else 1.0)
+    if problems:
+        raise OptvizError("\n".join(str(p) for p in problems))
+    return doc
+
+
+def shot_folder(kind: str, options: dict) -> Path:
+    """Where a shot's runs are cached: named by what decides them."""
     from importlib.metadata import version
     here = Path(__file__).resolve().parent
-    key = digest(sources_digest(here.parent / "core", here.parent / "studies"), (here / "runs.py").read_text(),
-                 version("torch"))
-    folder = cache_dir("lecture", "data") / key
-    if complete(folder):
+    code = sources_digest(here.parent / "core", here.parent / "studies") + digest(here.joinpath("shots.py"))
+    return cache_dir("lecture", "shots") / digest(kind, options, code, version("torch"))
+
+
+def shot_runs(kind: str, options: dict, report=lambda line: None) -> Path:
+    """The folder of a shot's runs, computed into the cache first when they are not there."""
+    folder = shot_folder(kind, options)
+    if complete_marker(folder).exists():
         return folder
-    require("networks", feature="the lecture (its chapter 7 trains a network on the digits)")
-    report("computing the lecture's runs (the races, a network trained from 5 seeds: about 20 s)")
-    tmp = folder.with_name(f".{folder.name}.tmp")
+    report(f"computing the runs of a {kind} shot" + (" (a network, trained from several seeds: about a minute)"
+                                                    if kind == "landscape" else ""))
+    tmp = folder.with_name(f".{folder.name}.{__import__('os').getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    write_lecture_data(tmp)
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
+    tmp.mkdir(parents=True)
+    try:
+        for stem, obj in SHOTS[kind].compute(options).items():
+            obj.save(tmp / f"{stem}.npz")
+        complete_marker(tmp).write_text("done\n")
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.rename(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return folder
 
 
+@dataclass
+class Lecture:
+    """A lecture ready to render: its file, parsed; each shot's runs; the plan with their numbers."""
+    path: Path
+    doc: Document
+    folders: dict
+    plan: list
+
+    @property
+    def meta(self) -> dict:
+        return self.doc.meta
+
+
+def prepare(path=None, *, report=lambda line: None, progress=None) -> Lecture:
+    """Read and check the lecture file (None: the built-in one), compute each shot's runs (cached) and
+    build its plan (at pace 1: `plan_of` scales it)."""
+    doc = load(path)
+    folders, values = {}, {}
+    shots = doc.shots()
+    for k, (_, s) in enumerate(shots):
+        opts, _ = parse_options(SHOTS[s.kind], s.options)
+        try:
+            folders[s.name] = shot_runs(s.kind, opts, report)
+        except OptvizError as e:
+            raise OptvizError(f"{doc.path}:{s.line}: {e}") from None
+        values[s.name] = SHOTS[s.kind].read(opts, load_data(folders[s.name]))
+        if progress:
+            progress(k + 1, len(shots))
+    plan = build(doc, Values(doc, values))
+    plan = [replace(c, shots=tuple(replace(s, data=str(folders[s.name]) if s.name in folders else "")
+                                   for s in c.shots)) for c in plan]
+    return Lecture(lecture_file(path), doc, folders, plan)
+
+
+def plan_of(lecture: Lecture, pace: float = 1.0) -> list[Chapter]:
+    """The plan at another pace (every beat's least length times `pace`)."""
+    if pace == 1.0:
+        return lecture.plan
+    return [replace(c, beats=tuple(replace(b, seconds=b.seconds * pace) for b in c.beats)) for c in lecture.plan]
+
+
+def voice_script(source, folder, pace: float = 1.0, fps: int = 30, report=lambda line: None) -> list[Path]:
+    """`--voice-script DIR` for a lecture file (None: the built-in one): its lines to record, each cue
+    timed as the silent draft at `pace`."""
+    from .recorded import write_voice_script
+    from .timing import draft_speech, lines, time_plan
+    if Path(folder).exists() and not Path(folder).is_dir():
+        raise OptvizError(f"--voice-script {str(folder)!r} is a file; give a folder to write the lines into")
+    plan = plan_of(prepare(source, report=report), pace)
+    timing = time_plan(plan, {ln.key: draft_speech(ln, pace) for ln in lines(plan)}, fps)
+    return write_voice_script(plan, folder, timing)
+
+
 if __name__ == "__main__":
-    write_lecture_data(sys.argv[1])
+    from .script import plan_to_json
+    from .timing import draft_speech, lines, time_plan
+    *source, out = sys.argv[1:]
+    lecture = prepare(source[0] if source else None)
+    timed = time_plan(lecture.plan, {ln.key: draft_speech(ln) for ln in lines(lecture.plan)}, 30)
+    Path(out).write_text(plan_to_json(timed.plan, 30))

@@ -25,14 +25,15 @@ from ..data.files import atomic_path
 from ..errors import OptvizError
 from ..version import __version__
 from .audio import chapter_track, mux
-from .files import cache_dir, data_digest, digest, load_data, sources_digest
-from .script import CHAPTERS, Chapter, lecture_facts, lecture_plan
+from .files import cache_dir, data_digest, digest, sources_digest
+from .runs import Lecture, plan_of, prepare
+from .script import Chapter, plan_to_json
 from .subtitles import beat_notes, cues, ffmetadata, narration, srt, vtt
 from .timing import RATE, frames, lines, time_plan, timeline
 from .voice import get_voice, speak
 
 
-def select(text: str | None, keys=CHAPTERS) -> list[int]:
+def select(text: str | None, keys) -> list[int]:
     """Chapter indices from "1,3-5" (1-based, in the order given, each once); all when None."""
     if text is None or str(text).strip() == "":
         return list(range(len(keys)))
@@ -81,27 +82,25 @@ def chapter_file(n: int, chapter: Chapter, fmt: str) -> str:
     return f"{n:02d}-{chapter.key}.{fmt}"
 
 
-def plan_from(data_dir, pace: float = 1.0) -> list[Chapter]:
-    return lecture_plan(lecture_facts(load_data(data_dir)), pace)
-
-
 def chapter_digest(chapter: Chapter, fps: int, look: dict, drawn_from: str) -> str:
-    """What a chapter's silent video is made of: its timed beats and texts, how it is drawn, the runs."""
+    """What a chapter's silent video is made of: its timed beats and texts, its shots and their runs,
+    how it is drawn."""
     beats = [[frames(b.seconds, fps), b.marks, b.texts, list(b.clear)] for b in chapter.beats]
-    return digest(chapter.key, chapter.title, beats, fps, look, drawn_from, __version__)
+    shots = [{**s.to_json(), "data": data_digest(s.data) if s.data else ""} for s in chapter.shots]
+    return digest(chapter.key, chapter.title, beats, shots, fps, look, drawn_from, __version__)
 
 
-def build_lecture(data_dir, path, *, fps: int, fmt: str, chapters: str | None, workers: int, options: dict,
-                   run_part, join, voice: str | None = "none", look: dict | None = None, cache: bool = True,
-                   report=lambda line: None, speaking=None) -> list[Path]:
-    """Render the lecture's chosen chapters from the data in `data_dir` into `path`, with
+def build_lecture(lecture: Lecture, path, *, fps: int, fmt: str, chapters: str | None, workers: int,
+                  options: dict, run_part, join, voice: str | None = "none", look: dict | None = None,
+                  cache: bool = True, report=lambda line: None, speaking=None) -> list[Path]:
+    """Render the prepared lecture's chosen chapters into `path`, with
     <stem>_chapters/, <stem>.srt, .vtt and .md beside it. `run_part(parts, plan, timing_json)` renders
     the parts in parallel and returns {part: file}; `join(files, target, metadata)` joins videos
     without re-encoding. `voice` is a --voice value ("none": silent, timed from the text); `look`
     (quality, theme) and the scenes' code key the chapter cache; `speaking(done, total)` hears the voice."""
     path = Path(path)
     pace = float(options.get("pace", 1.0))
-    plan = plan_from(data_dir, pace)
+    plan = plan_of(lecture, pace)
     chosen = select(chapters, [c.key for c in plan])
     speaker = get_voice(voice)
     speech = speak(speaker, plan, lines(plan, chosen), pace, progress=speaking)
@@ -109,7 +108,7 @@ def build_lecture(data_dir, path, *, fps: int, fmt: str, chapters: str | None, w
     plan = timing.plan
     times = timeline(plan, chosen, fps)
     # the deck is cut from the rendered chapters: its code does not draw them
-    drawn_from = digest(data_digest(data_dir), sources_digest(*code_folders(), skip=(Path(__file__).parent / "deck",)))
+    drawn_from = sources_digest(*code_folders(), skip=(Path(__file__).parent / "deck",))
     keys = {i: chapter_digest(plan[i], fps, look or {}, drawn_from) for i in chosen}
     store = cache_dir("lecture", "chapters") if cache else None
     cached = {i: store / f"{keys[i]}.{fmt}" for i in chosen} if store else {}
@@ -117,7 +116,7 @@ def build_lecture(data_dir, path, *, fps: int, fmt: str, chapters: str | None, w
     jobs = parts(plan, todo, fps, workers)
     with tempfile.TemporaryDirectory(prefix="optviz-lecture-") as scratch:
         scratch = Path(scratch)
-        files = run_part(jobs, plan, timing.to_json()) if jobs else {}
+        files = run_part(jobs, plan, plan_to_json(plan, fps)) if jobs else {}
         silent = {}
         for i in chosen:
             if i in todo:
@@ -132,7 +131,8 @@ def build_lecture(data_dir, path, *, fps: int, fmt: str, chapters: str | None, w
                 silent[i] = cached[i]
         written = write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join, report,
                                 reused=[i for i in chosen if i not in todo],
-                                about={"voice": voice, "quality": (look or {}).get("quality"), "fps": fps})
+                                about={"voice": voice, "quality": (look or {}).get("quality"), "fps": fps,
+                                       "race": first_race(plan)})
     return written
 
 
@@ -199,7 +199,8 @@ def write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join,
         extras.append(path.with_suffix(suffix))
     notes = beat_notes(timing, chosen)
     (folder / "chapters.json").write_text(json.dumps(
-        [{"n": n, "key": ch["chapter"].key, "title": ch["chapter"].title, "start": ch["start"], "end": ch["end"],
+        [{"n": n, "number": ch["index"] + 1, "key": ch["chapter"].key, "title": ch["chapter"].title,
+          "start": ch["start"], "end": ch["end"],
           "beats": ch["beats"], "file": chapter_file(n, ch["chapter"], fmt), **(about or {}),
           "slides": [{"frames": frames(b.seconds, timing.fps), "notes": text, "loop": b.loop}
                      for b, text in zip(ch["chapter"].beats, notes[ch["index"]])]}
@@ -207,36 +208,42 @@ def write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join,
     return [path, *extras, folder]
 
 
-def render(path, *, quality: str = "1080p30", voice: str | None = "piper", chapters: str | None = None,
-           options: dict | None = None, data_dir=None, workers: int | None = None, timeout: float | None = None,
+def first_race(plan: list[Chapter]) -> dict | None:
+    """The options of the lecture's first race shot (the deck's live slide replays it), or None."""
+    return next((dict(s.options) for c in plan for s in c.shots if s.kind == "race"), None)
+
+
+def render(path, *, lecture=None, quality: str = "1080p30", voice: str | None = "piper", chapters: str | None = None,
+           options: dict | None = None, workers: int | None = None, timeout: float | None = None,
            cache: bool = True, progress=None, speaking=None, report=lambda line: None) -> list[Path]:
-    """Render the lecture to `path` (.mp4, .webm or .mov) with manim: every chapter, or `chapters`
-    ("1,3-5"), spoken by `voice` (piper, espeak, recorded:DIR[+VOICE] or none). `data_dir` holds the
-    runs it draws (optviz.lecture.runs computes and caches them when None); `options` go to the scenes
-    (theme, pace). Returns the files written: the video, .srt, .vtt, .md and the chapters' folder."""
+    """Render a lecture to `path` (.mp4, .webm or .mov) with manim: every chapter, or `chapters`
+    ("1,3-5"), spoken by `voice` (piper, espeak, recorded:DIR[+VOICE] or none). `lecture` is a lecture
+    file, a built-in's name or a prepared Lecture (None: the built-in lecture); its runs are computed
+    and cached first. `options` go to the scenes (theme, pace). Returns the files written: the video,
+    .srt, .vtt, .md and the chapters' folder."""
     from ..render.manim_video import FORMATS, QUALITIES, Runner, check_manim, check_request, join, manim_flags
-    from .runs import lecture_data_dir
     fmt = check_request(path, "lecture", quality, False)
     check_manim("the lecture")
     get_voice(voice)   # an unknown or missing voice stops here, before any run is computed
     options = dict(options or {})
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     fps = QUALITIES[quality][1]
-    data_dir = Path(data_dir) if data_dir else lecture_data_dir(report=report)
+    if not isinstance(lecture, Lecture):
+        lecture = prepare(lecture, report=report)
     with tempfile.TemporaryDirectory(prefix="optviz-manim-") as tmp:
         tmp = Path(tmp)
-        env = {**os.environ, "OPTVIZ_LECTURE_DIR": str(data_dir.resolve())}
-        runner = Runner(tmp, manim_flags(quality, FORMATS[fmt]), env, fmt, workers, progress, timeout)
-        plan_file = tmp / "timing.json"
+        runner = Runner(tmp, manim_flags(quality, FORMATS[fmt]), dict(os.environ), fmt, workers, progress, timeout)
+        plan_file = tmp / "plan.json"
 
-        def run_part(jobs, plan, timing_json):
-            plan_file.write_text(timing_json)
+        def run_part(jobs, plan, plan_json):
+            plan_file.write_text(plan_json)
             rendered = runner.render([{"file": "lecture.py", "cls": plan[p.chapter].scene, "options": options,
                                        "frames": p.frames, "cost": p.cost, "beats": (p.first, p.last),
-                                       "env": {"OPTVIZ_LECTURE_PLAN": str(plan_file)}} for p in jobs])
+                                       "env": {"OPTVIZ_LECTURE_PLAN": str(plan_file),
+                                               "OPTVIZ_CHAPTER": str(p.chapter + 1)}} for p in jobs])
             return dict(zip(jobs, rendered))
 
-        return build_lecture(data_dir, path, fps=fps, fmt=fmt, chapters=chapters, workers=workers, options=options,
-                              run_part=run_part, join=lambda files, target, meta: join(files, target, fmt, fps, meta),
-                              voice=voice, look={"quality": quality, "theme": options.get("theme", "dark")},
-                              cache=cache, report=report, speaking=speaking)
+        return build_lecture(lecture, path, fps=fps, fmt=fmt, chapters=chapters, workers=workers, options=options,
+                             run_part=run_part, join=lambda files, target, meta: join(files, target, fmt, fps, meta),
+                             voice=voice, look={"quality": quality, "theme": options.get("theme", "dark")},
+                             cache=cache, report=report, speaking=speaking)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import OptvizError
-from ..script import CHAPTERS
 
 # where a deck looks for the lecture when none is named: `optviz render ... -o lecture.mp4`, `make render`
 DEFAULT_LECTURES = ("lecture.mp4", "assets/lecture.mp4")
@@ -47,6 +46,7 @@ class RenderedLecture:
     voice: str | None
     quality: str | None
     chapters: tuple
+    race: dict | None = None   # the lecture's first race shot's options: what the live slide replays
 
     @property
     def slides(self) -> list[Slide]:
@@ -86,7 +86,7 @@ def read_lecture(video) -> RenderedLecture:
         for e in entries:
             if "slides" not in e:
                 raise KeyError("slides")
-            number = CHAPTERS.index(e["key"]) + 1
+            number = int(e.get("number", e["n"]))   # in the lecture (a deck may hold some chapters)
             first, slides = 0, []
             for k, s in enumerate(e["slides"], 1):
                 slides.append(Slide(number, k, first, int(s["frames"]), s["notes"], bool(s["loop"])))
@@ -101,7 +101,8 @@ def read_lecture(video) -> RenderedLecture:
             raise OptvizError(f"{c.video} is missing: render the lecture again with `{RENDER_COMMAND}`")
     if not chapters:
         raise OptvizError(f"{listing} lists no chapters; render the lecture again with `{RENDER_COMMAND}`")
-    return RenderedLecture(video, entries[0].get("voice"), entries[0].get("quality"), tuple(chapters))
+    return RenderedLecture(video, entries[0].get("voice"), entries[0].get("quality"), tuple(chapters),
+                           entries[0].get("race"))
 
 
 def choose(lecture: RenderedLecture, chapters: str | None = None, quality: str | None = None,
@@ -123,4 +124,4 @@ def choose(lecture: RenderedLecture, chapters: str | None = None, quality: str |
         held = ", ".join(str(n) for n in sorted(have))
         raise OptvizError(f"chapters {chapters!r}: the lecture at {lecture.video} holds chapters {held} only; render "
                           f"the others with `{RENDER_COMMAND} --chapters {chapters}`")
-    return RenderedLecture(lecture.video, lecture.voice, lecture.quality, tuple(have[n] for n in wanted))
+    return RenderedLecture(lecture.video, lecture.voice, lecture.quality, tuple(have[n] for n in wanted), lecture.race)

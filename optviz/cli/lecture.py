@@ -1,0 +1,164 @@
+"""`optviz lecture`: a lecture file a teacher writes, rendered as a narrated video, and the commands
+around it.
+
+    optviz lecture FILE.md -o lecture.mp4     the video, chapters, subtitles, narration script
+    optviz lecture check FILE.md              every problem at once, FILE:LINE: message (exit 1 if any)
+    optviz lecture new FILE.md                a short starter lecture to edit
+    optviz lecture show seed                  print a built-in lecture (the one optviz renders by default)
+
+The front matter's settings (voice, quality, theme, pace) apply unless a flag says otherwise.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import OptvizError
+from ..parsing import argument, parse_workers
+
+ACTIONS = ("check", "new", "show")
+
+STARTER = """---
+title: My first lecture
+voice: none         # piper | espeak | none | recorded:DIR (DIR relative to this file)
+quality: preview    # preview | 720p30 | 1080p30 | 1080p60 | 1440p60 | 4k
+theme: dark         # dark | light
+---
+
+<!-- A paragraph is a beat: its plain lines are spoken, its '> ' lines shown on screen.
+     '::: KIND key=value' starts a shot; {mark} starts its moment as the voice reaches the next word;
+     {shot.value:.3g} is a number from that shot's runs. `optviz lecture check` finds what is wrong. -->
+
+# Two optimizers on Himmelblau's surface
+
+::: race surface=himmelblau start=-0.5,4.5 steps=60 optimizers="momentum:lr=0.005,momentum=0.9 rmsprop:lr=0.05" view=2d
+Two optimizers set off from the same point.
+
+{go}Momentum gathers speed; RMSprop scales each step by its own history.
+
+After {race.steps} steps, momentum's loss is {race.loss.momentum:.2g}, and RMSprop's {race.loss.rmsprop:.2g}.
+> momentum {race.loss.momentum:.2g} · RMSprop {race.loss.rmsprop:.2g}
+"""
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("lecture", help="a lecture file (Markdown) as a narrated video: render, check, new, show",
+                       description="optviz lecture FILE.md -o lecture.mp4 | check FILE.md | new FILE.md | show NAME")
+    p.add_argument("what", metavar="FILE|check|new|show", help="the lecture file to render, or an action")
+    p.add_argument("file", nargs="?", help="the lecture file (check, new) or a built-in's name (show)")
+    p.add_argument("-o", "--output", metavar="FILE", help="the video (.mp4, .webm or .mov; default lecture.mp4)")
+    p.add_argument("--chapters", metavar="LIST", help="the chapters to render, e.g. 1,3-5 (default: all)")
+    p.add_argument("--voice", help="piper, espeak, none (silent, timed from the text) or recorded:DIR[+VOICE]")
+    p.add_argument("--quality", help="preview, 720p30, 1080p30, 1080p60, 1440p60 or 4k")
+    p.add_argument("--theme", help="dark or light")
+    p.add_argument("--pace", type=float, help="every beat this many times its least length (< 1: a quick draft)")
+    p.add_argument("--voice-script", dest="voice_script", metavar="DIR",
+                   help="write the lines to record into DIR (a text file per line, a cue sheet) and stop")
+    p.add_argument("--workers", type=argument(parse_workers), help="manim processes at once")
+    p.add_argument("--no-cache", dest="no_cache", action="store_true", help="draw every chapter again")
+    p.set_defaults(func=cmd_lecture)
+
+
+def cmd_lecture(args) -> int:
+    if args.what in ACTIONS:
+        if not args.file:
+            raise OptvizError(f"optviz lecture {args.what} needs a " + ("built-in lecture's name (seed)" if args.what ==
+                                                                         "show" else "lecture file: FILE.md"))
+        return {"check": check, "new": new, "show": show}[args.what](args.file)
+    if args.file:
+        raise OptvizError(f"one lecture file at a time: got {args.what!r} and {args.file!r} (an action is one of: "
+                          f"{', '.join(ACTIONS)})")
+    return render(args)
+
+
+def check(path) -> int:
+    """Exit 0 when the file is clean, 1 with its problems (one line each), 2 when it cannot be read."""
+    from ..lecture.markdown import read
+    from ..lecture.plan import check as check_doc
+    from ..lecture.runs import lecture_file
+    path = lecture_file(path)
+    try:
+        doc = read(path)
+    except (OSError, UnicodeDecodeError) as e:
+        raise OptvizError(f"cannot read the lecture {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
+    problems = check_doc(doc, doc.meta.get("pace", 1.0) if isinstance(doc.meta.get("pace"), (int, float)) else 1.0)
+    for p in problems:
+        print(p)
+    beats = sum(1 for c in doc.chapters for it in c.items if not hasattr(it, "kind"))
+    if problems:
+        print(f"{path}: {len(problems)} problem{'s' * (len(problems) > 1)}", file=sys.stderr)
+        return 1
+    print(f"{path}: fine ({len(doc.chapters)} chapters, {len(doc.shots())} shots, {beats} beats)", file=sys.stderr)
+    return 0
+
+
+def new(path) -> int:
+    from ..data.files import atomic_path
+    path = Path(path)
+    if path.exists():
+        raise OptvizError(f"{str(path)!r} exists already: give a new file's name")
+    if path.suffix.lower() != ".md":
+        raise OptvizError(f"a lecture file is Markdown: give a name ending in .md, not {str(path)!r}")
+    if not path.parent.is_dir():
+        raise OptvizError(f"no folder {str(path.parent)!r} to write {path.name!r} into")
+    with atomic_path(path) as tmp:
+        tmp.write_text(STARTER, encoding="utf-8")
+    print(f"wrote {path}: render it with `optviz lecture {path} -o {path.with_suffix('.mp4')}`", file=sys.stderr)
+    return 0
+
+
+def show(name) -> int:
+    from ..lecture.runs import BUILTIN, builtin_names
+    if name not in builtin_names():
+        raise OptvizError(f"no built-in lecture {name!r}; choose from: {', '.join(builtin_names())}")
+    sys.stdout.write((BUILTIN / f"{name}.md").read_text(encoding="utf-8"))
+    return 0
+
+
+def render(args) -> int:
+    """The narrated video (or, with --voice-script, the lines to record)."""
+    from ..lecture.runs import load
+    from ..lecture.settings import voice_of
+    from ..lecture.video import select
+    from ..lecture.voice import check_voice_spec
+    from ..progress import count_bar
+    from ..render.manim_video import check_request
+    from .run import report_written
+    doc = load(args.what)   # every problem of the file, before anything runs
+    meta = doc.meta
+    voice = args.voice or voice_of(meta, args.what) or "piper"
+    quality = args.quality or meta.get("quality", "1080p30")
+    theme = args.theme or meta.get("theme", "dark")
+    pace = args.pace if args.pace is not None else float(meta.get("pace", 1.0))
+    check_voice_spec(voice)
+    if not 0.05 <= pace <= 4:
+        raise OptvizError(f"--pace must be from 0.05 to 4 (1 is the lecture's own pace), got {pace!r}")
+    from ..render.style import THEMES
+    if theme not in THEMES:
+        raise OptvizError(f"unknown theme {theme!r}; choose from: {', '.join(THEMES)}")
+    select(args.chapters, [c.key for c in doc.chapters])
+    if args.voice_script:
+        return write_voice_script(args.what, args.voice_script, pace, quality)
+    output = args.output or "lecture.mp4"
+    check_request(output, "lecture", quality, False)
+    from ..data.files import check_writable
+    check_writable(output)
+    from ..lecture.runs import prepare
+    from ..lecture.video import render as render_video
+    with count_bar("computing runs", "shot") as runs_bar, count_bar("speaking", "line") as voice_bar, \
+            count_bar(f"rendering {Path(output).name}") as bar:
+        lecture = prepare(args.what, report=bar.write, progress=runs_bar)
+        written = render_video(output, lecture=lecture, quality=quality, voice=voice, chapters=args.chapters,
+                               options={"theme": theme, "pace": pace}, workers=args.workers,
+                               cache=not args.no_cache, progress=bar, speaking=voice_bar, report=bar.write)
+    report_written(written)
+    return 0
+
+
+def write_voice_script(source, folder, pace, quality) -> int:
+    from ..lecture.runs import voice_script
+    from ..render.manim_video import QUALITIES
+    from .run import report_written
+    voice_script(source, folder, pace, QUALITIES[quality][1], report=lambda line: print(line, file=sys.stderr))
+    report_written([Path(folder)])
+    return 0
