@@ -29,9 +29,9 @@ ROOT = HERE.parent
 
 
 def main() -> dict:
-    from optviz.lecture.runs import write_lecture_data
+    from optviz.lecture.runs import plan_of, prepare
     from optviz.lecture.timing import lines
-    from optviz.lecture.video import plan_from, render
+    from optviz.lecture.video import render
     from optviz.render.encode import media_seconds
 
     pace = float(os.environ.get("OPTVIZ_BENCH_PACE", "1"))
@@ -39,33 +39,33 @@ def main() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         os.environ["OPTVIZ_CACHE_DIR"] = str(tmp / "cache")   # empty: the first render speaks every line
-        write_lecture_data(tmp / "data")
+        lecture = prepare()   # the built-in lecture's runs (not timed: the render, from them, is)
         voice_dir = tmp / "my-voice"
         voice_dir.mkdir()
         voice = f"recorded:{voice_dir}+piper"   # nothing recorded yet: piper says every line
         said = []
         t0 = time.perf_counter()
-        out = render(tmp / "first.mp4", quality="1080p30", voice=voice, options={"pace": pace}, data_dir=tmp / "data",
+        out = render(tmp / "first.mp4", lecture=lecture, quality="1080p30", voice=voice, options={"pace": pace},
                      workers=workers, speaking=lambda done, total: said.append((done, time.perf_counter())))
         first, seconds = time.perf_counter() - t0, media_seconds(out[0])
         speaking = said[-1][1] - t0 if said else 0.0
 
         # the teacher records line 3 of chapter 4 again (espeak-ng stands in for their voice)
-        plan = plan_from(tmp / "data", pace)
+        plan = plan_of(lecture, pace)
         line = next(ln for ln in lines(plan) if ln.chapter == 3 and ln.number == 3)
         target = voice_dir / f"04-{plan[3].key}" / "03.wav"
         target.parent.mkdir()
         subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(target), line.text], check=True)
         reports = []
         t0 = time.perf_counter()
-        again_out = render(tmp / "again.mp4", quality="1080p30", voice=voice, options={"pace": pace},
-                           data_dir=tmp / "data", workers=workers, report=reports.append)
+        again_out = render(tmp / "again.mp4", lecture=lecture, quality="1080p30", voice=voice, options={"pace": pace},
+                           workers=workers, report=reports.append)
         again, again_seconds = time.perf_counter() - t0, media_seconds(again_out[0])
         redrawn = [r for r in reports if r.startswith("chapter ") and "drawn before" not in r]
 
         before = None
         if os.environ.get("OPTVIZ_BENCH_BEFORE"):
-            env = {**os.environ, "OPTVIZ_LECTURE_DIR": str(tmp / "data"), "OPTVIZ_MANIM": json.dumps({"pace": pace})}
+            env = {**os.environ, "OPTVIZ_MANIM": json.dumps({"pace": pace})}
             t0 = time.perf_counter()
             subprocess.run([sys.executable, "-m", "manim", "render", "-qh", "--fps", "30", "--disable_caching",
                             "--progress_bar", "none", "-v", "WARNING", "--media_dir", str(tmp / "before"), "-o",

@@ -21,9 +21,9 @@ def size(path: Path) -> int:
 
 
 def main() -> dict:
-    from optviz.cli.run import live_page_html
+    from optviz.cli.gallery import live_page_html
     from optviz.lecture.deck import make_deck
-    from optviz.lecture.runs import write_lecture_data
+    from optviz.lecture.runs import prepare
     from optviz.lecture.video import render
     from optviz.render.encode import media_seconds
 
@@ -31,17 +31,16 @@ def main() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         os.environ["OPTVIZ_CACHE_DIR"] = str(tmp / "cache")   # empty: every line spoken, every chapter drawn
-        write_lecture_data(tmp / "data")
+        prepared = prepare()   # the runs, not timed
         t0 = time.perf_counter()
-        lecture = render(tmp / "lecture.mp4", quality="1080p30", voice="piper", data_dir=tmp / "data",
-                         workers=workers)[0]
+        lecture = render(tmp / "lecture.mp4", lecture=prepared, quality="1080p30", voice="piper", workers=workers)[0]
         rendering = time.perf_counter() - t0
         r = {"workers": workers, "video_seconds": round(media_seconds(lecture), 1), "lecture_s": round(rendering, 1)}
         for name, kwargs in (("html", {"output": tmp / "deck"}), ("one_file", {"output": tmp / "deck.html", "one_file": True}),
                              ("pptx", {"output": tmp / "deck.pptx", "to": "pptx"}),
                              ("pdf", {"output": tmp / "handout.pdf", "to": "pdf"})):
             t0 = time.perf_counter()
-            live = live_page_html() if kwargs.get("to", "html") == "html" else None
+            live = live_page_html if kwargs.get("to", "html") == "html" else None
             done = make_deck(lecture=lecture, live_page=live, workers=workers, **kwargs)
             took = time.perf_counter() - t0
             r[f"{name}_s"] = round(took, 1)

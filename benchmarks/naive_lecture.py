@@ -24,10 +24,10 @@ common.PathVisibility.runs = _every_frame
 
 
 class NaiveBeats(lecture.Beats):
-    def __call__(self, *animations, steady=()):
+    def __call__(self, *animations, steady=(), windows=()):
         bring, self.scene.bring_to_front = self.scene.bring_to_front, lambda *m: self.scene
         try:
-            super().__call__(*animations, steady=steady)
+            super().__call__(*animations, steady=steady, windows=windows)
         finally:
             self.scene.bring_to_front = bring
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
+    DEGREES,
     DOWN,
     LEFT,
     RIGHT,
@@ -26,7 +27,7 @@ from manim import (
 from common import FONT, ball, colors_for, legend, set_trail, trail_mobject
 from rules import fmt, map_ball, surface_tiles
 
-from optviz.lecture.layout import BOTTOM, COLUMN, LEFT as FRAME_LEFT, MAP_RIGHT, VALUES_ROOM
+from optviz.lecture.layout import BOTTOM, COLUMN, LEFT as FRAME_LEFT, MAP_RIGHT, RIGHT as FRAME_RIGHT, VALUES_ROOM
 from optviz.lecture.timing import QUICK
 from optviz.render.base import plain_axis_labels
 from optviz.render.style import THEMES
@@ -102,6 +103,7 @@ def surface_moments(ctx, stage, exp):
                 (clock.animate.set_value(1), start + QUICK, start + QUICK + 2.0 if end is None else end, False)]
 
     def walk(start, end):
+        ctx.shown[:] = [m for m in ctx.shown if m is not up and m is not down]   # gone now, not at the end
         return [(FadeOut(up), start, start + QUICK, False), (FadeOut(down), start, start + QUICK, False),
                 (clock.animate.set_value(exp.steps), start, end, True)]
     def enter(start, end):
@@ -115,7 +117,10 @@ def surface_moments(ctx, stage, exp):
 # ---- the map: a rule's, or a race seen from above ---------------------------------------------------------
 
 def map_tiles(ctx, exp, top: float):
-    """The surface as a map in the frame's left part, below `top`, with its axis names."""
+    """The surface as a map in the frame's left part, below `top`, with its axis names. The camera looks
+    straight down (a 3-D shot before it in the chapter may have turned it), so the map, its balls and
+    trails are drawn in the frame's own units."""
+    ctx.scene.set_camera_orientation(phi=0, theta=-90 * DEGREES, gamma=0, zoom=1, frame_center=[0, 0, 0])
     muted = THEMES[ctx.theme].muted
     (x0, x1), (y0, y1) = exp.box
     aspect = (x1 - x0) / (y1 - y0)
@@ -148,7 +153,6 @@ def map_stage(ctx, exp, clock, steps_at):
         dot, trail = map_ball(pts, k, color, radius=0.1, width=4)
         movers += [k, trail, dot]
     key = legend(exp, colors, ctx.theme).next_to(tiles, RIGHT, buff=0.4).align_to(tiles, DOWN)
-    scene.add_fixed_in_frame_mobjects(tiles, key, *[m for m in movers if not isinstance(m, ValueTracker)])
     scene.add(*movers)
     ctx.shown += [tiles, key, *[m for m in movers if not isinstance(m, ValueTracker)]]
     return tiles, key
@@ -204,16 +208,13 @@ def rule_panel(ctx):
     color = colors_for(exp)[0]
     top = ctx.title.get_bottom()[1] - 0.3
     tiles, to_frame = map_tiles(ctx, exp, top)
-    scene.add_fixed_in_frame_mobjects(tiles)
-    scene.remove(tiles)
     clock, alpha = ValueTracker(0), ValueTracker(0)
     dot, trail = map_ball(to_frame(exp.position[0, 0]), clock, color, radius=0.1, width=4)
     values = Values(exp, o["walk"], ctx.theme, clock, alpha)
     values.move_to([COLUMN, BOTTOM + VALUES_ROOM - 0.15, 0], aligned_edge=UL)
     for g in values.groups.values():
         g.move_to([COLUMN, BOTTOM + VALUES_ROOM - 0.15, 0], aligned_edge=UL)
-    scene.add_fixed_in_frame_mobjects(values, dot, trail)
-    scene.remove(dot, trail)
+    scene.add_fixed_in_frame_mobjects(values)
     ctx.shown += [tiles, dot, trail, values]
     walk = min(o["walk"], exp.steps)
 
@@ -243,7 +244,7 @@ def comparison(ctx, exp, other, values, alpha, start):
     colors = [colors_for(exp)[0], "#e67e22"]
     top = float(np.nanmax(np.abs(np.concatenate([a, b])))) * 1.1 or 1.0
     lo = -top if min(np.nanmin(a), np.nanmin(b)) < 0 else 0
-    axes = Axes(x_range=(0, len(a), max(1, len(a) // 5)), y_range=(lo, top, (top - lo) / 4), x_length=4.6, y_length=1.9,
+    axes = Axes(x_range=(0, len(a), max(1, len(a) // 5)), y_range=(lo, top, (top - lo) / 4), x_length=4.6, y_length=1.6,
                 tips=False, axis_config={"color": muted, "include_numbers": False, "stroke_width": 2})
     axes.move_to([COLUMN + 0.2, BOTTOM + VALUES_ROOM - 0.15, 0], aligned_edge=UL)
     steps = np.arange(1, len(a) + 1)
@@ -253,8 +254,11 @@ def comparison(ctx, exp, other, values, alpha, start):
             [axes.c2p(x, yy) for x, yy in zip(steps, y)])
     name = STATE.get(key, key)
     labels = VGroup(*[Text(f"{name}₁: {label}", font=FONT, font_size=20, color=c)
-                      for label, c in zip((exp.labels[0], other.labels[0]), colors)]).arrange(RIGHT, buff=0.4)
+                      for label, c in zip((exp.labels[0], other.labels[0]), colors)]).arrange(DOWN, aligned_edge=LEFT,
+                                                                                              buff=0.08)
     labels.next_to(axes, DOWN, buff=0.15).align_to(axes, LEFT)
+    if labels.get_right()[0] > FRAME_RIGHT:   # a long setting: the labels narrow to the column
+        labels.scale_to_fit_width(FRAME_RIGHT - labels.get_left()[0]).align_to(axes, LEFT)
     parts = [axes, curve(a, colors[0]), curve(b, colors[1]), labels]
     ctx.scene.add_fixed_in_frame_mobjects(*parts)
     ctx.scene.remove(*parts)

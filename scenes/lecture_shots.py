@@ -20,11 +20,10 @@ from lecture_rules import clear_of_edges, fixed, map_stage, rule_panel, surface_
 from rolling import add_race, add_swarm
 
 from optviz.lecture.files import load_data
-from optviz.lecture.layout import COLUMN, shot_texts
+from optviz.lecture.layout import BOTTOM as BOTTOM_EDGE, COLUMN, LEFT as LEFT_EDGE, STAGE_COLUMN, shot_texts
 from optviz.lecture.timing import QUICK
 from optviz.render.style import THEMES
 
-STAGE_X = -2.3   # where a 3-D stage's middle sits in the frame (its texts take the right)
 
 
 @dataclass
@@ -50,7 +49,7 @@ class Ctx:
 
 def text_mobject(placed, color, theme) -> Text:
     t = Text(placed.text, font=FONT, font_size=placed.size, color=color or THEMES[theme].foreground,
-             weight="BOLD" if placed.bold else "NORMAL", line_spacing=0.8)
+             weight="BOLD" if placed.bold else "NORMAL")
     return t.move_to(np.array([placed.x, placed.top, 0.0]), aligned_edge=UL)
 
 
@@ -96,6 +95,8 @@ def run_shot(ctx: Ctx, entrance=(), moments=None, steady_first=()):
     if not shot.kind and not ctx.last:
         return   # the title card's texts leave as the next shot comes in
     gone = [*ctx.shown, *ctx.rule, *ctx.texts.values()] + ([ctx.title] if ctx.last else [])
+    for m in gone:   # what follows a clock would set itself visible again, frame after frame
+        m.clear_updaters()
     beats(*[FadeOut(m) for m in gone])
 
 
@@ -125,22 +126,41 @@ def text(ctx: Ctx, previous):
     run_shot(ctx, entrance=title_entrance(ctx, previous))
 
 
-def place_stage(scene, stage, *, phi, theta, zoom, x=STAGE_X, lift=0.0):
-    """Point the camera so the stage's middle sits at frame x (its texts take the column on the right)."""
-    scene.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES, zoom=zoom, frame_center=stage.centre())
-    scene.camera.reset_rotation_matrix()
-    rot = scene.camera.get_rotation_matrix()
-    right, up = rot.T @ np.array([1.0, 0.0, 0.0]), rot.T @ np.array([0.0, 1.0, 0.0])
-    scene.camera._frame_center.move_to(np.array(stage.centre()) - right * x / zoom + up * lift / zoom)
-    scene.camera.reset_rotation_matrix()
+def place_stage(scene, stage, labels, *, phi, theta, room):
+    """Point the camera at the stage from (phi, theta) and zoom and aim it so that the stage's box and
+    its axes' names, as this camera projects them, fill `room` (x0, y0, x1, y1 in frame units): any
+    surface, however wide or tall its box, lands left of the texts' column at the largest size there."""
+    camera = scene.camera
+    scene.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES, zoom=1.0, frame_center=stage.centre())
+    clear_of_edges(scene, labels)
+    (x0, x1), (y0, y1) = stage.exp.box
+    corners = [stage.axes.c2p(x, y, z) for x in (x0, x1) for y in (y0, y1) for z in (stage.zmin, stage.zmax)]
+    for _ in range(3):   # perspective: the projection is not quite linear in the zoom; settle it
+        camera.reset_rotation_matrix()
+        pts = [camera.project_point(p)[:2] for p in corners]
+        pts += [camera.project_point(m.get_center())[:2] + d * np.array([m.width, m.height]) / 2
+                for m in labels[3:] for d in ((-1, -1), (1, 1))]
+        pts = np.array(pts)
+        lo, hi = pts.min(0), pts.max(0)
+        zoom = camera.get_zoom()
+        factor = min((room[2] - room[0]) / (hi[0] - lo[0]), (room[3] - room[1]) / (hi[1] - lo[1]))
+        want = np.array([(room[0] + room[2]) / 2, (room[1] + room[3]) / 2])
+        rot = camera.get_rotation_matrix()
+        right, up = rot.T @ np.array([1.0, 0.0, 0.0]), rot.T @ np.array([0.0, 1.0, 0.0])
+        shift = ((lo + hi) / 2 * factor - want) / (zoom * factor)
+        camera.zoom_tracker.set_value(zoom * factor)
+        camera._frame_center.move_to(camera._frame_center.get_center() + right * shift[0] + up * shift[1])
+    camera.reset_rotation_matrix()
 
 
-def stage_with_labels(ctx: Ctx, exp, *, phi, theta, zoom, size=6.0, height=2.6, lift=0.0, **stage_options):
+def stage_with_labels(ctx: Ctx, exp, *, phi, theta, size=6.0, height=2.6, top_room=0.0, **stage_options):
+    """A 3-D stage left of the texts' column, as large as fits between the title and the step counter,
+    its axes named, added to what the shot fades out at its end."""
     stage = Stage(exp, theme=ctx.theme, size=size, height=height, **stage_options)
     stage.surface.optviz_stage = True
-    place_stage(ctx.scene, stage, phi=phi, theta=theta, zoom=zoom, lift=lift)
     labels = axis_labels(stage, theta, ctx.theme, font_size=24)
-    clear_of_edges(ctx.scene, labels)
+    room = (LEFT_EDGE + 0.1, BOTTOM_EDGE + 0.75, STAGE_COLUMN - 0.3, ctx.title.get_bottom()[1] - 0.25 - top_room)
+    place_stage(ctx.scene, stage, labels, phi=phi, theta=theta, room=room)
     ctx.scene.add_fixed_orientation_mobjects(*labels[-3:])
     ctx.scene.remove(*labels[-3:])
     ctx.shown += [stage.surface, labels]
@@ -149,7 +169,7 @@ def stage_with_labels(ctx: Ctx, exp, *, phi, theta, zoom, size=6.0, height=2.6, 
 
 def surface(ctx: Ctx, previous):
     exp = ctx.data["run"]
-    stage, labels = stage_with_labels(ctx, exp, phi=60, theta=-100, zoom=1.15, lift=-0.3)
+    stage, labels = stage_with_labels(ctx, exp, phi=60, theta=-100)
     entrance, moments = surface_moments(ctx, stage, exp)
     run_shot(ctx, entrance=[*title_entrance(ctx, previous), FadeIn(stage.surface), FadeIn(labels), *entrance],
              moments=moments)
@@ -164,13 +184,13 @@ def race(ctx: Ctx, previous):
 
     clock = ValueTracker(0)
     if o["view"] == "3d":
-        stage, labels = stage_with_labels(ctx, exp, phi=50, theta=-115, zoom=1.1, lift=-0.3)
-        shown = add_race(ctx.scene, stage, exp, clock, steps_at, ctx.theme, title=False, key_corner=DL)
+        stage, labels = stage_with_labels(ctx, exp, phi=50, theta=-115)
+        shown = add_race(ctx.scene, stage, exp, clock, steps_at, ctx.theme, title=False, key_corner=DR)
         ctx.shown += shown
         entrance = [FadeIn(stage.surface), FadeIn(labels)]
     else:
         parts = map_stage(ctx, exp, clock, steps_at)
-        entrance = [FadeIn(parts[0])]
+        entrance = [FadeIn(part) for part in parts]
     moments = {"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)],
                "then": lambda s, e: [(clock.animate.set_value(2), s, e, True)]}
     run_shot(ctx, entrance=[*title_entrance(ctx, previous), *entrance], moments=moments)
@@ -180,10 +200,10 @@ def race(ctx: Ctx, previous):
 
 def cloud(ctx: Ctx, previous):
     exp, scene = ctx.data["run"], ctx.scene
-    stage, labels = stage_with_labels(ctx, exp, phi=55, theta=-105, zoom=1.05, lift=-0.3, opacity=0.8)
+    stage, labels = stage_with_labels(ctx, exp, phi=55, theta=-105, opacity=0.8)
     clock = ValueTracker(0)
     swarm = add_swarm(scene, stage, exp, clock, lambda t: exp.steps * min(t, 1.0), ctx.theme, dot_size=10,
-                      key_corner=DL)
+                      key_corner=DR)
     ctx.shown += swarm
     clouds = [m for m in swarm if isinstance(m, PMobject)]
     # zoomed in, the surface fills the frame behind the texts: a backdrop keeps them readable
@@ -203,7 +223,8 @@ def cloud(ctx: Ctx, previous):
         target = float(np.clip(scene.camera.get_zoom() * 0.45 * config.frame_height / max(spread, 1e-6), 1.5, 24.0))
         right, up = rot.T @ np.array([1.0, 0.0, 0.0]), rot.T @ np.array([0.0, 1.0, 0.0])
         centre = np.mean(np.vstack(final), axis=0)
-        aim = centre - right * (STAGE_X - 0.4) / target + up * 0.6 / target
+        aim = centre - right * (LEFT_EDGE + STAGE_COLUMN) / 2 / target + up * 0.6 / target
+        ctx.shown[:] = [m for m in ctx.shown if m is not labels]   # gone now, not at the end
         return [(scene.camera.zoom_tracker.animate.set_value(target), start, end, False),
                 (scene.camera._frame_center.animate.move_to(aim), start, end, False),
                 (FadeIn(backdrop), start, start + QUICK, False), (FadeOut(labels), start, start + QUICK, False)]
@@ -221,16 +242,21 @@ def landscape(ctx: Ctx, previous):
         run_shot(ctx, entrance=title_entrance(ctx, previous))
         return
     exp = ctx.data["slice"]
-    stage, labels = stage_with_labels(ctx, exp, phi=45, theta=-60, zoom=1.0, lift=-0.3)
-    clock = ValueTracker(0)
+    stage, labels = stage_with_labels(ctx, exp, phi=45, theta=-60)
+    clock, visible = ValueTracker(0), ValueTracker(1)
     # names only in the legend: with their settings they would run into the texts
+    names = [" ".join(w for w in label.split() if "=" not in w).rstrip(",") for label in exp.labels]
     shown = add_race(ctx.scene, stage, exp, clock, lambda t: exp.steps * min(t, 1.0), ctx.theme, title=False,
-                     labels=[label.split(" lr=")[0] for label in exp.labels], key_corner=DL, caption_width=5.6)
+                     labels=names, key_corner=DR, caption_width=None, visible=visible)
     ctx.shown += shown
-    stage_parts = [*shown, stage.surface, labels]
 
-    def numbers(start, end):   # the slice leaves the frame to the numbers
-        return [(FadeOut(m), start, start + QUICK, False) for m in stage_parts]
+    def numbers(start, end):
+        # the slice leaves the frame to the numbers; what follows the clock (balls, trails) fades by its
+        # own updaters (a FadeOut copies a family that the updaters then change)
+        still = [m for m in (*shown, stage.surface, labels) if not m.get_family_updaters() or m in shown[-2:]]
+        ctx.shown[:] = [m for m in ctx.shown if all(m is not g for g in still)]   # not faded out again at the end
+        return [(visible.animate.set_value(0), start, start + QUICK, False)] + \
+            [(FadeOut(m), start, start + QUICK, False) for m in still]
 
     run_shot(ctx, entrance=[*title_entrance(ctx, previous), FadeIn(stage.surface), FadeIn(labels)],
              moments={"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)], "numbers": numbers})

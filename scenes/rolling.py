@@ -45,15 +45,21 @@ GHOST = 0.3   # opacity of a ball the surface hides, on a slice of a network's l
 
 
 def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, title: bool = True,
-             key_corner=UL, labels=None, caption_width: float = 9.5):
+             key_corner=UL, labels=None, caption_width: float = 9.5, visible: ValueTracker | None = None):
     """Balls, trails, exit markers, legend, step counter (and title) for every optimizer of `exp`
     (first start each), driven by `clock` through `steps_at(t)`. All geometry is precomputed; each
-    frame only picks points. Returns everything added, to fade out later."""
+    frame only picks points. `visible` (0 to 1) fades the balls and markers (their updaters set their
+    opacity every frame, so a FadeOut alone would not). Returns everything added, to fade out later."""
     colors = colors_for(exp)
     paths = [stage.path(m, 0, DENSE, exp=exp) for m in range(len(colors))]
     exits = exit_points(exp)
     hidden = lambda pts: stage.hidden(pts, scene.camera)   # what the surface hides from the camera now
     balls, trails, gone = [], [], []
+
+    def faded(_, trail, opacity):
+        if visible is not None:
+            trail.set_stroke(opacity=opacity * visible.get_value(), family=True)
+
     for m, color in enumerate(colors):
         trail, sphere, marker = trail_mobject(color), ball(color), cross(color)
         d = int(exp.diverged_at[m, 0])
@@ -74,17 +80,19 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
                 mob.move_to(here)
             behind = bool(hidden(mob.get_center()[None])[0])
             # hidden where the surface is in the way; on a slice of a landscape, seen faintly through it
-            mob.set_opacity(0 if left else (GHOST if stage.off_surface else 0) if behind else 1)
-            marker.set_opacity(1 if left and not hidden(marker.get_center()[None])[0] else 0)
+            shown = visible.get_value() if visible is not None else 1.0
+            mob.set_opacity(shown * (0 if left else (GHOST if stage.off_surface else 0) if behind else 1))
+            marker.set_opacity(shown * (1 if left and not hidden(marker.get_center()[None])[0] else 0))
 
         # each moving mobject needs its own updater: manim draws mobjects without one into a cached
         # static background while the camera is still
         seen = PathVisibility(paths[m], hidden, scene.camera)
-        trail.add_updater(lambda t, m=m, index=index, seen=seen: set_trail(t, paths[m], index()[0], seen=seen))
+        trail.add_updater(lambda t, m=m, index=index, seen=seen: faded(set_trail(t, paths[m], index()[0], seen=seen), t, 0.8))
         if stage.off_surface:   # the parts the slice hides, faintly
             ghost = trail_mobject(color).set_stroke(opacity=GHOST)
             unseen = PathVisibility(paths[m], lambda pts: ~hidden(pts), scene.camera)
-            ghost.add_updater(lambda t, m=m, index=index, unseen=unseen: set_trail(t, paths[m], index()[0], seen=unseen))
+            ghost.add_updater(lambda t, m=m, index=index, unseen=unseen:
+                              faded(set_trail(t, paths[m], index()[0], seen=unseen), t, GHOST))
             trails.append(ghost)
         marker.add_updater(lambda mk: None)
         sphere.add_updater(follow)
@@ -100,7 +108,7 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
     if np.allclose(key_corner, DL):   # the legend takes the corner, the counter sits above it
         counter.next_to(key, UP, buff=0.25, aligned_edge=LEFT)
     overlays = [key, counter]
-    note = caption(exp, theme, width=caption_width)
+    note = caption(exp, theme, width=caption_width) if caption_width else None
     if note is not None:   # bottom right, beside the step counter
         overlays.append(note.to_corner(DOWN + RIGHT, buff=0.25))
     if title:

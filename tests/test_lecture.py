@@ -209,11 +209,11 @@ def test_remembered_trail_visibility_equals_the_per_frame_one():
             np.testing.assert_allclose(a, b, atol=2e-3 * np.abs(pts).max())   # bisection: 1/1024 of a segment
 
 
-def test_the_generalization_result_reads_back(data):
+def test_the_generalization_result_reads_back(data, tmp_path):
     from optviz.data.generalization import GeneralizationResult
-    r = GeneralizationResult.load(data / "generalization.npz")
-    r.save(data / "again.npz")
-    again = GeneralizationResult.load(data / "again.npz")
+    r = GeneralizationResult.load(data.folders["digits"] / "study.npz")
+    r.save(tmp_path / "again.npz")
+    again = GeneralizationResult.load(tmp_path / "again.npz")
     assert again.labels == r.labels and again.metrics == r.metrics and again.meta == r.meta
     np.testing.assert_array_equal(again.values, r.values)
 

@@ -89,7 +89,7 @@ def problems(beat: dict) -> list[str]:
 
 
 def test_every_chapter_logs_every_beat(layout, seed_lecture):
-        plan = {c.key: c for c in seed_lecture.plan}
+    plan = {c.key: c for c in seed_lecture.plan}
     for key, beats in layout.items():
         assert [b["beat"] for b in beats] == list(range(len(plan[key].beats))), key
         shown = {" ".join(s["text"].split()) for b in beats for s in b["shown"] if s["kind"] == "text"}
@@ -119,7 +119,7 @@ def test_the_checks_catch_an_overlap_an_edge_an_axis_and_a_tiny_text():
 
 def test_the_networks_numbers_are_large_and_the_clouds_fill_the_frame(layout, seed_lecture):
     network = next(c for c in seed_lecture.plan if c.key == "network")
-    numbers = [t for s in network.shots if s.kind == "landscape" for k in s.texts for t in [network.text(k)]
+    numbers = [t for s in network.shots if s.kind in ("landscape", "text") for k in s.texts for t in [network.text(k)]
                if any(ch.isdigit() for ch in t)]
     assert len(numbers) >= 4
     seen = {" ".join(s["text"].split()): s["em"] for b in layout["network"] for s in b["shown"] if s["kind"] == "text"}
@@ -134,3 +134,4 @@ def test_the_networks_numbers_are_large_and_the_clouds_fill_the_frame(layout, se
     for c in clouds:
         assert min(c["spread"]) * 1080 / zoomed["frame"][1] >= CLOUD_PX / 2 and \
             max(c["spread"]) * 1080 / zoomed["frame"][1] >= CLOUD_PX
+

@@ -28,14 +28,16 @@ def seed_npz(tmp_path_factory):
 
 
 def test_scenes_import_without_rendering_or_torch():
-    code = (f"import sys; sys.path.insert(0, {str(SCENES)!r}); import rolling, rules, lecture; "
+    code = (f"import sys; sys.path.insert(0, {str(SCENES)!r}); import rolling, rules, lecture, lecture_shots; "
             "assert 'torch' not in sys.modules; "
             "print(rolling.RollingBalls.__name__, rolling.RollingTopDown.__name__, rolling.Swarm.__name__, "
-            "rules.UpdateRules.__name__, lecture.Lecture.__name__, *sorted(lecture.BUILD))")
+            "rules.UpdateRules.__name__, lecture.Lecture.__name__, lecture.LectureChapter.__name__, "
+            "*sorted(k or 'card' for k in lecture_shots.PLAYERS))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["RollingBalls", "RollingTopDown", "Swarm", "UpdateRules", "Lecture", "adam",
-                                  "gradient", "momentum", "network", "race", "sgd", "stochastic", "summary"]
+    from optviz.lecture.shots import SHOTS
+    assert out.stdout.split() == ["RollingBalls", "RollingTopDown", "Swarm", "UpdateRules", "Lecture", "LectureChapter",
+                                  *sorted(["card", *SHOTS])]   # a drawing for every shot kind
 
 
 @pytest.mark.parametrize("args,message", [

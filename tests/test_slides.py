@@ -60,7 +60,7 @@ def deck(lecture, tmp_path_factory):
 
 @pytest.mark.slow
 def test_every_beat_is_a_clip_cut_exactly_from_its_chapter(lecture, listing, deck, seed_lecture):
-        plan = {c.key: c for c in seed_lecture.plan}
+    plan = {c.key: c for c in seed_lecture.plan}
     for ch in listing:
         assert len(ch["slides"]) == len(plan[ch["key"]].beats)          # a slide a beat of the script
         whole = frames_of(lecture.with_name("lecture_chapters") / ch["file"])
@@ -78,7 +78,7 @@ def test_every_beat_is_a_clip_cut_exactly_from_its_chapter(lecture, listing, dec
 
 @pytest.mark.slow
 def test_the_notes_are_the_narration_every_word_once(listing, seed_lecture):
-        plan = {c.key: c for c in seed_lecture.plan}
+    plan = {c.key: c for c in seed_lecture.plan}
     for ch in listing:
         notes = " ".join(s["notes"] for s in ch["slides"] if s["notes"])
         assert notes.split() == plan[ch["key"]].narration.split()

@@ -221,7 +221,7 @@ def recordings(seed_lecture, tmp_path_factory):
 
 
 def test_the_voice_script_has_a_file_per_line_a_cue_sheet_and_a_how_to(recordings, seed_lecture):
-        plan = seed_lecture.plan
+    plan = seed_lecture.plan
     every = lines(plan)
     texts = sorted(recordings.glob("*/*.txt"))
     assert len(texts) == len(every)
@@ -308,7 +308,7 @@ def test_one_line_recorded_again_renders_only_its_chapter(spoken, recordings, se
 
 def test_a_one_take_chapter_is_split_at_its_pauses(recordings, seed_lecture, tmp_path):
     from optviz.lecture.recorded import RecordedVoice
-        plan = seed_lecture.plan
+    plan = seed_lecture.plan
     mine = [ln for ln in lines(plan) if ln.chapter == 1]
     lengths = [0.5 + 0.2 * k for k in range(len(mine))]
     take = np.concatenate([burst(s, 400, pad=0.3) for s in lengths])

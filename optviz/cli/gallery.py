@@ -91,6 +91,11 @@ ENTRIES["lecture"] = {
     "engine": "manim", "manim": {"scene": "lecture", "quality": "1080p30"},
     "output": [{"path": "lecture.mp4"}],
 }
+# a teacher's own lecture: the example file (another surface, other optimizers, every shot), at preview
+ENTRIES["own-lecture"] = {
+    "engine": "manim", "manim": {"scene": "lecture", "quality": "preview", "lecture": "own-lecture"},
+    "output": [{"path": "own-lecture.mp4"}],
+}
 
 
 # a cloud per optimizer: mini-batch SGD on a real least-squares problem (each ball sees its own batches)
@@ -260,14 +265,19 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
     return written
 
 
-def live_page_html(race: dict | None = None) -> str:
-    """The deck's live slide: the interactive page of a lecture's first race (its shot's options), as
-    HTML; without one, the gallery's seed race page (its seed-explorer entry)."""
+def live_page_html(race: dict | None = None) -> str | None:
+    """The deck's live slide: the interactive page of a lecture's first race (its shot's options; the
+    optimizers the page runs), as HTML, or None when the page runs none of them; without a race, the
+    gallery's seed race page (its seed-explorer entry)."""
     import tempfile
+
+    from ..render.interactive import PAGE_OPTIMIZERS
     entry = ENTRIES["seed-explorer"]
     if race is not None:
-        entry = {"surface": race["surface"], "steps": race["steps"],
-                 "optimizer": list(race["optimizers"]), "interactive": True,
+        runnable = [o for o in race["optimizers"] if o.split(":")[0].split("@")[0].strip().lower() in PAGE_OPTIMIZERS]
+        if not runnable:
+            return None
+        entry = {"surface": race["surface"], "steps": race["steps"], "optimizer": runnable, "interactive": True,
                  **({"starts": [race["start"]]} if race.get("start") else {})}
     with tempfile.TemporaryDirectory(prefix="optviz-live-") as tmp:
         page = Path(tmp) / "live.html"

@@ -45,7 +45,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("lecture", help="a lecture file (Markdown) as a narrated video: render, check, new, show",
                        description="optviz lecture FILE.md -o lecture.mp4 | check FILE.md | new FILE.md | show NAME")
     p.add_argument("what", metavar="FILE|check|new|show", help="the lecture file to render, or an action")
-    p.add_argument("file", nargs="?", help="the lecture file (check, new) or a built-in's name (show)")
+    p.add_argument("file", nargs="?", help="the lecture file (check, new) or a packaged one's name (show): seed, "
+                   "own-lecture")
     p.add_argument("-o", "--output", metavar="FILE", help="the video (.mp4, .webm or .mov; default lecture.mp4)")
     p.add_argument("--chapters", metavar="LIST", help="the chapters to render, e.g. 1,3-5 (default: all)")
     p.add_argument("--voice", help="piper, espeak, none (silent, timed from the text) or recorded:DIR[+VOICE]")
@@ -108,16 +109,16 @@ def new(path) -> int:
 
 
 def show(name) -> int:
-    from ..lecture.runs import BUILTIN, builtin_names
+    from ..lecture.runs import builtin_names, lecture_file
     if name not in builtin_names():
         raise OptvizError(f"no built-in lecture {name!r}; choose from: {', '.join(builtin_names())}")
-    sys.stdout.write((BUILTIN / f"{name}.md").read_text(encoding="utf-8"))
+    sys.stdout.write(lecture_file(name).read_text(encoding="utf-8"))
     return 0
 
 
 def render(args) -> int:
     """The narrated video (or, with --voice-script, the lines to record)."""
-    from ..lecture.runs import load
+    from ..lecture.runs import lecture_file, load
     from ..lecture.settings import voice_of
     from ..lecture.video import select
     from ..lecture.voice import check_voice_spec
@@ -126,7 +127,7 @@ def render(args) -> int:
     from .run import report_written
     doc = load(args.what)   # every problem of the file, before anything runs
     meta = doc.meta
-    voice = args.voice or voice_of(meta, args.what) or "piper"
+    voice = args.voice or voice_of(meta, lecture_file(args.what)) or "piper"
     quality = args.quality or meta.get("quality", "1080p30")
     theme = args.theme or meta.get("theme", "dark")
     pace = args.pace if args.pace is not None else float(meta.get("pace", 1.0))

@@ -133,15 +133,19 @@ def render_lecture_spec(spec, workers=None) -> list[Path]:
     from ..lecture.runs import prepare
     from ..lecture.video import render
     from ..lecture.voice import get_voice
+    from ..lecture.runs import lecture_file, load
+    from ..lecture.settings import voice_of
     m = spec.manim
-    get_voice(m.get("voice"))   # an unknown or missing voice stops here, before the runs are computed
-    options = {"theme": spec.style.get("theme", "dark"), **({"pace": m["pace"]} if "pace" in m else {})}
+    meta = load(m.get("lecture")).meta   # the file's problems stop here, before any run is computed
+    voice = m.get("voice") or voice_of(meta, lecture_file(m.get("lecture"))) or "piper"
+    get_voice(voice)   # an unknown or missing voice stops here too
+    options = {"theme": spec.style.get("theme") or meta.get("theme", "dark"), "pace": m.get("pace", meta.get("pace", 1.0))}
     written = []
     for _, path in spec.outputs:
         with count_bar("computing runs", "shot") as runs_bar, count_bar("speaking", "line") as voice_bar, \
                 count_bar(f"rendering {Path(path).name}") as bar:
             lecture = prepare(m.get("lecture"), report=bar.write, progress=runs_bar)
-            written += render(path, lecture=lecture, quality=m.get("quality", "1080p30"), voice=m.get("voice", "piper"),
+            written += render(path, lecture=lecture, quality=m.get("quality") or meta.get("quality", "1080p30"), voice=voice,
                               chapters=m.get("chapters"), options=options, workers=workers,
                               progress=bar, speaking=voice_bar, report=bar.write)
     return written

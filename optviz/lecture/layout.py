@@ -19,7 +19,7 @@ EM_PER_SIZE = 0.0130046        # frame units of one em ("Hg", ascender to descen
 LINE = 1.0413                  # a line's pitch in ems (two lines of Text are this far apart)
 MIN_EM_PX = 18                 # the least em of any text at 1080p
 EDGE = 0.35                    # frame units kept from the frame's edge (47 px; the rule is 16 px)
-GAP = 0.22                     # between two texts
+GAP = 0.3                      # between two texts
 MIN_SIZE = MIN_EM_PX / (EM_PER_SIZE * PX)   # about 10.3
 
 
@@ -136,10 +136,13 @@ def text_box(kind: str | None, options: dict, title_bottom: float) -> Box:
         return Box(LEFT + 0.4, BOTTOM + 0.3, RIGHT - 0.4, top)
     if kind == "rule":   # beside the map, above the live values
         return Box(COLUMN, BOTTOM + VALUES_ROOM, RIGHT, top)
-    return Box(STAGE_COLUMN, BOTTOM + 1.2, RIGHT, top)   # beside a stage: its legend and caption hold the bottom
+    if kind == "race" and options.get("view") == "2d":   # beside the map, above its legend
+        return Box(COLUMN, BOTTOM + LEGEND_ROOM, RIGHT, top)
+    return Box(STAGE_COLUMN, BOTTOM + LEGEND_ROOM, RIGHT, top)   # beside a stage, above its legend
 
 
 VALUES_ROOM = 2.9   # the rule's live values (or its comparison plot) take the column's bottom
+LEGEND_ROOM = 2.0   # a map's legend takes the column's bottom
 
 
 def size_for(kind: str | None, options: dict) -> int:

@@ -96,7 +96,7 @@ class Document:
 
     def shots(self):
         """Every shot of the file with its chapter's index, in order."""
-        return [(i, s) for i, c in enumerate(self.chapters) for s in c.items if isinstance(s, ShotLine)]
+        return [(i, s) for i, c in enumerate(self.chapters) for s in c.items if isinstance(s, ShotLine) and s.kind]
 
     def refs(self):
         """Every value reference of the file, in order."""

@@ -24,17 +24,26 @@ BUILTIN = Path(__file__).resolve().parent / "lectures"
 
 
 def lecture_file(name_or_path) -> Path:
-    """A lecture file: a path, or the name of a built-in one (`seed`); None: the built-in `seed`."""
+    """A lecture file: a path, or the name of one the package carries (`seed`, the built-in lecture;
+    `own-lecture`, the example); None: the built-in `seed`."""
     if name_or_path is None:
         return BUILTIN / "seed.md"
     p = Path(name_or_path)
-    if p.suffix == "" and (BUILTIN / f"{p.name}.md").exists() and not p.exists():
-        return BUILTIN / f"{p.name}.md"
+    if p.suffix == "" and not p.exists():
+        for folder in packaged():
+            if (folder / f"{p.name}.md").exists():
+                return folder / f"{p.name}.md"
     return p
 
 
+def packaged() -> list[Path]:
+    """The folders of the lectures the package carries: the built-in ones, the examples."""
+    from importlib.resources import files
+    return [BUILTIN, Path(str(files("optviz.examples")))]
+
+
 def builtin_names() -> list[str]:
-    return sorted(p.stem for p in BUILTIN.glob("*.md"))
+    return sorted(p.stem for folder in packaged() for p in folder.glob("*.md"))
 
 
 def chapter_keys(path) -> list[str]:
