@@ -11,7 +11,8 @@ Each module puts its own folder on sys.path and imports its siblings by plain na
     common.py          loading an experiment, the 3-D stage, balls, trails, legend, step counter
     rolling.py         RollingBalls, RollingTopDown, Swarm
     rules.py           UpdateRules: the update rules with their live values
-    lecture.py         the lecture (a scene per chapter, and Lecture); lecture_rules.py, lecture_shots.py
+    lecture.py         any lecture file's chapters (LectureChapter, Lecture); lecture_shots.py draws each
+                       shot kind, lecture_rules.py the single-optimizer pictures (surface, rule, maps)
 
 May import: optviz.data, optviz.render, optviz.lecture, optviz.version (this rule holds for every module of scenes/); third-party:
 numpy, manim, cairo (manim draws with it; common.py fixes its 3-D camera there).

@@ -16,7 +16,6 @@ from manim import (
     Arrow,
     Axes,
     Create,
-    DashedLine,
     FadeIn,
     FadeOut,
     Text,

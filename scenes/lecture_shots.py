@@ -13,16 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from manim import (DEGREES, DL, DOWN, DR, LEFT, RIGHT, UL, UP, BackgroundRectangle, FadeIn, FadeOut, PMobject,
-                   ReplacementTransform, Text, ValueTracker, VGroup, Write, config)
-from common import FONT, Stage, axis_labels, colors_for
+from manim import (DEGREES, DR, UL, UP, BackgroundRectangle, FadeIn, FadeOut, ReplacementTransform, Text,
+                   ValueTracker, VGroup, Write, config)
+from common import FONT, Stage, axis_labels
 from lecture_rules import clear_of_edges, fixed, map_stage, rule_panel, surface_moments
 from rolling import add_race, add_swarm
 
 from optviz.lecture.files import load_data
-from optviz.lecture.layout import BOTTOM as BOTTOM_EDGE, COLUMN, LEFT as LEFT_EDGE, STAGE_COLUMN, shot_texts
+from optviz.lecture.layout import BOTTOM as BOTTOM_EDGE, LEFT as LEFT_EDGE, STAGE_COLUMN, shot_texts
 from optviz.lecture.timing import QUICK
-from optviz.render.style import THEMES
+from optviz.render.style import THEMES, optimizer_colors
 
 
 
@@ -205,7 +205,6 @@ def cloud(ctx: Ctx, previous):
     swarm = add_swarm(scene, stage, exp, clock, lambda t: exp.steps * min(t, 1.0), ctx.theme, dot_size=10,
                       key_corner=DR)
     ctx.shown += swarm
-    clouds = [m for m in swarm if isinstance(m, PMobject)]
     # zoomed in, the surface fills the frame behind the texts: a backdrop keeps them readable
     backdrop = fixed(scene, BackgroundRectangle(VGroup(ctx.title, *ctx.texts.values()), color=THEMES[ctx.theme].background,
                                                 fill_opacity=0.8, buff=0.2).set_z_index(-1))
@@ -233,7 +232,6 @@ def cloud(ctx: Ctx, previous):
              moments={"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)], "zoom": zoom})
     for m in swarm:
         m.clear_updaters()
-    del clouds
 
 
 def landscape(ctx: Ctx, previous):
@@ -280,19 +278,12 @@ def play_chapter(scene, chapter, beats) -> None:
     scene.set_camera_orientation(phi=0, theta=-90 * DEGREES, gamma=0, zoom=1, frame_center=[0, 0, 0])
     title = None
     for n, shot in enumerate(chapter.shots):
-        color = None
-        if shot.kind == "rule":
-            color = colors_for_spec(shot)
-        head, rule_lines, texts = shot_texts_for(scene, chapter, shot, theme, color)
         data = load_data(shot.data) if shot.data else {}
+        color = optimizer_colors(data["run"].names)[0] if shot.kind == "rule" else None   # its rule in its colour
+        head, rule_lines, texts = shot_texts_for(scene, chapter, shot, theme, color)
         ctx = Ctx(scene, chapter, shot, beats, theme, data, texts, rule_lines, head, n == len(chapter.shots) - 1)
         PLAYERS[shot.kind](ctx, title)
         title = ctx.title
 
 
-def colors_for_spec(shot):
-    from optviz.render.style import optimizer_colors
-    return optimizer_colors([shot.options["optimizer"].split(":")[0]])[0]
-
-
-__all__ = ["play_chapter", "PLAYERS", "COLUMN", "DR", "LEFT", "RIGHT", "DOWN", "colors_for"]
+__all__ = ["play_chapter", "PLAYERS"]

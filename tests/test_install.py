@@ -104,7 +104,8 @@ def source_files() -> set[str]:
     want = set()
     for base, installed in (("optviz", "optviz"), ("scenes", "optviz/scenes"), ("examples", "optviz/examples")):
         for p in (ROOT / base).rglob("*"):
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".js", ".css", ".toml", ".npz"):
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".js", ".css", ".toml", ".npz",
+                                                                              ".md"):
                 want.add(f"{installed}/{p.relative_to(ROOT / base).as_posix()}")
     return want
 
@@ -266,6 +267,7 @@ def test_every_readme_command_works_as_written(full, folder):
 def test_every_tutorial_command_works_as_written(full, folder):
     run_document(full, ROOT / "docs" / "tutorial.md", folder)
     work = folder / "optviz-tutorial"
+    assert (work / "my-lecture.md").read_text().startswith("---\n")   # the built-in lecture, from the wheel
     for name in ("seed.npz", "race.gif", "race-3d.mp4", "race-map.png", "race-1000.gif", "explorer.html",
                  "rolling.mp4", "lecture.mp4", "lecture.srt", "lecture.vtt", "lecture.md", "examples/seed-race.toml",
                  "lecture-deck/index.html", "lecture-deck/reveal/LICENSE", "handout.pdf"):

@@ -99,7 +99,7 @@ def test_the_numbers_on_screen_are_the_runs_own(plan, data):
     common = gen.values[:, :, gen.metrics.index("common_top_eigenvalue")].mean(0)
     said = " ".join(b.say for b in net.beats if b.say)
     assert f"the flattest minimum is {titles[np.argmin(end)]}'s" in said
-    assert f"the flattest is {titles[np.argmin(common)]}'s, the sharpest {titles[np.argmax(common)]}'s" in said
+    assert f"the flattest is {titles[np.argmin(common)]}'s, and the sharpest {titles[np.argmax(common)]}'s" in said
     # the other side: on Wilson et al.'s least squares the adaptive methods call every unseen point
     # positive, so their accuracy is the share of positive test labels of each seed's draw
     from optviz.core.networks.wilson import wilson_data

@@ -190,7 +190,7 @@ def test_the_builtin_lecture_is_a_file_that_checks_clean_and_is_shown(capsys):
     from optviz.lecture.runs import BUILTIN
     assert shown == (BUILTIN / "seed.md").read_text(encoding="utf-8")
     assert main(["lecture", "show", "seeed"]) == 2
-    assert "no built-in lecture 'seeed'; choose from: seed" in capsys.readouterr().err
+    assert "no built-in lecture 'seeed'; choose from: own-lecture, seed" in capsys.readouterr().err
 
 
 def test_new_writes_a_starter_that_checks_clean_and_never_overwrites(tmp_path, capsys):

@@ -277,7 +277,11 @@ def live_page_html(race: dict | None = None) -> str | None:
         runnable = [o for o in race["optimizers"] if o.split(":")[0].split("@")[0].strip().lower() in PAGE_OPTIMIZERS]
         if not runnable:
             return None
-        entry = {"surface": race["surface"], "steps": race["steps"], "optimizer": runnable, "interactive": True,
+        from ..core.optimizers import parse_optimizer
+        specs = [parse_optimizer(o) for o in runnable]
+        entry = {"surface": race["surface"], "steps": race["steps"], "interactive": True,
+                 "optimizer": [{"name": o.name, **o.hyperparameters, **({"schedule": o.schedule} if o.schedule else {})}
+                               for o in specs],
                  **({"starts": [race["start"]]} if race.get("start") else {})}
     with tempfile.TemporaryDirectory(prefix="optviz-live-") as tmp:
         page = Path(tmp) / "live.html"

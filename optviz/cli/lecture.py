@@ -126,6 +126,9 @@ def render(args) -> int:
     from ..render.manim_video import check_request
     from .run import report_written
     doc = load(args.what)   # every problem of the file, before anything runs
+    if not args.voice_script:
+        from ..render.manim_video import check_manim
+        check_manim("the lecture")
     meta = doc.meta
     voice = args.voice or voice_of(meta, lecture_file(args.what)) or "piper"
     quality = args.quality or meta.get("quality", "1080p30")

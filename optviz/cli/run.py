@@ -3,7 +3,6 @@ of its outputs with matplotlib or manim.
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -135,6 +134,8 @@ def render_lecture_spec(spec, workers=None) -> list[Path]:
     from ..lecture.voice import get_voice
     from ..lecture.runs import lecture_file, load
     from ..lecture.settings import voice_of
+    from ..render.manim_video import check_manim
+    check_manim("the lecture")   # without manim nothing else matters: its one-line hint comes first
     m = spec.manim
     meta = load(m.get("lecture")).meta   # the file's problems stop here, before any run is computed
     voice = m.get("voice") or voice_of(meta, lecture_file(m.get("lecture"))) or "piper"

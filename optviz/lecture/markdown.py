@@ -98,19 +98,10 @@ class Document:
         """Every shot of the file with its chapter's index, in order."""
         return [(i, s) for i, c in enumerate(self.chapters) for s in c.items if isinstance(s, ShotLine) and s.kind]
 
-    def refs(self):
-        """Every value reference of the file, in order."""
-        out = []
-        for c in self.chapters:
-            for p in c.items:
-                if isinstance(p, Para):
-                    out += refs_in(p.say, p.say_line or p.line) + [r for ln, t in p.texts for r in refs_in(t, ln)]
-        return out
 
-
-def refs_in(text: str, line: int) -> list[Ref]:
-    return [Ref(m.group(1), tuple(m.group(2)[1:].split(".")), m.group(3), line, m.group(0))
-            for m in VALUE.finditer(text)]
+def ref_of(match: re.Match, line: int) -> Ref:
+    """A VALUE match as a Ref."""
+    return Ref(match.group(1), tuple(match.group(2)[1:].split(".")), match.group(3), line, match.group(0))
 
 
 def slug(title: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from ..errors import OptvizError
 from .layout import shot_texts
-from .markdown import MARK, VALUE, Document, Para, Problem, ShotLine
+from .markdown import VALUE, Document, Para, Problem, ShotLine, ref_of
 from .script import READING, Beat, Chapter, Shot, reading_issues, spoken, words
 from .shots import NAME, PAIR, SAMPLE, SHOTS, format_value, optimizer_index, optimizer_names, parse_options
 
@@ -86,16 +86,13 @@ class Values:
             types = {PAIR: "a pair of numbers", NAME: "a name"}.get(kind_of, "a number")
             raise ValueError(f"{ref.source}: bad format {ref.format!r} for {types} ({e})") from None
 
-    def fill(self, text: str, line: int, problems: list | None) -> str:
+    def fill(self, text: str, line: int, problem) -> str:
+        """`text` with its values written in; what is wrong with one goes to `problem(line, message)`."""
         def one(m):
-            from .markdown import Ref
-            ref = Ref(m.group(1), tuple(m.group(2)[1:].split(".")), m.group(3), line, m.group(0))
             try:
-                return self.lookup(ref)
+                return self.lookup(ref_of(m, line))
             except ValueError as e:
-                if problems is None:
-                    raise OptvizError(str(e)) from None
-                problems.append((line, str(e)))
+                problem(line, str(e))
                 return "0.0"
         return VALUE.sub(one, text)
 
@@ -210,24 +207,11 @@ def beat_of(p: Para, values: Values, problem) -> tuple[Beat, list[str]]:
     """A paragraph as a beat (values filled in) and the marks it speaks."""
     if p.pause is not None:
         return Beat(p.pause, ""), []
-    texts = {}
-    for line, text in p.texts:
-        texts[f"L{line}"] = values.fill(text, line, None if problem is None else _collect(problem))
-    say = values.fill(p.say, p.say_line, _collect(problem)) if p.say else ""
+    texts = {f"L{line}": values.fill(text, line, problem) for line, text in p.texts}
+    say = values.fill(p.say, p.say_line, problem) if p.say else ""
     _, marks = spoken(say)
     least = SPOKEN if say else max(2.0, sum(words(t) for t in texts.values()) / READING + 1.0)
     return Beat(least, say, texts), list(marks)
-
-
-class _collect(list):
-    """A list that hands what is appended to it to `problem(line, message)` (for Values.fill)."""
-
-    def __init__(self, problem):
-        super().__init__()
-        self.problem = problem
-
-    def append(self, item):
-        self.problem(*item)
 
 
 def check(doc: Document, pace: float = 1.0) -> list[Problem]:
@@ -250,7 +234,8 @@ def check_front_matter(doc: Document) -> list[Problem]:
     return [Problem(doc.path, doc.meta_lines.get(k, 1), m) for k, m in front_matter_problems(doc.meta, doc.path)]
 
 
-def text_line(chapter, key: str, sec_line: int) -> int:
+def text_line(key: str, sec_line: int) -> int:
+    """The file line of a text (its key is L<line>; a chapter's title: the chapter's line)."""
     return int(key[1:]) if key.startswith("L") else sec_line
 
 
@@ -264,7 +249,7 @@ def fit_problems(doc: Document, plan: list[Chapter]) -> list[Problem]:
             head, placed, bad = shot_texts(s.kind or None, s.options, c.title, list(s.rule) + [texts[k] for k in keys])
             if bad is not None:
                 k = bad - len(s.rule)
-                line = text_line(c, keys[k], sec.line) if k >= 0 else s.line
+                line = text_line(keys[k], sec.line) if k >= 0 else s.line
                 what = f"the text {texts[keys[k]]!r}" if k >= 0 else "the update rule"
                 out.append(Problem(doc.path, line, f"{what} does not fit the {s.kind or 'title'} shot's room for "
                                                    "texts even at 18 px: shorten it, or move texts to a later shot"))
@@ -278,11 +263,9 @@ def pace_problems(doc: Document, plan: list[Chapter], pace: float) -> list[Probl
     timed = time_plan(plan, {ln.key: draft_speech(ln, pace) for ln in lines(plan)}, 30).plan
     out = []
     for i, key, message in reading_issues(timed):
-        line = text_line(plan[i], key, doc.chapters[i].line)
+        line = text_line(key, doc.chapters[i].line)
         out.append(Problem(doc.path, line, f"this text {message}: a viewer reads about {READING:g} words a "
                                            "second; shorten it, or give its shot more to say"))
     return out
 
 
-def marks_in(text: str) -> list[str]:
-    return MARK.findall(text)

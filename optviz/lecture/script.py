@@ -16,7 +16,7 @@ that every on-screen text can be read before it leaves, on the timed plan.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 

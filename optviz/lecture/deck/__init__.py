@@ -56,7 +56,7 @@ def check_output(to: str, output, one_file: bool) -> Path:
 
 def make_deck(output=None, *, to: str = "html", one_file: bool = False, lecture=None, chapters: str | None = None,
               quality: str | None = None, voice: str | None = None, live_page: str | None = None,
-              title: str = TITLE, workers: int | None = None, progress=None) -> dict:
+              title: str | None = None, workers: int | None = None, progress=None) -> dict:
     """Cut the rendered lecture (`lecture`, else lecture.mp4 or assets/lecture.mp4) into a deck at
     `output`. `chapters`, `quality`, `voice` are the lecture's options: the chapters to take, and what
     it must have been rendered with. `live_page(race)`: the interactive page's HTML for the live slide,
@@ -67,6 +67,7 @@ def make_deck(output=None, *, to: str = "html", one_file: bool = False, lecture=
     found = choose(read_lecture(find_lecture(lecture)), chapters, quality, voice)
     if callable(live_page):
         live_page = live_page(found.race) if found.race else None
+    title = title or found.title or TITLE   # the lecture file's own, else optviz's
     with tempfile.TemporaryDirectory(prefix="optviz-deck-") as scratch:
         scratch = Path(scratch)
         keep = to == "html" and not one_file

@@ -47,6 +47,8 @@ class RenderedLecture:
     quality: str | None
     chapters: tuple
     race: dict | None = None   # the lecture's first race shot's options: what the live slide replays
+    title: str | None = None   # the lecture file's title
+    keys: tuple = ()           # every chapter's key, in the lecture's order (it may hold some of them)
 
     @property
     def slides(self) -> list[Slide]:
@@ -102,7 +104,7 @@ def read_lecture(video) -> RenderedLecture:
     if not chapters:
         raise OptvizError(f"{listing} lists no chapters; render the lecture again with `{RENDER_COMMAND}`")
     return RenderedLecture(video, entries[0].get("voice"), entries[0].get("quality"), tuple(chapters),
-                           entries[0].get("race"))
+                           entries[0].get("race"), entries[0].get("lecture"), tuple(entries[0].get("keys") or ()))
 
 
 def choose(lecture: RenderedLecture, chapters: str | None = None, quality: str | None = None,
@@ -118,10 +120,11 @@ def choose(lecture: RenderedLecture, chapters: str | None = None, quality: str |
     if chapters is None:
         return lecture
     have = {c.number: c for c in lecture.chapters}
-    wanted = [i + 1 for i in select(chapters)]
+    wanted = [i + 1 for i in select(chapters, lecture.keys or [c.key for c in lecture.chapters])]
     missing = [n for n in wanted if n not in have]
     if missing:
         held = ", ".join(str(n) for n in sorted(have))
         raise OptvizError(f"chapters {chapters!r}: the lecture at {lecture.video} holds chapters {held} only; render "
                           f"the others with `{RENDER_COMMAND} --chapters {chapters}`")
-    return RenderedLecture(lecture.video, lecture.voice, lecture.quality, tuple(have[n] for n in wanted), lecture.race)
+    return RenderedLecture(lecture.video, lecture.voice, lecture.quality, tuple(have[n] for n in wanted), lecture.race,
+                           lecture.title, lecture.keys)
