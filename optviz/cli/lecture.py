@@ -74,15 +74,11 @@ def cmd_lecture(args) -> int:
 
 def check(path) -> int:
     """Exit 0 when the file is clean, 1 with its problems (one line each), 2 when it cannot be read."""
-    from ..lecture.markdown import read
     from ..lecture.plan import check as check_doc
-    from ..lecture.runs import lecture_file
+    from ..lecture.runs import lecture_file, own_pace, read_lecture
     path = lecture_file(path)
-    try:
-        doc = read(path)
-    except (OSError, UnicodeDecodeError) as e:
-        raise OptvizError(f"cannot read the lecture {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
-    problems = check_doc(doc, doc.meta.get("pace", 1.0) if isinstance(doc.meta.get("pace"), (int, float)) else 1.0)
+    doc = read_lecture(path)
+    problems = check_doc(doc, own_pace(doc))
     for p in problems:
         print(p)
     beats = sum(1 for c in doc.chapters for it in c.items if not hasattr(it, "kind"))

@@ -46,23 +46,30 @@ def builtin_names() -> list[str]:
     return sorted(p.stem for folder in packaged() for p in folder.glob("*.md"))
 
 
-def chapter_keys(path) -> list[str]:
-    """The chapters' keys of a lecture file, read without checking it (for `--chapters`)."""
+def read_lecture(path) -> Document:
+    """A lecture file (or a packaged one's name) parsed, its problems collected, not yet checked."""
     path = lecture_file(path)
     try:
-        return [c.key for c in read(path).chapters]
+        return read(path)
     except (OSError, UnicodeDecodeError) as e:
         raise OptvizError(f"cannot read the lecture {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
+
+
+def own_pace(doc: Document) -> float:
+    """The file's pace (its front matter's, when that is a number; a bad one is a problem of its own)."""
+    pace = doc.meta.get("pace", 1.0)
+    return float(pace) if isinstance(pace, (int, float)) and not isinstance(pace, bool) else 1.0
+
+
+def chapter_keys(path) -> list[str]:
+    """The chapters' keys of a lecture file, read without checking it (for `--chapters`)."""
+    return [c.key for c in read_lecture(path).chapters]
 
 
 def load(path) -> Document:
     """The parsed file; every problem `check` finds stops here, in one OptvizError of lines FILE:LINE."""
-    path = lecture_file(path)
-    try:
-        doc = read(path)
-    except (OSError, UnicodeDecodeError) as e:
-        raise OptvizError(f"cannot read the lecture {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
-    problems = check(doc, float(doc.meta.get("pace", 1.0)) if isinstance(doc.meta.get("pace"), (int, float)) else 1.0)
+    doc = read_lecture(path)
+    problems = check(doc, own_pace(doc))
     if problems:
         raise OptvizError("\n".join(str(p) for p in problems))
     return doc

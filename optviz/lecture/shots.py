@@ -210,6 +210,9 @@ def hyperparameters(exp, m: int = 0) -> dict:
 
 # ---- the kinds ----------------------------------------------------------------------------------------
 
+SURFACE = Key(None, surface_name, "a registered surface or an expression in x, y")
+START = Key("", point, "where the balls start: x,y (default: the surface's start)")
+
 def read_surface(o, d):
     e = d["run"]
     loss = e.loss[0, 0].astype(float)
@@ -220,7 +223,7 @@ def read_surface(o, d):
 
 @shot("surface", "the surface in 3-D with a ball at `point`, its gradient (uphill), one step against it, then "
       "the rest of the steps", {
-          "surface": Key(None, surface_name, "a registered surface or an expression in x, y"),
+          "surface": SURFACE,
           "point": Key("", point, "where the ball starts: x,y (default: the surface's start)"),
           "lr": Key(0.1, number(1e-12), "the learning rate of its gradient-descent steps"),
           "steps": Key(8, number(1, 2000, whole=True), "how many steps the ball takes"),
@@ -256,8 +259,8 @@ def read_rule(o, d):
 
 @shot("rule", "one optimizer's update rule (as the registry states it) beside a 2-D map, with its live values "
       "for a few steps, then the run to its last step; `compare=SPEC` plots its state against another's", {
-          "surface": Key(None, surface_name, "a registered surface or an expression in x, y"),
-          "start": Key("", point, "where the ball starts: x,y (default: the surface's start)"),
+          "surface": SURFACE,
+          "start": START,
           "steps": Key(50, number(1, 5000, whole=True), "how many steps it runs"),
           "optimizer": Key(None, optimizer, "one optimizer spec, e.g. adam:lr=1"),
           "walk": Key(5, number(0, 20, whole=True), "how many single steps are shown with their values"),
@@ -289,8 +292,8 @@ def read_race(o, d):
 
 @shot("race", "several optimizers from one start, in 2-D or 3-D, each with its trail; `then=N` runs on to N "
       "steps as a second leg", {
-          "surface": Key(None, surface_name, "a registered surface or an expression in x, y"),
-          "start": Key("", point, "where the balls start: x,y (default: the surface's start)"),
+          "surface": SURFACE,
+          "start": START,
           "steps": Key(50, number(1, 5000, whole=True), "the first leg's steps"),
           "optimizers": Key(None, optimizer_list, "optimizer specs separated by spaces, in double quotes"),
           "view": Key("3d", choice("2d", "3d"), "2d (a map from above) or 3d"),
