@@ -150,9 +150,10 @@ def map_stage(ctx, exp, clock, steps_at):
         k = ValueTracker(0)
         k.add_updater(lambda t: t.set_value(min(steps_at(clock.get_value()), len(pts) - 1)))
         dot, trail = map_ball(pts, k, color, radius=0.1, width=4)
+        trail.add_updater(lambda m: None)   # moving, so drawn over the map (its ball sets its points)
         movers += [k, trail, dot]
     key = legend(exp, colors, ctx.theme).next_to(tiles, RIGHT, buff=0.4).align_to(tiles, DOWN)
-    scene.add(*movers)
+    scene.add(tiles, *movers)
     ctx.shown += [tiles, key, *[m for m in movers if not isinstance(m, ValueTracker)]]
     return tiles, key
 
@@ -209,6 +210,7 @@ def rule_panel(ctx):
     tiles, to_frame = map_tiles(ctx, exp, top)
     clock, alpha = ValueTracker(0), ValueTracker(0)
     dot, trail = map_ball(to_frame(exp.position[0, 0]), clock, color, radius=0.1, width=4)
+    trail.add_updater(lambda m: None)   # moving, so drawn over the map (its ball sets its points)
     values = Values(exp, o["walk"], ctx.theme, clock, alpha)
     values.move_to([COLUMN, BOTTOM + VALUES_ROOM - 0.15, 0], aligned_edge=UL)
     for g in values.groups.values():

@@ -282,9 +282,11 @@ def test_an_authored_lecture_renders_with_the_numbers_simulate_gives(authored):
     for number in (f"{alone.loss[0, 0, 0]:.4g}", f"{alone.loss[0, 0, -1]:.4g}", f"{duel.loss[0, 0, -1]:.4g}",
                    f"{duel.loss[1, 0, -1]:.4g}"):
         assert number in subtitles, number
-    assert "(-1.2, 1.5)" in subtitles
-    narration = (folder / "valley.md").read_text()
-    assert "{" not in (folder / "valley.srt").read_text() and narration
+    assert "(-1.2, 1.5)" in subtitles and "{" not in (folder / "valley.srt").read_text()
+    # the narration script would be valley.md, the lecture file itself: it goes beside it instead
+    assert (folder / "valley.md").read_text() == AUTHORED
+    assert f"{alone.loss[0, 0, -1]:.4g}" in (folder / "valley-narration.md").read_text()
+    assert re.search(r"wrote .*valley-narration\.md", said)
 
 
 @pytest.mark.slow

@@ -133,7 +133,7 @@ def build_lecture(lecture: Lecture, path, *, fps: int, fmt: str, chapters: str |
                                 reused=[i for i in chosen if i not in todo],
                                 about={"voice": voice, "quality": (look or {}).get("quality"), "fps": fps,
                                        "race": first_race(plan), "lecture": lecture.meta.get("title"),
-                                       "keys": [c.key for c in plan]})
+                                       "keys": [c.key for c in plan]}, source=lecture.path)
     return written
 
 
@@ -152,12 +152,22 @@ def narration_tracks(timing, chosen: list[int]) -> dict[int, np.ndarray]:
     return {i: chapter_track(timing.chapter_frames(i) * RATE // timing.fps, placed.get(i, []), RATE) for i in chosen}
 
 
+def narration_path(path: Path, source: Path | None) -> Path:
+    """Where the narration script goes: beside the video as <stem>.md, unless that is the lecture file
+    itself (`optviz lecture talk.md -o talk.mp4`): then <stem>-narration.md."""
+    script = path.with_suffix(".md")
+    if source is not None and script.resolve() == Path(source).resolve():
+        return path.with_name(f"{path.stem}-narration.md")
+    return script
+
+
 def write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join, report, reused,
-                  about=None) -> list[Path]:
+                  about=None, source=None) -> list[Path]:
     """The chapter files (with their narration), the whole lecture, and what goes beside it; all
     written to temporary names and renamed, so a failure leaves nothing behind. chapters.json lists
     each chapter's span, beats and slides (a beat's frames, its spoken words, whether it loops) and
-    `about` (voice, quality, fps) for the deck (optviz.lecture.deck)."""
+    `about` (voice, quality, fps) for the deck (optviz.lecture.deck). `source`: the lecture file, never
+    written over."""
     folder = path.with_name(path.stem + "_chapters")
     tmp_folder = folder.with_name(f".{folder.name}.tmp")
     shutil.rmtree(tmp_folder, ignore_errors=True)
@@ -194,10 +204,11 @@ def write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join,
     cue_list = cues(timing, chosen)
     voice_name = speaker.describe() if speaker is not None else "no voice (the silent draft, timed from the text)"
     extras = []
-    for suffix, text in ((".srt", srt(cue_list)), (".vtt", vtt(cue_list)), (".md", narration(timing, chosen, voice_name))):
-        with atomic_path(path.with_suffix(suffix)) as tmp:
+    for target, text in ((path.with_suffix(".srt"), srt(cue_list)), (path.with_suffix(".vtt"), vtt(cue_list)),
+                         (narration_path(path, source), narration(timing, chosen, voice_name))):
+        with atomic_path(target) as tmp:
             tmp.write_text(text, encoding="utf-8")
-        extras.append(path.with_suffix(suffix))
+        extras.append(target)
     notes = beat_notes(timing, chosen)
     (folder / "chapters.json").write_text(json.dumps(
         [{"n": n, "number": ch["index"] + 1, "key": ch["chapter"].key, "title": ch["chapter"].title,
