@@ -17,7 +17,7 @@ from dataclasses import replace
 from ..errors import OptvizError
 from .layout import shot_texts
 from .markdown import VALUE, Document, Para, Problem, ShotLine, ref_of
-from .script import READING, Beat, Chapter, Shot, reading_issues, spoken, words
+from .script import READING, Beat, Chapter, Shot, reading_issues, scaled, spoken, words
 from .shots import NAME, PAIR, SAMPLE, SHOTS, format_value, optimizer_index, optimizer_names, parse_options
 
 TITLE = "title"   # the key of a chapter's title among its first beat's texts
@@ -153,7 +153,7 @@ def build(doc: Document, values: Values, pace: float = 1.0, problems: list | Non
                         marked[mark] = start + k
                 keys += list(beat.texts)
                 beats.append(beat)
-            at, needs = start + (1 if len(paras) > 1 else 0) - 1, []
+            at, used = start + (1 if len(paras) > 1 else 0) - 1, {}   # beat -> seconds its moments take
             for mark, least, loops in order:
                 if mark in marked:
                     if marked[mark] < at:
@@ -164,10 +164,10 @@ def build(doc: Document, values: Values, pace: float = 1.0, problems: list | Non
                 else:
                     at = min(at + 1, start + len(paras) - 1)
                 # moments that share a beat follow each other in it: the beat lasts their sum
-                before = sum(need for m, (b, _), need in zip(moments, moments.values(), needs) if b == at)
+                before = used.get(at, 0.0)
                 lead = 1.0 if at == start else 0.0   # the shot's entrance comes first
                 moments[mark] = [at, lead + before]
-                needs.append(least)
+                used[at] = before + least
                 b = beats[at]
                 beats[at] = replace(b, seconds=max(b.seconds, lead + before + least), loop=b.loop or loops)
             if line is not None:
@@ -198,9 +198,8 @@ def build(doc: Document, values: Values, pace: float = 1.0, problems: list | Non
                 beats[s.last + 1] = replace(b, clear=tuple(b.clear) + s.texts)
         beats[0] = replace(beats[0], texts={TITLE: sec.title, **beats[0].texts})
         cost = max([SHOTS[s.kind].cost for s in shots if s.kind in SHOTS] or [0.3])
-        chapters.append(Chapter(sec.key, sec.title, tuple(b if pace == 1.0 else replace(b, seconds=b.seconds * pace)
-                                                          for b in beats), cost, tuple(shots)))
-    return chapters
+        chapters.append(Chapter(sec.key, sec.title, tuple(beats), cost, tuple(shots)))
+    return scaled(chapters, pace)
 
 
 def beat_of(p: Para, values: Values, problem) -> tuple[Beat, list[str]]:

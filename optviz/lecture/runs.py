@@ -17,7 +17,7 @@ from ..errors import OptvizError
 from .files import cache_dir, complete_marker, digest, load_data, sources_digest
 from .markdown import Document, read
 from .plan import Values, build, check
-from .script import Chapter
+from .script import Chapter, scaled
 from .shots import SHOTS, parse_options
 
 BUILTIN = Path(__file__).resolve().parent / "lectures"
@@ -141,9 +141,7 @@ def prepare(path=None, *, report=lambda line: None, progress=None) -> Lecture:
 
 def plan_of(lecture: Lecture, pace: float = 1.0) -> list[Chapter]:
     """The plan at another pace (every beat's least length times `pace`)."""
-    if pace == 1.0:
-        return lecture.plan
-    return [replace(c, beats=tuple(replace(b, seconds=b.seconds * pace) for b in c.beats)) for c in lecture.plan]
+    return scaled(lecture.plan, pace)
 
 
 def voice_script(source, folder, pace: float = 1.0, fps: int = 30, report=lambda line: None) -> list[Path]:

@@ -16,7 +16,7 @@ that every on-screen text can be read before it leaves, on the timed plan.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -91,6 +91,13 @@ class Chapter:
             if key in b.texts:
                 return b.texts[key]
         raise KeyError(f"chapter {self.key} has no text {key!r}")
+
+
+def scaled(plan: list[Chapter], pace: float) -> list[Chapter]:
+    """The plan with every beat's least length times `pace` (< 1 for quick drafts and tests)."""
+    if pace == 1.0:
+        return plan
+    return [replace(c, beats=tuple(replace(b, seconds=b.seconds * pace) for b in c.beats)) for c in plan]
 
 
 # ---- pace ----------------------------------------------------------------------------------------------
