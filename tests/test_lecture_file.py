@@ -139,6 +139,13 @@ def test_every_mistake_is_one_line_naming_its_line_the_bad_value_and_the_choices
     assert all(re.match(r"l\.md:\d+: \S", p) for p in found)
 
 
+def test_a_shot_with_bad_settings_is_one_problem_not_one_per_value_quoting_it():
+    found = problems("# A\n\n::: race surface=himmelblau optimizers=\"adam radm\" name=r\nx {r.loss.adam}\n"
+                     "> {r.loss.adam:.2g}\n")
+    assert found == ["l.md:3: bad optimizers 'adam radm' for a race shot: unknown optimizer 'radm'; choose from: "
+                     + found[0].split("choose from: ", 1)[1]]
+
+
 def test_every_problem_of_a_file_is_reported_at_once_in_line_order():
     found = problems("---\ncolour: red\n---\n# A\n\n::: racee\nx\n\n::: race surface=himmelblau optimizers=adam\n"
                      "x {race.lose.adam}\n")
@@ -152,6 +159,15 @@ def test_a_text_that_cannot_fit_or_be_read_is_named_by_its_line():
     words = " ".join(["word"] * 40)
     found = problems(f"# A\n\n::: text\nShort.\n> {words}\n")
     assert any(p.startswith("l.md:5: this text (40 words) is read by") for p in found), found
+
+
+def test_a_rule_shot_shows_the_registrys_rule_split_into_its_formulas():
+    from optviz.core.optimizers import OPTIMIZERS
+    from optviz.lecture.plan import rule_lines
+    assert rule_lines("adam:lr=1") == ("m = b1*m + (1-b1)*g", "v = b2*v + (1-b2)*g^2", "m_hat = m/(1-b1^t)",
+                                       "v_hat = v/(1-b2^t)", "w = w - lr * m_hat / (sqrt(v_hat) + eps)")
+    assert rule_lines("nadam") == (OPTIMIZERS["nadam"].rule,)   # words, one line: not cut inside its brackets
+    assert all(rule_lines(name) for name in OPTIMIZERS)
 
 
 def test_values_print_as_the_format_says_pairs_each_number():

@@ -28,13 +28,14 @@ FIRST = 3.0       # the least a shot's first beat lasts (its entrance)
 
 def rule_lines(spec: str) -> tuple[str, ...]:
     """An optimizer's update rule as the registry states it (what `optviz list` prints), its formulas
-    only: split at ';' and lines, up to its first remark in parentheses or its first sentence of prose."""
+    only: split at ';' and lines outside parentheses, up to its first remark in parentheses or its first
+    sentence of prose (a rule told in words, as NAdam's, stays one line)."""
     import re
 
     from ..core.optimizers import resolve_optimizers
     rule = resolve_optimizers([spec])[0].info().rule
     rule = re.split(r"\s{2,}\(|\n(?=[A-Z][a-z]+ )", rule)[0]
-    return tuple(p.strip() for p in re.split(r";|\n", rule) if p.strip())
+    return tuple(p.strip() for p in re.split(r"(?:;|\n)(?![^(]*\))", rule) if p.strip())
 
 
 class Values:
@@ -44,10 +45,12 @@ class Values:
     def __init__(self, doc: Document, real: dict | None = None):
         self.real = real
         self.shots = {s.name: s for _, s in doc.shots() if s.kind in SHOTS}
-        self.options = {}
+        self.options, self.broken = {}, set()   # broken: shots whose own line has problems (said there)
         for name, s in self.shots.items():
-            opts, _ = parse_options(SHOTS[s.kind], s.options)
+            opts, bad = parse_options(SHOTS[s.kind], s.options)
             self.options[name] = opts
+            if bad:
+                self.broken.add(name)
 
     def lookup(self, ref) -> str:
         """The text a reference stands for; raises ValueError saying what is wrong with it."""
@@ -89,8 +92,11 @@ class Values:
     def fill(self, text: str, line: int, problem) -> str:
         """`text` with its values written in; what is wrong with one goes to `problem(line, message)`."""
         def one(m):
+            ref = ref_of(m, line)
+            if ref.shot in self.broken:   # its values cannot be known: the shot's line says why
+                return "0.0"
             try:
-                return self.lookup(ref_of(m, line))
+                return self.lookup(ref)
             except ValueError as e:
                 problem(line, str(e))
                 return "0.0"
