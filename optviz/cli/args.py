@@ -36,7 +36,8 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--both-grids", dest="both_grids", action="store_true", default=None,
                    help="evaluate the train and the test loss on the grid")
     g.add_argument("--line", metavar="A,B", help="also the 1-D loss profile along the line from A to B")
-    g.add_argument("--device", help="cpu (default), cuda or auto, for training and the grid")
+    g.add_argument("--device", help="cpu (default), cuda or auto: where the runs, the training and the grid are "
+                                    "computed")
     g.add_argument("--scheduler", help="where the grid is computed: local (default), processes:N, or a Dask "
                                        "scheduler's address tcp://HOST:8786")
 

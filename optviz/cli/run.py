@@ -27,7 +27,7 @@ def optimizer_specs(run: dict):
 
 
 SURFACE_ONLY = ("surface", "starts", "noise", "cloud", "dtype")
-TASK_ONLY = ("plane", "resolution", "record_every", "loss", "both_grids", "line", "device", "scheduler")
+TASK_ONLY = ("plane", "resolution", "record_every", "loss", "both_grids", "line", "scheduler")
 
 
 def simulate_spec(run: dict, progress_label="simulating"):
@@ -53,7 +53,7 @@ def simulate_spec(run: dict, progress_label="simulating"):
         return simulate(run.get("surface", "pathological"), opts, starts, steps,
                         dtype=run.get("dtype", "float32"), noise=run.get("noise", 0.0),
                         batch_size=run.get("batch_size"), cloud=run.get("cloud", 1), seed=run.get("seed", 0),
-                        box=run.get("box"), progress=bar.update if bar else None)
+                        box=run.get("box"), device=run.get("device", "cpu"), progress=bar.update if bar else None)
 
 
 def landscape_spec(run: dict):

@@ -17,6 +17,7 @@ import torch
 from ..data.experiment import Experiment
 from ..errors import OptvizError
 from ..version import __version__
+from .device import resolve_device
 from .optimizers.registry import state_of
 from .optimizers.schedules import learning_rates, set_lr
 from .optimizers.spec import OptimizerSpec, build, optimizers_meta, resolve_optimizers
@@ -32,7 +33,7 @@ MAX_GRID = 4000
 def simulate(surface="pathological", optimizers="adam", starts=None, steps: int = 100, *,
              dtype: str = "float32", noise: float = 0.0, batch_size: int | None = None, cloud: int = 1,
              seed: int = 0, box=None, bound: float | None = None,
-             grid: int = GRID, max_memory: int = DEFAULT_MAX_MEMORY,
+             grid: int = GRID, max_memory: int = DEFAULT_MAX_MEMORY, device: str = "cpu",
              progress: Callable[[int], None] | None = None) -> Experiment:
     """Run every optimizer from every start for `steps` updates and return an Experiment.
 
@@ -54,6 +55,8 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
     bound       a start diverges when a coordinate's magnitude exceeds this (default: 1000 x the box scale)
     grid        resolution of the stored surface grid
     max_memory  refuse runs whose recorded arrays would exceed this many bytes
+    device      "cpu", "cuda" or "auto": where the updates run; the noise and batches are drawn on the
+                CPU either way, so a run on a GPU equals the CPU's up to float rounding
     progress    called with the number of ball-steps done since the last call
     """
     surf = get_surface(surface, box=box)
@@ -67,6 +70,7 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise OptvizError(f"seed must be a whole number >= 0, got {seed!r}")
     check_batch(surf, batch_size)
+    dev = resolve_device(device)
     if not isinstance(cloud, (int, np.integer)) or cloud < 1:
         raise OptvizError(f"cloud must be a whole number >= 1, got {cloud!r}")
     if not isinstance(grid, (int, np.integer)) or not 2 <= grid <= MAX_GRID:
@@ -91,7 +95,7 @@ def simulate(surface="pathological", optimizers="adam", starts=None, steps: int 
             lrs[m, :T - 1] = lr
         info = spec.info()
         gen = torch.Generator().manual_seed(int(seed) * 1000003 + m)
-        x0 = torch.as_tensor(start_arr, dtype=tdtype)
+        x0 = torch.as_tensor(start_arr, dtype=tdtype, device=dev)
         groups = [slice(0, N)] if info.coordinatewise else [slice(i, i + 1) for i in range(N)]
         for sl in groups:
             # optimizers that draw from torch's global generator (Hutchinson's estimator, noise) draw
@@ -146,7 +150,7 @@ def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise
         opt.zero_grad()
         if batch_size:
             if fresh:
-                draws["idx"] = torch.randint(surf.n_data, (len(x0), batch_size), generator=gen)
+                draws["idx"] = torch.randint(surf.n_data, (len(x0), batch_size), generator=gen).to(p.device)
             w = points()
             loss = surf.batch(w[:, 0], w[:, 1], draws["idx"])
         if info.create_graph:
@@ -157,7 +161,7 @@ def _run(surf: Surface, spec: OptimizerSpec, x0: torch.Tensor, steps: int, noise
             loss.sum().backward()
         if noise:
             if fresh:
-                draws["noise"] = torch.randn(p.shape, generator=gen, dtype=p.dtype)
+                draws["noise"] = torch.randn(p.shape, generator=gen, dtype=p.dtype).to(p.device)
             p.grad.add_(draws["noise"], alpha=noise)
 
     def closure():

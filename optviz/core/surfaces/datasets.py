@@ -25,7 +25,7 @@ def _ls_loss(w1, w2, x, y):
 
 
 def _ls_batch(w1, w2, idx):
-    x, y = _LS.to(w1.dtype)
+    x, y = _LS.to(w1)
     return _ls_loss(w1, w2, x[idx], y[idx])
 
 
@@ -38,7 +38,7 @@ def _ls_batch(w1, w2, idx):
 def least_squares(w1, w2):
     """mean_i (w1 x_i + w2 - y_i)^2 over 64 noisy points of y = 1.5x - 1: a tilted quadratic bowl whose
     minimum is the least-squares fit. With batch_size B, each step sees B of the 64 points."""
-    x, y = _LS.to(w1.dtype)
+    x, y = _LS.to(w1)
     return _ls_loss(w1, w2, x, y)
 
 
@@ -56,7 +56,7 @@ def _lg_loss(w1, w2, a, b, t):
 
 
 def _lg_batch(w1, w2, idx):
-    a, b, t = _LG.to(w1.dtype)
+    a, b, t = _LG.to(w1)
     return _lg_loss(w1, w2, a[idx], b[idx], t[idx])
 
 
@@ -81,5 +81,5 @@ def _lg_minimum() -> tuple[float, float]:
 def logistic(w1, w2):
     """mean_i log(1 + e^{z_i}) - t_i z_i + 0.05 |w|^2 with z_i = w1 a_i + w2 b_i: logistic regression on 96
     noisy labels of a linear rule in two features. With batch_size B, each step sees B of the 96 points."""
-    a, b, t = _LG.to(w1.dtype)
+    a, b, t = _LG.to(w1)
     return _lg_loss(w1, w2, a, b, t)
