@@ -9,6 +9,7 @@ Each module puts its own folder on sys.path and imports its siblings by plain na
 ...`), as manim runs a scene file as a top-level script. Nothing here imports manim at package import.
 
     common.py          loading an experiment, the 3-D stage, balls, trails, legend, step counter
+    shade_cache.py     manim's 3-D camera: a still face's shading, gradient and depth computed once
     rolling.py         RollingBalls, RollingTopDown, Swarm
     rules.py           UpdateRules: the update rules with their live values
     lecture.py         any lecture file's chapters (LectureChapter, Lecture); lecture_shots.py draws each
