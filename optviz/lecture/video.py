@@ -52,6 +52,11 @@ def select(text: str | None, keys) -> list[int]:
     return chosen
 
 
+# a part's start-up (a manim process: imports, the stage built, beats before it played undrawn) in the
+# units of Part.cost, about 4 s: measured at preview, where a frame of cost 1 takes about 0.03 s
+PART_START = 130.0
+
+
 @dataclass(frozen=True)
 class Part:
     chapter: int      # index into the plan
@@ -63,14 +68,17 @@ class Part:
 
 def parts(plan: list[Chapter], chosen: list[int], fps: int, workers: int) -> list[Part]:
     """The chosen chapters cut at beat boundaries so that no part costs much more than a share of the
-    whole: with W the total cost, chapters above W / (2 * workers) are cut into that many pieces."""
+    whole: with W the total cost (each part's start-up included), chapters above W / (2 * workers) are
+    cut into that many pieces, none smaller than twice a part's start-up."""
     counts = {i: [frames(b.seconds, fps) for b in plan[i].beats] for i in chosen}
-    total = sum(sum(counts[i]) * plan[i].cost for i in chosen)
+    total = sum(sum(counts[i]) * plan[i].cost + PART_START for i in chosen)
     share = total / max(1, 2 * workers)
     out = []
     for i in chosen:
         n, cost = counts[i], plan[i].cost
-        pieces = max(1, min(len(n), math.ceil(sum(n) * cost / share - 1e-9))) if workers > 1 else 1
+        work = sum(n) * cost
+        pieces = max(1, min(len(n), math.ceil(work / share - 1e-9), int(work // (2 * PART_START))))
+        pieces = pieces if workers > 1 else 1
         bounds = np.searchsorted(np.cumsum(n), [sum(n) * k / pieces for k in range(1, pieces)], side="left")
         edges = sorted({0, *[int(b) + 1 for b in bounds], len(n)})
         for a, b in zip(edges, edges[1:]):
