@@ -68,7 +68,7 @@ class Part:
 
 def parts(plan: list[Chapter], chosen: list[int], fps: int, workers: int) -> list[Part]:
     """The chosen chapters cut at beat boundaries so that no part costs much more than a share of the
-    whole: with W the total cost (each part's start-up included), chapters above W / (2 * workers) are
+    whole: with W the total cost (a start-up per chapter included), chapters above W / (2 * workers) are
     cut into that many pieces, none smaller than twice a part's start-up."""
     counts = {i: [frames(b.seconds, fps) for b in plan[i].beats] for i in chosen}
     total = sum(sum(counts[i]) * plan[i].cost + PART_START for i in chosen)
