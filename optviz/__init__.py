@@ -12,10 +12,11 @@ and may import):
     lecture/         the narrated lecture: script, timing, voice, audio, subtitles, video
     core/, render/   compute in torch | pictures with matplotlib and manim (neither imports the other)
     data/            plain numpy objects between them: Experiment, TrainabilityMap, LandingResult
+    cache            where computed runs and the lecture's pieces are kept, and the runs store
     errors, extras, parsing, progress, version   what every layer may use (extras: what each
                      optional part needs, checked when it is asked for)
 
-May import: optviz.errors, optviz.extras, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
+May import: optviz.errors, optviz.extras, optviz.version, optviz.parsing, optviz.progress, optviz.cache, optviz.data, optviz.core,
 optviz.render, optviz.studies, optviz.lecture, optviz.cli, optviz.notebook.
 """
 from importlib import import_module

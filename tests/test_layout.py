@@ -8,7 +8,7 @@ from imports import ROOT, cycles, graph, modules, reachable, rule, unit_of, viol
 # manim scenes (their package's docstring speaks for the folder)
 UNITS = {
     "optviz": "optviz/__init__.py", "optviz.errors": "optviz/errors.py", "optviz.extras": "optviz/extras.py", "optviz.version": "optviz/version.py",
-    "optviz.parsing": "optviz/parsing.py", "optviz.progress": "optviz/progress.py",
+    "optviz.parsing": "optviz/parsing.py", "optviz.cache": "optviz/cache.py", "optviz.progress": "optviz/progress.py",
     "optviz.notebook": "optviz/notebook.py", "optviz.data": "optviz/data/__init__.py",
     "optviz.core": "optviz/core/__init__.py", "optviz.render": "optviz/render/__init__.py",
     "optviz.studies": "optviz/studies/__init__.py", "optviz.cli": "optviz/cli/__init__.py",
@@ -16,7 +16,7 @@ UNITS = {
     "scenes": "scenes/__init__.py",
 }
 # what each layer may reach at all, directly or through optviz's own imports
-FORBIDDEN = {"optviz.data": {"torch", "matplotlib", "manim"}, "optviz.core": {"matplotlib", "manim"},
+FORBIDDEN = {"optviz.data": {"torch", "matplotlib", "manim"}, "optviz.cache": {"torch", "matplotlib", "manim"}, "optviz.core": {"matplotlib", "manim"},
              "optviz.render": {"torch"}, "scenes": {"torch"}}
 
 

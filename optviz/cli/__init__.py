@@ -12,7 +12,7 @@ resources  what the package carries besides code: the manim scenes and the examp
 
 `optviz experiment NAME` is the studies' own subcommands (`optviz.studies`).
 
-May import: optviz.errors, optviz.extras, optviz.version, optviz.parsing, optviz.progress, optviz.data, optviz.core,
+May import: optviz.errors, optviz.extras, optviz.version, optviz.parsing, optviz.progress, optviz.cache, optviz.data, optviz.core,
 optviz.render, optviz.studies, optviz.lecture (all but the notebook front end); third-party: numpy, playwright
 (the gallery's screenshot of the interactive page, when installed), torch (the doctor's CUDA check),
 cairo, manimpango (the doctor reads their versions).

@@ -1,5 +1,5 @@
 """The `optviz` command: `list`, `trajectory`, `render`, `experiment` (the studies), `lecture`, `slides`, `gallery`, and the
-commands about the installation: `doctor`, `scenes`, `examples`, `spec`, `--version`.
+commands about the installation: `doctor`, `cache`, `scenes`, `examples`, `spec`, `--version`.
 
 User errors print one line, `optviz: error: ...`, and exit with status 2; nothing is written.
 """
@@ -23,7 +23,7 @@ def cmd_trajectory(args) -> int:
     if fmt not in FORMATS:
         raise OptvizError(f"unknown output format {fmt!r} for {args.output!r}; choose from: {', '.join(FORMATS)}")
     check_writable(args.output)
-    simulate_spec(run_from_args(args)).save(args.output)
+    simulate_spec(run_from_args(args), cache=not args.no_cache).save(args.output)
     report_written([args.output])
     return 0
 
@@ -62,7 +62,7 @@ def cmd_render(args) -> int:
         from .run import write_voice_script_spec
         report_written(write_voice_script_spec(spec, args.voice_script))
         return 0
-    report_written(render_spec(spec, workers=args.workers))
+    report_written(render_spec(spec, workers=args.workers, cache=not args.no_cache))
     return 0
 
 
@@ -94,7 +94,27 @@ def cmd_slides(args) -> int:
 def cmd_gallery(args) -> int:
     from .gallery import render_gallery
     render_gallery(args.directory, only=args.only, force=args.force, workers=args.workers,
-                   report=lambda line: print(line, file=sys.stderr))
+                   report=lambda line: print(line, file=sys.stderr), dry_run=args.dry_run)
+    return 0
+
+
+def cmd_cache(args) -> int:
+    """`optviz cache`: where the cache is and what it holds; `optviz cache clear [PART]` empties it."""
+    from .. import cache
+    from ..data.files import human_size
+    if args.action == "clear":
+        freed = cache.clear(args.part)
+        print(f"removed {human_size(freed)} from {cache.cache_root()}{'/' + args.part if args.part else ''}", file=sys.stderr)
+        return 0
+    if args.part:
+        raise OptvizError(f"{args.part!r}: only `optviz cache clear` takes a part")
+    parts = cache.usage()
+    print(f"{cache.cache_root()} (set OPTVIZ_CACHE_DIR to move it; runs are kept under {cache.size_limit() / 1e9:g} GB, "
+          "OPTVIZ_CACHE_SIZE)")
+    for name, (files, size) in parts.items():
+        print(f"  {name:8s} {files:6d} files  {human_size(size)}")
+    if not parts:
+        print("  empty")
     return 0
 
 
@@ -155,8 +175,15 @@ def build_parser() -> Parser:
     p.add_argument("directory", nargs="?", default="assets")
     p.add_argument("--only", action="append", help="render only this gallery entry (repeatable)")
     p.add_argument("--force", action="store_true", help="render even what is up to date")
+    p.add_argument("-n", "--dry-run", dest="dry_run", action="store_true", help="say what would be rendered, render nothing")
     p.add_argument("--workers", type=argument(parse_workers), help="processes rendering frames")
     p.set_defaults(func=cmd_gallery)
+
+    p = sub.add_parser("cache", help="what optviz's cache holds (runs, the lecture's voices and chapters); "
+                                     "`optviz cache clear` empties it")
+    p.add_argument("action", nargs="?", choices=["show", "clear"], default="show")
+    p.add_argument("part", nargs="?", help="with clear: only this part (runs, lecture, voice)")
+    p.set_defaults(func=cmd_cache)
 
     from .resources import cmd_examples, cmd_scenes
     sub.add_parser("doctor", help="what is installed and working here, and how to add what is missing"

@@ -205,9 +205,11 @@ def entry_needs(name: str) -> tuple[str, ...]:
                                      ("networks", "task" in doc or lecture)) if wanted)
 
 
-def render_gallery(directory, only=None, force=False, workers=None, report=lambda line: None) -> list[Path]:
+def render_gallery(directory, only=None, force=False, workers=None, report=lambda line: None,
+                   dry_run=False) -> list[Path]:
     """Render the gallery's entries (`only` these) into `directory`. Entries whose extras are missing
-    are skipped with the line that installs them; asked for by name, they stop the run with it."""
+    are skipped with the line that installs them; asked for by name, they stop the run with it.
+    `dry_run` reports what would be rendered and renders nothing."""
     directory = Path(directory)
     manifest_path = directory / "gallery.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
@@ -238,11 +240,17 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
         if shots and browser() is not None:
             outputs += [directory / png for _, png, _ in shots]
         h = entry_hash({**doc, "screenshots": shots} if shots else doc)   # a new view is a new picture
-        if doc.get("manim", {}).get("scene") == "lecture":   # a lecture is its file: an edit renders it again
+        if name in ENTRIES and doc.get("manim", {}).get("scene") == "lecture":   # a lecture is its file: an edit renders it again
             from ..lecture.runs import lecture_file
             h = entry_hash([h, lecture_file(doc["manim"].get("lecture")).read_text(encoding="utf-8")])
         if not force and manifest.get(name) == h and all(p.exists() for p in outputs):
             report(f"{name}: up to date")
+            continue
+        if dry_run:
+            missing = [p.name for p in outputs if not p.exists()]
+            why = [*(["its spec, its lecture file or optviz changed"] if manifest.get(name) != h else []),
+                   *([f"missing {', '.join(missing)}"] if missing else []), *(["forced"] if force else [])]
+            report(f"{name}: would render ({'; '.join(why)})")
             continue
         report(f"{name}: rendering {', '.join(p.name for p in outputs)}")
         if name in EXPERIMENT_ENTRIES:

@@ -30,20 +30,32 @@ SURFACE_ONLY = ("surface", "starts", "noise", "cloud", "dtype")
 TASK_ONLY = ("plane", "resolution", "record_every", "loss", "both_grids", "line", "scheduler")
 
 
-def simulate_spec(run: dict, progress_label="simulating"):
+def simulate_spec(run: dict, progress_label="simulating", cache: bool = True):
     """The experiment a checked spec describes: a saved one, a network trained on a task and drawn on
-    a slice of its landscape, or optimizers simulated on a surface."""
+    a slice of its landscape, or optimizers simulated on a surface. A run computed before is read from
+    the cache (optviz.cache) unless `cache` is false; computing one is what imports torch."""
     if "experiment" in run:
         from ..data.experiment import Experiment
         others = [k for k, v in run.items() if k != "experiment" and v not in (None, [], {})]
         if others:
             raise OptvizError(f"{others[0]} would make a new run; --experiment draws the saved one as it is")
         return Experiment.load(run["experiment"])
-    if "task" in run:
-        return landscape_spec(run)
-    stray = [k for k in TASK_ONLY if k in run]
+    stray = [k for k in (SURFACE_ONLY if "task" in run else TASK_ONLY) if k in run]
+    if stray and "task" in run:
+        raise OptvizError(f"{stray[0]} does not apply to a network task ({run['task']}): it trains on its own data")
     if stray:
         raise OptvizError(f"{stray[0].replace('_', '-')} applies to a network task (--task), not to a surface")
+    from .. import cache as store
+    exp = store.load_run(run) if cache else None
+    if exp is None:
+        exp = landscape_spec(run) if "task" in run else surface_spec(run, progress_label)
+        if cache:
+            store.store_run(run, exp)
+    return exp
+
+
+def surface_spec(run: dict, progress_label="simulating"):
+    """Simulate the run's optimizers on its surface."""
     from ..core.engine import simulate
     opts = optimizer_specs(run)
     starts = run.get("starts")
@@ -60,9 +72,6 @@ def landscape_spec(run: dict):
     """Train the task's model with every optimizer, then draw the paths on a slice of its landscape."""
     from ..core.distribute import parse_scheduler
     from ..core.networks import landscape, train_network
-    stray = [k for k in SURFACE_ONLY if k in run]
-    if stray:
-        raise OptvizError(f"{stray[0]} does not apply to a network task ({run['task']}): it trains on its own data")
     parse_scheduler(run.get("scheduler", "local"))   # before the training, not after it
     opts = optimizer_specs(run)
     steps = run.get("steps", 300)
@@ -76,8 +85,8 @@ def landscape_spec(run: dict):
                      seed=run.get("seed", 0), device=run.get("device", "cpu"), scheduler=run.get("scheduler", "local"))
 
 
-def render_spec(spec, workers=None, exp=None) -> list[Path]:
-    """Simulate (unless given `exp`) and write every output of a checked spec."""
+def render_spec(spec, workers=None, exp=None, cache: bool = True) -> list[Path]:
+    """Simulate (unless given `exp`, or cached) and write every output of a checked spec."""
     from ..render.animate import render
 
     style, timeline = spec.build()
@@ -89,7 +98,7 @@ def render_spec(spec, workers=None, exp=None) -> list[Path]:
         check_manim(f"the manim scene {spec.manim.get('scene', 'rolling')!r}")
         if lecture:
             return render_lecture_spec(spec, workers)
-    exp = exp if exp is not None else simulate_spec(spec.run)
+    exp = exp if exp is not None else simulate_spec(spec.run, cache=cache)
     if spec.engine == "manim":
         from ..render.manim_video import render_manim
         # manim videos are dark (3Blue1Brown style) unless a theme is asked for

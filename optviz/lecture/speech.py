@@ -11,7 +11,7 @@ import numpy as np
 
 from ..version import __version__
 from .audio import loudnorm, resample, trim
-from .files import cache_dir, digest
+from ..cache import cache_dir, digest
 from .timing import RATE, Speech, proportional_words
 
 

@@ -25,7 +25,8 @@ from ..data.files import atomic_path
 from ..errors import OptvizError
 from ..version import __version__
 from .audio import chapter_track, mux
-from .files import cache_dir, data_digest, digest, sources_digest
+from ..cache import cache_dir, digest, sources_digest
+from .files import data_digest
 from .runs import Lecture, plan_of, prepare
 from .script import Chapter, plan_to_json
 from .subtitles import beat_notes, cues, ffmetadata, narration, srt, vtt

@@ -24,7 +24,7 @@ import numpy as np
 from ..errors import OptvizError, unknown
 from ..extras import require
 from .audio import decode
-from .files import cache_dir, digest
+from ..cache import cache_dir, digest
 from .speech import synthesized
 from .timing import Line, draft_speech
 
