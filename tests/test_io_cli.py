@@ -132,3 +132,21 @@ def test_failed_save_leaves_no_file(exp, tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         exp.save(target)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [
+    ["slides", "--lecture", "lecture.mp4", "-o", "{out}"],
+    ["render", "--engine", "manim", "--scene", "lecture", "--voice-script", "{out}"],
+    ["examples", "copy", "{out}"],
+])
+@pytest.mark.parametrize("where", ["under-a-file", "read-only"])
+def test_a_folder_that_cannot_be_made_is_one_line_exit_2_nothing_left(tmp_path, command, where):
+    """Issue 32: every command that writes a folder names the folder it cannot make, before any work."""
+    (tmp_path / "a-file").write_text("not a folder\n")
+    out = tmp_path / "a-file" / "deck" if where == "under-a-file" else Path("/proc/optviz-test-folder")
+    before = sorted(tmp_path.rglob("*"))
+    done = optviz_cli(*(a.replace("{out}", str(out)) for a in command), cwd=tmp_path)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "cannot make the" in lines[0] and repr(str(out)) in lines[0], lines[0]
+    assert sorted(tmp_path.rglob("*")) == before and not out.exists()

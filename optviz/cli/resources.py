@@ -13,6 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from ..data.files import check_folder
 from ..errors import OptvizError
 
 EXAMPLE_FILES = ("*.py", "*.toml", "*.npz")
@@ -73,8 +74,7 @@ def cmd_examples(args) -> int:
 
 def copy_examples(target: Path) -> int:
     """Copy every example into `target` (made if needed); files already there are left as they are."""
-    if target.exists() and not target.is_dir():
-        raise OptvizError(f"cannot copy the examples into {str(target)!r}: it is a file, not a folder")
+    check_folder(target, "examples folder")
     files = examples()
     target.mkdir(parents=True, exist_ok=True)
     kept = []

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..data.files import check_folder
 from ..errors import OptvizError
 from .audio import decode, trim
 from .speech import recorded, synthesized
@@ -53,9 +54,7 @@ def chapter_folder(plan, chapter: int) -> str:
 def write_voice_script(plan, folder, timing=None) -> list[Path]:
     """The lines to read, a file each in chapter folders, with a cue sheet and HOW-TO.txt. Texts are
     rewritten (the script may have changed); recordings are never touched."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise OptvizError(f"--voice-script {str(folder)!r} is a file; give a folder to write the lines into")
+    folder = check_folder(folder, "--voice-script folder")
     every = lines(plan)
     placed = {ln.key: start for ln, start, _ in timing.placed} if timing else {}
     chapter_starts = {}

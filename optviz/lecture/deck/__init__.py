@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ...data.files import atomic_path
+from ...data.files import atomic_path, check_folder, check_writable
 from ...errors import OptvizError
 from .rendered import choose, find_lecture, read_lecture
 
@@ -45,12 +45,14 @@ def check_output(to: str, output, one_file: bool) -> Path:
         if out.suffix.lower() in (".html", ".htm"):
             raise OptvizError(f"-o {str(out)!r}: the deck is a folder (index.html, clips/); add --one-file for "
                               f"one .html file")
+        check_folder(out, "deck folder")
     else:
         want = ".html" if to == "html" else f".{to}"
         if out.suffix.lower() != want:
             raise OptvizError(f"-o {str(out)!r}: --to {to}{' --one-file' * one_file} writes a {want} file")
         if out.is_dir():
             raise OptvizError(f"-o {str(out)!r} is a folder; name the {want} file to write")
+        check_writable(out)
     return out
 
 
