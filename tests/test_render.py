@@ -371,3 +371,23 @@ def test_a_landscape_path_that_fits_exactly_is_drawn_at_the_lowest_loss_not_minu
     assert np.isfinite(scene.ax.get_zlim()).all()
     frame = scene.render(exp.steps)   # the last frame: the ball where the loss is 0
     assert frame.shape[2] == 4 and frame.any()
+
+
+@pytest.mark.parametrize("case", ["fixed", "orbit", "diverged", "ghost"])
+def test_3d_lines_projected_as_plain_arrays_draw_matplotlib_s_pixels(seed_exp, case):
+    """Issue 32: ProjectedLine (render/lines3d.py) skips matplotlib's masked arrays; every frame drawn
+    with it equals the frame drawn by matplotlib's own Line3D, on a fixed camera, an orbit (points
+    leave the view), a run that diverges (NaN balls, exit markers) and ghosted hidden paths."""
+    from mpl_toolkits.mplot3d.art3d import Line3D
+    exp = simulate("pathological", ["sgd:lr=30", "adam:lr=1"], [[7, 7]], 30) if case == "diverged" else seed_exp
+    style = Style(width=320, height=240, camera="orbit" if case == "orbit" else "fixed",
+                  behind="ghost" if case == "ghost" else "auto")
+    scene = Scene3D(exp, style, Timeline(fps=10, hold=0))
+    frames = range(0, scene.n_frames, max(1, scene.n_frames // 8))
+    fast = [scene.render(i) for i in frames]
+    drawn = [a for a in scene.animated if isinstance(a, Line3D)]
+    assert drawn and all(type(a).__name__ == "ProjectedLine" for a in drawn)
+    for a in drawn:
+        a.__class__ = Line3D
+    for i, frame in zip(frames, fast):
+        np.testing.assert_array_equal(scene.render(i), frame, err_msg=f"frame {i}")

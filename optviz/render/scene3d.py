@@ -16,6 +16,7 @@ import numpy as np
 from ..data.experiment import Experiment
 from .base import SceneBase, _has_data, draw_header, surface_cmap, wrapped_axis_labels
 from .geometry import bilinear, dense_path, display_z, mesh_z, surface_mesh
+from .lines3d import fast
 from .occlusion import Occluder
 from .style import Style
 from .timeline import Timeline, interpolate
@@ -125,6 +126,8 @@ class Scene3D(SceneBase):
         self.line_px = lw * style.dpi / 144   # half the widest trail, in pixels
         self.gone_radius = self.radius_px(ms * 0.9, 0.8)
         self.lines = [line for band in self.trails + self.ghosts for line in band]
+        for line in (*self.lines, *self.balls, *self.gone):
+            fast(line)
         self.animated = [*self.lines, *self.gone, *self.balls, self.counter]
         if style.camera == "fixed":
             self.prepare()
