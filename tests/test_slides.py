@@ -216,6 +216,14 @@ def test_the_live_slide_answers_a_click_with_the_path_simulate_computes(browser,
     frame = page.frame_locator("iframe.live")
     frame.locator("body[data-ready='1']").wait_for()
     inner = next(f for f in page.frames if f.url == "about:srcdoc")
+    # issue 34: the page wears the lecture's theme (a dark deck, a dark page)
+    from matplotlib.colors import to_rgb
+
+    from optviz.render.style import Style
+    assert listing[0]["theme"] == "dark"
+    want = tuple(round(255 * v) for v in to_rgb(Style(theme="dark").colors.background))
+    got = inner.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert got == f"rgb({want[0]}, {want[1]}, {want[2]})", got
     fg = inner.locator("#fg").bounding_box()       # Playwright gives it in the deck's pixels
     px, py = inner.evaluate("window.optviz.toPx(6, 6)")
     page.mouse.click(fg["x"] + px, fg["y"] + py)
@@ -289,6 +297,20 @@ def test_the_pptx_has_a_slide_a_beat_with_its_movie_and_notes(lecture, listing, 
         assert slide.notes_slide.notes_text_frame.text == s["notes"]
     media = [p for p in deck.part.package.iter_parts() if p.partname.endswith(".mp4")]
     assert len(media) == len(slides)
+    # issue 34: a movie's poster, what the slide view shows, is its beat's last frame (the first slide's
+    # first frame is black); checked on each chapter's first slide against the chapter's own video
+    from io import BytesIO
+
+    from PIL import Image
+    k = 0
+    for ch in listing:
+        frames = frames_of(lecture.with_name("lecture_chapters") / ch["file"])
+        movie = next(sh for sh in deck.slides[k].shapes if sh.shape_type == MSO_SHAPE_TYPE.MEDIA)
+        blob = deck.slides[k].part.related_part(movie._element.blipFill.blip.rEmbed).blob
+        poster = np.asarray(Image.open(BytesIO(blob)).convert("RGB"))
+        np.testing.assert_array_equal(poster, frames[ch["slides"][0]["frames"] - 1][..., :3])
+        assert poster.mean() > 5   # not the black first frame
+        k += len(ch["slides"])
 
 
 @pytest.mark.slow

@@ -273,10 +273,10 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
     return written
 
 
-def live_page_html(race: dict | None = None) -> str | None:
+def live_page_html(race: dict | None = None, theme: str = "dark") -> str | None:
     """The deck's live slide: the interactive page of a lecture's first race (its shot's options; the
     optimizers the page runs), as HTML, or None when the page runs none of them; without a race, the
-    gallery's seed race page (its seed-explorer entry)."""
+    gallery's seed race page (its seed-explorer entry). In the lecture's theme: a dark deck, a dark page."""
     import tempfile
 
     from ..render.interactive import PAGE_OPTIMIZERS
@@ -293,7 +293,8 @@ def live_page_html(race: dict | None = None) -> str | None:
                  **({"starts": [race["start"]]} if race.get("start") else {})}
     with tempfile.TemporaryDirectory(prefix="optviz-live-") as tmp:
         page = Path(tmp) / "live.html"
-        spec = parse_spec({**entry, "output": [{"path": str(page)}]}, "the live slide")
+        spec = parse_spec({**entry, "style": {**entry.get("style", {}), "theme": theme},
+                           "output": [{"path": str(page)}]}, "the live slide")
         style, timeline = spec.build()
         write_interactive(simulate_spec(spec.run), page, style, timeline)
         return page.read_text(encoding="utf-8")

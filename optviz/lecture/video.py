@@ -141,6 +141,7 @@ def build_lecture(lecture: Lecture, path, *, fps: int, fmt: str, chapters: str |
         written = write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join, report,
                                 reused=[i for i in chosen if i not in todo],
                                 about={"voice": voice, "quality": (look or {}).get("quality"), "fps": fps,
+                                       "theme": (look or {}).get("theme"),
                                        "race": first_race(plan), "lecture": lecture.meta.get("title"),
                                        "keys": [c.key for c in plan]}, source=lecture.path)
     return written

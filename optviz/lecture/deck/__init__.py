@@ -61,14 +61,15 @@ def make_deck(output=None, *, to: str = "html", one_file: bool = False, lecture=
               title: str | None = None, workers: int | None = None, progress=None) -> dict:
     """Cut the rendered lecture (`lecture`, else lecture.mp4 or assets/lecture.mp4) into a deck at
     `output`. `chapters`, `quality`, `voice` are the lecture's options: the chapters to take, and what
-    it must have been rendered with. `live_page(race)`: the interactive page's HTML for the live slide,
-    given the options of the lecture's first race shot (None when it has none).
+    it must have been rendered with. `live_page(race, theme)`: the interactive page's HTML for the live
+    slide, given the options of the lecture's first race shot (None when it has none) and the theme the
+    lecture was drawn in (the page wears it too).
     `progress(done, total)` hears each clip cut. Returns {"path", "slides", "clips re-encoded", "seconds"}."""
     from .cut import cut
     out = check_output(to, output, one_file)
     found = choose(read_lecture(find_lecture(lecture)), chapters, quality, voice)
     if callable(live_page):
-        live_page = live_page(found.race) if found.race else None
+        live_page = live_page(found.race, found.theme) if found.race else None
     title = title or found.title or TITLE   # the lecture file's own, else optviz's
     with tempfile.TemporaryDirectory(prefix="optviz-deck-") as scratch:
         scratch = Path(scratch)

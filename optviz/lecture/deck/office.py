@@ -1,5 +1,7 @@
 """The deck for PowerPoint and on paper: a PPTX (python-pptx, the `slides` extra) with a slide a beat, its
-clip as a movie whose poster is its first frame and its narration as the notes; and a PDF handout
+clip as a movie whose poster is its last frame (what the beat ends on: a beat whose things enter
+during it starts on an empty, often black, frame, which is what PowerPoint's and Impress's slide view
+would show) and its narration as the notes; and a PDF handout
 (matplotlib) with a page a slide: its last frame and what is said over it.
 """
 from __future__ import annotations
@@ -27,7 +29,7 @@ def write_pptx(lecture: RenderedLecture, clips: dict, target: Path, scratch: Pat
         for s in c.slides:
             slide = deck.slides.add_slide(blank)
             slide.name = f"{c.number}.{s.beat} {c.title}"
-            poster = save_png(frame_at(clips[s], "first"), scratch / f"{s.name}-first.png")
+            poster = save_png(frame_at(clips[s], "last"), scratch / f"{s.name}-last.png")
             slide.shapes.add_movie(str(clips[s]), 0, 0, deck.slide_width, deck.slide_height,
                                    poster_frame_image=str(poster), mime_type="video/mp4")
             slide.notes_slide.notes_text_frame.text = s.notes

@@ -49,6 +49,7 @@ class RenderedLecture:
     race: dict | None = None   # the lecture's first race shot's options: what the live slide replays
     title: str | None = None   # the lecture file's title
     keys: tuple = ()           # every chapter's key, in the lecture's order (it may hold some of them)
+    theme: str = "dark"        # what it was drawn in: the deck's live page follows it
 
     @property
     def slides(self) -> list[Slide]:
@@ -104,7 +105,8 @@ def read_lecture(video) -> RenderedLecture:
     if not chapters:
         raise OptvizError(f"{listing} lists no chapters; render the lecture again with `{RENDER_COMMAND}`")
     return RenderedLecture(video, entries[0].get("voice"), entries[0].get("quality"), tuple(chapters),
-                           entries[0].get("race"), entries[0].get("lecture"), tuple(entries[0].get("keys") or ()))
+                           entries[0].get("race"), entries[0].get("lecture"), tuple(entries[0].get("keys") or ()),
+                           entries[0].get("theme") or "dark")
 
 
 def choose(lecture: RenderedLecture, chapters: str | None = None, quality: str | None = None,
@@ -127,4 +129,4 @@ def choose(lecture: RenderedLecture, chapters: str | None = None, quality: str |
         raise OptvizError(f"chapters {chapters!r}: the lecture at {lecture.video} holds chapters {held} only; render "
                           f"the others with `{RENDER_COMMAND} --chapters {chapters}`")
     return RenderedLecture(lecture.video, lecture.voice, lecture.quality, tuple(have[n] for n in wanted), lecture.race,
-                           lecture.title, lecture.keys)
+                           lecture.title, lecture.keys, lecture.theme)
