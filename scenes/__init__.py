@@ -16,5 +16,6 @@ Each module puts its own folder on sys.path and imports its siblings by plain na
                        shot kind, lecture_rules.py the single-optimizer pictures (surface, rule, maps)
 
 May import: optviz.data, optviz.render, optviz.lecture, optviz.version (this rule holds for every module of scenes/); third-party:
-numpy, manim, cairo (manim draws with it; common.py fixes its 3-D camera there).
+numpy, manim, cairo (manim draws with it; common.py fixes its 3-D camera there), PIL (common.py mends manim's
+pasting of images).
 """

@@ -20,7 +20,9 @@ import textwrap
 import time
 from pathlib import Path
 
+import manim.camera.camera as _manim_camera
 import numpy as np
+from PIL import Image
 from manim import (
     DOWN,
     LEFT,
@@ -85,6 +87,25 @@ def _cairo_context(camera, pixel_array):
 
 ThreeDCamera.points_to_subpixel_coords = _pixels_once
 ThreeDCamera.get_cairo_context = _cairo_context
+
+
+class _PillowForManim:
+    """manim 0.22's camera pastes an image mobject onto `Image.fromarray(np.zeros((h, w)), mode="RGBA")`,
+    a float array Pillow 13 refuses ("Invalid mode for data type"): every ImageMobject failed to draw.
+    This stands in for PIL.Image in manim's camera module: that call gets the transparent canvas it
+    meant; every other name is Pillow's own."""
+
+    def __getattr__(self, name):
+        return getattr(Image, name)
+
+    @staticmethod
+    def fromarray(array, mode=None):
+        if mode == "RGBA" and np.ndim(array) == 2 and not np.any(array):
+            return Image.new("RGBA", np.shape(array)[::-1])
+        return Image.fromarray(array, mode=mode) if mode else Image.fromarray(array)
+
+
+_manim_camera.Image = _PillowForManim()
 import shade_cache  # noqa: E402,F401  (faces that hold still are shaded and sorted once)
 
 

@@ -18,13 +18,14 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    Group,
     Text,
     ValueTracker,
     VGroup,
     VMobject,
 )
 from common import FONT, ball, colors_for, legend, set_trail, trail_mobject
-from rules import fmt, map_ball, surface_tiles
+from rules import fmt, map_ball, surface_map
 
 from optviz.lecture.layout import BOTTOM, COLUMN, LEFT as FRAME_LEFT, MAP_RIGHT, RIGHT as FRAME_RIGHT, VALUES_ROOM
 from optviz.lecture.timing import QUICK
@@ -125,7 +126,7 @@ def map_tiles(ctx, exp, top: float):
     aspect = (x1 - x0) / (y1 - y0)
     room_w, room_h = MAP_RIGHT - FRAME_LEFT - 0.5, top - BOTTOM - 0.45
     height = min(room_h, room_w / aspect)
-    tiles = surface_tiles(exp, height=height)
+    tiles = surface_map(exp, height=height)
     tiles.move_to([FRAME_LEFT + 0.5 + tiles.width / 2, BOTTOM + 0.45 + tiles.height / 2, 0])
     w1, w2 = plain_axis_labels(exp)
     names = VGroup(Text(w1, font=FONT, font_size=24, color=muted).next_to(tiles, DOWN, buff=0.08),
@@ -135,7 +136,7 @@ def map_tiles(ctx, exp, top: float):
     def to_frame(xy):
         xy = np.asarray(xy, float)
         return np.array([corner + RIGHT * (x - x0) / (x1 - x0) * w + UP * (y - y0) / (y1 - y0) * h for x, y in xy])
-    return VGroup(tiles, names), to_frame
+    return Group(tiles, names), to_frame
 
 
 def map_stage(ctx, exp, clock, steps_at):

@@ -18,18 +18,19 @@ from manim import (
     ORIGIN,
     RIGHT,
     UP,
+    RESAMPLING_ALGORITHMS,
     Dot,
+    ImageMobject,
     Indicate,
     ManimColor,
     MathTex,
-    Rectangle,
     Scene,
     SurroundingRectangle,
     Text,
     ValueTracker,
     VGroup,
     VMobject,
-    interpolate_color,
+    config,
     linear,
 )
 
@@ -56,31 +57,54 @@ def equation(text: str, latex: str, color: str, size: int = 24):
     return Text(text, font=FONT, font_size=size, color=color)
 
 
-def surface_tiles(exp, height: float, n: int = 48) -> VGroup:
-    """The surface as a height map of flat tiles, lowest dark to highest light. (manim 0.22's
-    ImageMobject fails under Pillow 13 in the Cairo renderer; tiles are static, so they are drawn once
-    per animation.)"""
+def height_image(exp, rows: int, cols: int, levels: int = 12) -> np.ndarray:
+    """The surface as a height map, uint8 RGBA [rows, cols, 4], row 0 at the top: each pixel's height
+    (the drawn loss: log where the surface spans decades) on the lecture's height colours, lowest dark
+    to highest light, with contour lines between `levels` bands, about 2 px wide and soft-edged (light
+    on the dark low ground, dark on the light high ground)."""
     f, _ = display_z(exp)
     (x0, x1), (y0, y1) = exp.box
+    xs = x0 + (np.arange(cols) + 0.5) / cols * (x1 - x0)
+    ys = y1 - (np.arange(rows) + 0.5) / rows * (y1 - y0)
+    z = f(bilinear(exp.grid_x, exp.grid_y, exp.grid_z, *np.meshgrid(xs, ys)))
+    lo, hi = np.nanmin(z), np.nanmax(z)
+    u = np.nan_to_num((z - lo) / (hi - lo or 1))
+    stops = np.array([ManimColor(c).to_rgb() for c in HEIGHT_COLORS])
+    k = u * (len(stops) - 1)
+    i = np.minimum(k.astype(int), len(stops) - 2)
+    t = (k - i)[..., None]
+    rgb = stops[i] * (1 - t) + stops[i + 1] * t
+    # contour lines where two neighbouring pixels lie between different levels (a line never breaks,
+    # however steep the surface), softened by a [1 2 1] blur each way
+    band = np.floor(u * levels).clip(0, levels - 1)
+    edge = np.zeros(u.shape)
+    across, down = band[:, 1:] != band[:, :-1], band[1:] != band[:-1]
+    edge[:, 1:] += across
+    edge[:, :-1] += across
+    edge[1:] += down
+    edge[:-1] += down
+    edge = np.minimum(edge, 1)
+    for axis in (0, 1):
+        pad = np.pad(edge, [(1, 1) if a == axis else (0, 0) for a in (0, 1)], mode="edge")
+        edge = (np.take(pad, range(0, u.shape[axis]), axis) + 2 * np.take(pad, range(1, u.shape[axis] + 1), axis)
+                + np.take(pad, range(2, u.shape[axis] + 2), axis)) / 4
+    cover = (0.45 * np.minimum(edge * 1.5, 1))[..., None]
+    ink = np.where(u[..., None] > 0.5, stops[0], stops[-1])
+    rgb = rgb * (1 - cover) + ink * cover
+    return np.dstack([np.round(rgb * 255), np.full(u.shape, 255)]).astype(np.uint8)
+
+
+def surface_map(exp, height: float) -> ImageMobject:
+    """The surface as one image `height` scene units tall, with a pixel for every pixel it covers on
+    screen (at the render's quality): no tiles, no bands. (manim 0.22 pastes images through a call
+    Pillow 13 refuses; common.py mends it.)"""
+    (x0, x1), (y0, y1) = exp.box
     aspect = (x1 - x0) / (y1 - y0)
-    rows, cols = n, max(8, int(round(n * aspect)))
-    xs = np.linspace(x0, x1, cols + 1)
-    ys = np.linspace(y0, y1, rows + 1)
-    cx, cy = (xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2
-    z = f(bilinear(exp.grid_x, exp.grid_y, exp.grid_z, *np.meshgrid(cx, cy)))
-    u = np.nan_to_num((z - np.nanmin(z)) / (np.nanmax(z) - np.nanmin(z) or 1))
-    stops = [ManimColor(c) for c in HEIGHT_COLORS]
-    w, h = height * aspect / cols, height / rows
-    tiles = VGroup()
-    for i in range(rows):
-        for j in range(cols):
-            k = u[i, j] * (len(stops) - 1)
-            lo = int(min(k, len(stops) - 2))
-            color = interpolate_color(stops[lo], stops[lo + 1], k - lo)
-            tiles.add(Rectangle(width=w, height=h, stroke_width=1, stroke_color=color, fill_color=color,
-                                fill_opacity=1).move_to([j * w, i * h, 0]))
-    tiles.move_to(ORIGIN)
-    return tiles
+    per_unit = config.pixel_height / config.frame_height
+    rows, cols = max(16, round(height * per_unit)), max(16, round(height * aspect * per_unit))
+    image = ImageMobject(height_image(exp, rows, cols))
+    image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
+    return image.stretch_to_fit_height(height).stretch_to_fit_width(height * aspect).move_to(ORIGIN)
 
 
 def map_ball(pts: np.ndarray, clock: ValueTracker, color: str, radius: float = 0.09, width: float = 3):
@@ -153,7 +177,7 @@ class UpdateRules(Scene):
         colors = colors_for(exp)
 
         # -- the map and its balls
-        img = surface_tiles(exp, height=6.4).to_edge(LEFT, buff=0.4)
+        img = surface_map(exp, height=6.4).to_edge(LEFT, buff=0.4)
         (x0, x1), (y0, y1) = exp.box
 
         def to_img(x, y):

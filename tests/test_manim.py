@@ -314,3 +314,51 @@ def test_shapes_and_dots_are_drawn_where_the_camera_projects_them_wherever_it_ai
                                  -y * camera.pixel_height / camera.frame_height + camera.pixel_height / 2])
                 got, n = centroid(shot, channel)
                 assert n > 20 and np.abs(got - want).max() < 3, (channel, aim, got, want)
+
+
+def test_a_map_is_one_image_of_the_surface_s_heights_with_unbroken_contours():
+    """Issue 34: the rule chapters' map is an image a pixel per screen pixel, not tiles. Away from its
+    contour lines each pixel is the lecture's height colour of the surface's height at that pixel's
+    centre (its stored grid interpolated by scipy, within 2 % of the seed's closed form tanh(x)^2 +
+    0.01|x| + sigmoid(y), as display_z draws it); the lowest and highest pixels are the colour scale's ends; and wherever two neighbouring
+    pixels fall in different bands a line is drawn beside them (it never breaks, however steep)."""
+    sys.path.insert(0, str(SCENES))
+    from common import HEIGHT_COLORS
+    from manim import ManimColor
+    from rules import height_image
+
+    from optviz.render.geometry import display_z
+    exp = simulate("pathological", ["sgd:lr=10"], [[7, 7]], 5, dtype="float64")
+    rows, cols, levels = 300, 360, 12
+    rgba = height_image(exp, rows, cols, levels)
+    assert rgba.shape == (rows, cols, 4) and (rgba[..., 3] == 255).all()
+    (x0, x1), (y0, y1) = exp.box
+    X, Y = np.meshgrid(x0 + (np.arange(cols) + 0.5) / cols * (x1 - x0), y1 - (np.arange(rows) + 0.5) / rows * (y1 - y0))
+    from scipy.interpolate import RegularGridInterpolator
+    f = display_z(exp)[0]
+    grid = RegularGridInterpolator((exp.grid_y, exp.grid_x), exp.grid_z, method="linear")
+    z = f(grid(np.stack([Y, X], -1)))   # the image shows the stored grid, bilinearly interpolated ...
+    u = (z - z.min()) / (z.max() - z.min())
+    closed = f(np.tanh(X) ** 2 + 0.01 * np.abs(X) + 1 / (1 + np.exp(-Y)))   # ... which is the seed's surface
+    assert np.abs(u - (closed - closed.min()) / (closed.max() - closed.min())).max() < 0.02
+    stops = np.array([ManimColor(c).to_rgb() for c in HEIGHT_COLORS]) * 255
+    k = u * (len(stops) - 1)
+    i = np.minimum(k.astype(int), len(stops) - 2)
+    want = stops[i] + (stops[i + 1] - stops[i]) * (k - i)[..., None]
+    band = np.floor(u * levels).clip(0, levels - 1)
+    across, down = np.diff(band, axis=1) != 0, np.diff(band, axis=0) != 0
+    near = np.zeros(u.shape, bool)   # within 3 px of a band change
+    for shift in range(-3, 4):
+        near |= np.roll(np.pad(across, ((0, 0), (0, 1))), shift, axis=1)
+        near |= np.roll(np.pad(down, ((0, 1), (0, 0))), shift, axis=0)
+    got = rgba[..., :3].astype(float)
+    assert (~near).mean() > 0.5
+    assert np.abs(got[~near] - want[~near]).max() <= 1   # rounding to whole levels
+    assert np.abs(got[np.unravel_index(u.argmin(), u.shape)] - stops[0]).max() <= 1
+    assert np.abs(got[np.unravel_index(u.argmax(), u.shape)] - stops[-1]).max() <= 1
+    # a band change has ink beside it
+    inked = np.abs(got - want).max(-1) > 8
+    ink_across = inked[:, :-1] | inked[:, 1:] | np.pad(inked, ((0, 0), (1, 0)))[:, :-2] | np.pad(inked, ((0, 0), (0, 1)))[:, 2:]
+    assert ink_across[across].all()
+    ink_down = inked[:-1] | inked[1:]
+    assert ink_down[down].all()
