@@ -2,7 +2,6 @@
 spec, lecture file and optviz version are unchanged, and whose files are committed, is up to date
 without being drawn; what is drawn again on another machine differs by rounding only (here: the
 network entry trained with one thread and with two, whose sums run in another order)."""
-import json
 import os
 import subprocess
 import sys
