@@ -12,7 +12,7 @@ The store is bounded ($OPTVIZ_CACHE_SIZE, default 2GB): after each write the old
 use) go first. Two processes may share it: an entry is written to a temp file and renamed into place,
 and a reader that finds an entry gone (trimmed by another) computes the run again.
 
-May import: optviz.errors, optviz.version, optviz.data; third-party: numpy.
+May import: optviz.errors, optviz.parsing, optviz.version, optviz.data; third-party: numpy.
 """
 from __future__ import annotations
 
@@ -20,15 +20,14 @@ import functools
 import hashlib
 import json
 import os
-import re
 import shutil
 from pathlib import Path
 
 from .errors import OptvizError
+from .parsing import parse_bytes
 from .version import __version__
 
 DEFAULT_SIZE = "2GB"
-UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
 
 
 def cache_root() -> Path:
@@ -67,11 +66,7 @@ def sources_digest(*folders: Path, skip: tuple = ()) -> str:
 
 def size_limit() -> int:
     """The runs store's bound in bytes: $OPTVIZ_CACHE_SIZE ("500MB", "2GB", a number of bytes)."""
-    text = os.environ.get("OPTVIZ_CACHE_SIZE") or DEFAULT_SIZE
-    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*", text)
-    if not m or m.group(2).lower() not in UNITS:
-        raise OptvizError(f"bad OPTVIZ_CACHE_SIZE {text!r}; write a number with kB, MB or GB, e.g. {DEFAULT_SIZE}")
-    return int(float(m.group(1)) * UNITS[m.group(2).lower()])
+    return parse_bytes(os.environ.get("OPTVIZ_CACHE_SIZE") or DEFAULT_SIZE, "OPTVIZ_CACHE_SIZE", DEFAULT_SIZE)
 
 
 # ---- the runs store -----------------------------------------------------------------------------

@@ -65,6 +65,21 @@ def argument(parse):
 MAX_WORKERS = 64
 
 
+# decimal units as disks and browsers count them; binary ones for those who write them
+BYTE_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9,
+              "kib": 2**10, "mib": 2**20, "gib": 2**30}
+
+
+def parse_bytes(text, what: str = "size", example: str = "2MB") -> int:
+    """"2MB", "500kB", "1.5MiB", "2GB" or a number of bytes; a bad one is an OptvizError naming `what`."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return int(text)
+    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*", str(text))
+    if not m or m.group(2).lower() not in BYTE_UNITS:
+        raise OptvizError(f"bad {what} {text!r}; write a number with kB, MB, GB, KiB, MiB or GiB, e.g. {example}")
+    return int(float(m.group(1)) * BYTE_UNITS[m.group(2).lower()])
+
+
 def parse_workers(text: str) -> int:
     """A number of worker processes, 1 to 64."""
     try:

@@ -19,5 +19,5 @@ interactive   the interactive page: one HTML file whose optimizers run live in t
 A new output format is a writer in `encode` (and its extension in VIDEO_FORMATS); a new view is a scene
 here, picked in `animate.make_scene`.
 
-May import: optviz.errors, optviz.extras, optviz.data; third-party: numpy, matplotlib, mpl_toolkits (matplotlib's), PIL, imageio_ffmpeg, av.
+May import: optviz.errors, optviz.extras, optviz.parsing, optviz.data; third-party: numpy, matplotlib, mpl_toolkits (matplotlib's), PIL, imageio_ffmpeg, av.
 """

@@ -8,14 +8,13 @@ one is renamed onto the target.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..data.files import atomic_path
 from ..errors import OptvizError
+from ..parsing import parse_bytes
 
-UNITS = {"": 1, "b": 1, "kb": 1000, "k": 1000, "mb": 1000 ** 2, "m": 1000 ** 2, "kib": 1024, "mib": 1024 ** 2}
 # (fps cap, colours, scale): tried in order until the GIF fits
 LADDER = [(None, 255, 1.0), (15, 255, 1.0), (12, 255, 1.0), (10, 255, 1.0), (10, 128, 1.0), (10, 64, 1.0),
           (8, 64, 0.85), (8, 48, 0.75), (6, 32, 0.65), (6, 32, 0.55), (5, 24, 0.45), (4, 16, 0.4)]
@@ -23,13 +22,7 @@ LADDER = [(None, 255, 1.0), (15, 255, 1.0), (12, 255, 1.0), (10, 255, 1.0), (10,
 
 def parse_size(text) -> int:
     """"2MB", "500kB", "1.5MiB" or a number of bytes."""
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
-        value = int(text)
-    else:
-        m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*", str(text))
-        if not m or m.group(2).lower() not in UNITS:
-            raise OptvizError(f"bad size {text!r}; write a number with kB, MB, KiB or MiB, e.g. 2MB")
-        value = int(float(m.group(1)) * UNITS[m.group(2).lower()])
+    value = parse_bytes(text)
     if value < 10_000:
         raise OptvizError(f"a size budget under 10 kB cannot hold an animation, got {text!r}")
     return value
