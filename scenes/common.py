@@ -171,7 +171,7 @@ class Stage:
     from an experiment's data to scene points."""
 
     def __init__(self, exp: Experiment, *, size: float = 6.0, height: float = 2.6, resolution: int = 24,
-                 theme: str = "dark", opacity: float = 0.85):
+                 theme: str = "dark", opacity: float = 0.85, seamless: bool = False):
         self.exp, self.theme = exp, THEMES[theme]
         (x0, x1), (y0, y1) = exp.box
         self.zf, self.log = display_z(exp)
@@ -210,6 +210,11 @@ class Stage:
             f.points = pts
         self.surface.scale_handle_to_anchor_distances(1.0 / factor)
         self.surface.set_fill_by_value(axes=self.axes, colorscale=HEIGHT_COLORS, axis=2)
+        if seamless:
+            # for a camera that comes close: shaded smoothly, no edge drawn (see smooth.py)
+            from smooth import smooth
+            grid = self.points(np.column_stack([X.ravel(), Y.ravel(), self.mesh[2].ravel()]))
+            smooth(faces, grid.reshape(*X.shape, 3), self.axes, HEIGHT_COLORS, opacity, self.theme.background)
 
     def centre(self):
         """The middle of the stage: where the camera looks."""

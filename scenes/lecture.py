@@ -29,6 +29,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 sys.path.insert(0, str(Path(__file__).parent))
 from common import FONT, options, track_progress  # noqa: E402
 from lecture_shots import play_chapter  # noqa: E402
+from dots import RoundDots  # noqa: E402
 
 from optviz.lecture.script import plan_from_json  # noqa: E402
 from optviz.lecture.timing import QUICK, frames  # noqa: E402
@@ -155,10 +156,15 @@ def log_layout(scene, chapter: str, beat: int, path: str) -> None:
                               "box": box(pts), "em": em_height(t)})
             elif isinstance(t, PMobject) and len(t.points):
                 pts = camera.transform_points_pre_display(t, t.points)
-                shown.append({"kind": "cloud", "n": len(pts), "box": box(pts), "spread": pts[:, :2].std(0).tolist()})
+                dot = 2 * t.radius_in_frame(config.frame_height) if isinstance(t, RoundDots) else 0.0
+                shown.append({"kind": "cloud", "n": len(pts), "box": box(pts), "spread": pts[:, :2].std(0).tolist(),
+                              "dot": dot, "round": isinstance(t, RoundDots)})
             elif getattr(t, "optviz_axis", False) and t.get_stroke_opacity() > 0.05:
                 ends = camera.transform_points_pre_display(t, np.array([t.get_start(), t.get_end()]))
                 shown.append({"kind": "axis", "ends": ends[:, :2].tolist()})
+            elif getattr(t, "optviz_ball", False) and t.get_fill_opacity() > 0.05:
+                pts = np.vstack([camera.transform_points_pre_display(s, s.points) for s in t.family_members_with_points()])
+                shown.append({"kind": "ball", "box": box(pts), "d": float(np.ptp(pts[:, :2], 0).max())})
             elif getattr(t, "optviz_stage", False) and t.get_fill_opacity() > 0.05:
                 pts = np.vstack([camera.transform_points_pre_display(s, s.points)
                                  for s in t.family_members_with_points()] or [np.zeros((1, 3))])

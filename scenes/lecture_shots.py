@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from manim import (DEGREES, DR, UL, UP, BackgroundRectangle, FadeIn, FadeOut, ReplacementTransform, Text,
+from manim import (DEGREES, DR, UL, UP, BackgroundRectangle, FadeIn, FadeOut, Mobject, ReplacementTransform, Text,
                    ValueTracker, VGroup, Write, config)
 from common import FONT, Stage, axis_labels
 from lecture_rules import clear_of_edges, fixed, map_stage, rule_panel, surface_moments
@@ -167,6 +167,25 @@ def stage_with_labels(ctx: Ctx, exp, *, phi, theta, size=6.0, height=2.6, top_ro
     return stage, labels
 
 
+def zoom_path(camera, point, zoom, where):
+    """fn(u): the camera at u of a zoom from where it is to `zoom`, that ends with `point` (3-D) at
+    `where` (frame units) on screen. The zoom grows geometrically and the point's place on screen moves
+    in a straight line: a centre and a zoom each interpolated straight would swing the point out of the
+    frame on the way (at 14x, far out), as a pan and a zoom done at once do."""
+    rot = camera.get_rotation_matrix()
+    right, up = rot.T @ np.array([1.0, 0.0, 0.0]), rot.T @ np.array([0.0, 1.0, 0.0])
+    c0, z0 = camera._frame_center.get_center().copy(), camera.get_zoom()
+    offset = np.array([(point - c0) @ right, (point - c0) @ up])
+    s0 = offset * z0   # where the point is on screen now (perspective aside, as the zoom's aim is)
+
+    def at(u):
+        z = z0 * (zoom / z0) ** u
+        a, b = offset - (s0 + (where - s0) * u) / z
+        camera.zoom_tracker.set_value(z)
+        camera._frame_center.move_to(c0 + right * a + up * b)
+    return at
+
+
 def surface(ctx: Ctx, previous):
     exp = ctx.data["run"]
     stage, labels = stage_with_labels(ctx, exp, phi=60, theta=-100)
@@ -200,15 +219,17 @@ def race(ctx: Ctx, previous):
 
 def cloud(ctx: Ctx, previous):
     exp, scene = ctx.data["run"], ctx.scene
-    stage, labels = stage_with_labels(ctx, exp, phi=55, theta=-105, opacity=0.8)
+    stage, labels = stage_with_labels(ctx, exp, phi=55, theta=-105, seamless=True)   # the zoom comes close
     clock = ValueTracker(0)
-    swarm = add_swarm(scene, stage, exp, clock, lambda t: exp.steps * min(t, 1.0), ctx.theme, dot_size=10,
+    swarm = add_swarm(scene, stage, exp, clock, lambda t: exp.steps * min(t, 1.0), ctx.theme, dot_size=14,
                       key_corner=DR)
     ctx.shown += swarm
     # zoomed in, the surface fills the frame behind the texts: a backdrop keeps them readable
     backdrop = fixed(scene, BackgroundRectangle(VGroup(ctx.title, *ctx.texts.values()), color=THEMES[ctx.theme].background,
                                                 fill_opacity=0.8, buff=0.2).set_z_index(-1))
     ctx.shown.append(backdrop)
+
+    drivers = []   # the zoom's camera driver, which the next shot must not inherit
 
     def zoom(start, end):
         # zoom until the clouds fill about half the frame's height (their spread at the end of the run),
@@ -220,18 +241,21 @@ def cloud(ctx: Ctx, previous):
         rot = scene.camera.get_rotation_matrix()
         spread = max(np.ptp(pts @ rot.T[:, 1]) for pts in final)
         target = float(np.clip(scene.camera.get_zoom() * 0.45 * config.frame_height / max(spread, 1e-6), 1.5, 24.0))
-        right, up = rot.T @ np.array([1.0, 0.0, 0.0]), rot.T @ np.array([0.0, 1.0, 0.0])
         centre = np.mean(np.vstack(final), axis=0)
-        aim = centre - right * (LEFT_EDGE + STAGE_COLUMN) / 2 / target + up * 0.6 / target
+        path = zoom_path(scene.camera, centre, target, np.array([(LEFT_EDGE + STAGE_COLUMN) / 2, -0.6]))
+        u = ValueTracker(0)
+        driver = Mobject().add_updater(lambda m: path(u.get_value()))
+        scene.add(driver)
+        drivers.append(driver)
         ctx.shown[:] = [m for m in ctx.shown if m is not labels]   # gone now, not at the end
-        return [(scene.camera.zoom_tracker.animate.set_value(target), start, end, False),
-                (scene.camera._frame_center.animate.move_to(aim), start, end, False),
+        return [(u.animate.set_value(1), start, end, False),
                 (FadeIn(backdrop), start, start + QUICK, False), (FadeOut(labels), start, start + QUICK, False)]
 
     run_shot(ctx, entrance=[*title_entrance(ctx, previous), FadeIn(stage.surface), FadeIn(labels)],
              moments={"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)], "zoom": zoom})
-    for m in swarm:
+    for m in [*swarm, *drivers]:
         m.clear_updaters()
+    scene.remove(*drivers)
 
 
 def landscape(ctx: Ctx, previous):
@@ -240,7 +264,9 @@ def landscape(ctx: Ctx, previous):
         run_shot(ctx, entrance=title_entrance(ctx, previous))
         return
     exp = ctx.data["slice"]
-    stage, labels = stage_with_labels(ctx, exp, phi=45, theta=-60)
+    # from higher up and a lower box than the other stages: the slice's box, seen so, is wide rather
+    # than tall, and fills the width beside the texts (at least half the frame's)
+    stage, labels = stage_with_labels(ctx, exp, phi=60, theta=-60, height=2.0)
     clock, visible = ValueTracker(0), ValueTracker(1)
     # names only in the legend: with their settings they would run into the texts
     names = [" ".join(w for w in label.split() if "=" not in w).rstrip(",") for label in exp.labels]

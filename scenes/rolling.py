@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from manim import DEGREES, DL, DOWN, LEFT, RIGHT, UL, UP, UR, PMobject, Text, ThreeDScene, ValueTracker, linear
+from manim import DEGREES, DL, DOWN, LEFT, RIGHT, UL, UP, UR, Text, ThreeDScene, ValueTracker, config, linear
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import (  # noqa: E402
@@ -39,18 +39,23 @@ from common import (  # noqa: E402
 )
 
 from optviz.render.style import THEMES  # noqa: E402
+from dots import RoundDots  # noqa: E402
 
 DENSE = 4
 GHOST = 0.3   # opacity of a ball the surface hides, on a slice of a network's landscape
 
 
 def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, title: bool = True,
-             key_corner=UL, labels=None, caption_width: float = 9.5, visible: ValueTracker | None = None):
+             key_corner=UL, labels=None, caption_width: float = 9.5, visible: ValueTracker | None = None,
+             ball_px: float | None = None):
     """Balls, trails, exit markers, legend, step counter (and title) for every optimizer of `exp`
     (first start each), driven by `clock` through `steps_at(t)`. All geometry is precomputed; each
     frame only picks points. `visible` (0 to 1) fades the balls and markers (their updaters set their
-    opacity every frame, so a FadeOut alone would not). Returns everything added, to fade out later."""
+    opacity every frame, so a FadeOut alone would not). `ball_px`: the balls' least diameter in pixels
+    at 1080p, as the camera now stands (else a fixed size on the stage). Returns everything added, to
+    fade out later."""
     colors = colors_for(exp)
+    radius = 0.14 if ball_px is None else max(0.14, ball_px / 2 * config.frame_height / 1080 / scene.camera.get_zoom())
     paths = [stage.path(m, 0, DENSE, exp=exp) for m in range(len(colors))]
     exits = exit_points(exp)
     hidden = lambda pts: stage.hidden(pts, scene.camera)   # what the surface hides from the camera now
@@ -61,7 +66,8 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
             trail.set_stroke(opacity=opacity * visible.get_value(), family=True)
 
     for m, color in enumerate(colors):
-        trail, sphere, marker = trail_mobject(color), ball(color), cross(color)
+        trail, sphere, marker = trail_mobject(color), ball(color, radius), cross(color)
+        sphere.optviz_ball = True   # the lecture's layout log measures it
         d = int(exp.diverged_at[m, 0])
         if d >= 0:
             marker.move_to(stage.points(stage.rest(np.array([[*exits[m, 0], stage.z_at(*exits[m, 0])]])))[0]).set_opacity(0)
@@ -162,8 +168,9 @@ class RollingTopDown(RollingBalls):
 
 def add_swarm(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, dot_size: float = 12,
               key_corner=UL):
-    """Every start of every optimizer as a dot on the surface (one point cloud per optimizer, so
-    thousands of balls stay cheap), driven by `clock`; a legend fixed in the frame."""
+    """Every start of every optimizer as a round dot `dot_size` pixels across at 1080p on the surface
+    (one point cloud per optimizer, so thousands of balls stay cheap), driven by `clock`; a legend
+    fixed in the frame."""
     colors = colors_for(exp)
     M, N, T, _ = exp.position.shape
     xyz = [stage.points(stage.rest(np.column_stack([exp.position[m].reshape(-1, 2).astype(float),
@@ -171,7 +178,7 @@ def add_swarm(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: st
            .reshape(N, T, 3) for m in range(M)]
     clouds = []
     for m, color in enumerate(colors):
-        cloud = PMobject(stroke_width=dot_size)
+        cloud = RoundDots(diameter=dot_size, ring=THEMES[theme].background)
 
         def move(mob, m=m, color=color):
             s = steps_at(clock.get_value())

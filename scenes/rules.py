@@ -111,6 +111,7 @@ def map_ball(pts: np.ndarray, clock: ValueTracker, color: str, radius: float = 0
     """A dot and its trail along scene points pts [T, 3], at fractional row clock (steps taken)."""
     trail = VMobject(stroke_color=color, stroke_width=width)
     dot = Dot(pts[0], radius=radius, color=color)
+    dot.optviz_ball = True   # the lecture's layout log measures it
 
     def follow(mob):
         s = clock.get_value()

@@ -4,7 +4,10 @@ every shot's texts. Every chapter of the built-in lecture is played through mani
 3-D axis is, as the camera draws it (manim's own geometry after layout: fixed in the frame, facing the
 camera, or projected). Then, in every beat of every chapter: no two texts overlap, none leaves the
 frame, none lies on an axis or under a cloud; every text is big enough to read at 1080p, the network's
-numbers larger still; the stochastic clouds, zoomed in, fill a good part of the frame."""
+numbers larger still. Issue 34's sizes, in every beat of the built-in lecture and of an authored one
+with a rule, a cloud and a landscape: clouds are round dots of at least 12 px, a zoom ends with them
+at least a quarter of the frame's height, a landscape's stage takes at least half the frame's width,
+and every ball is at least 24 px across."""
 from __future__ import annotations
 
 import itertools
@@ -25,7 +28,36 @@ ROOT = Path(__file__).resolve().parents[1]
 EM_PX = 18          # the least em of any text at 1080p, in pixels
 EDGE_PX = 16        # the least distance of a text from the frame's edge
 NUMBERS_EM_PX = 28  # the real network's measured numbers, the chapter's point
-CLOUD_PX = 60       # the least spread (standard deviation) of a zoomed-in stochastic cloud, in pixels
+DOT_PX = 12         # the least diameter of a cloud's dot at 1080p
+BALL_PX = 24        # the least diameter of a ball (3-D or on a map)
+AUTHORED = """---
+title: A rule, clouds and a landscape
+---
+
+# RMSprop, step by step {#rule}
+
+::: rule surface=rosenbrock start=-1.2,1.5 steps=40 optimizer=rmsprop:lr=0.02 walk=2 name=alone
+{rule}RMSprop divides each step by a running average of the squared gradients.
+
+{walk}Two steps, one at a time. {run}Then on to step {alone.steps}.
+> loss {alone.loss0:.3g} → {alone.loss:.3g}
+
+# Two clouds {#clouds}
+
+::: cloud surface=logistic optimizers="nesterov:lr=0.5,momentum=0.9 rmsprop:lr=0.05" batch=8 copies=20 steps=60 name=clouds
+{go}Twenty copies of each optimizer become two clouds.
+
+{zoom}Close up, they never settle.
+> Nesterov {clouds.spread.nesterov:.2g} · RMSprop {clouds.spread.rmsprop:.2g}
+
+# Two moons {#moons}
+
+::: landscape task=moons-mlp optimizers="nesterov:lr=0.1,momentum=0.9 rmsprop:lr=0.01" seeds=2 steps=60 study_steps=60 resolution=21 name=moons
+{go}The loss on the plane of the two paths.
+
+{numbers}Over two seeds, Nesterov's test accuracy is {moons.test_acc.nesterov:.1%}.
+> sharpness: Nesterov {moons.sharpness.nesterov:.2g} · RMSprop {moons.sharpness.rmsprop:.2g}
+"""
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -53,6 +85,16 @@ def play_layout(lecture, folder) -> dict:
 @pytest.fixture(scope="module")
 def layout(seed_lecture, tmp_path_factory):
     return play_layout(seed_lecture, tmp_path_factory.mktemp("layout"))
+
+
+@pytest.fixture(scope="module")
+def authored(tmp_path_factory):
+    """An authored lecture with a rule, a cloud and a landscape shot, prepared, and its layout."""
+    from optviz.lecture.runs import prepare
+    folder = tmp_path_factory.mktemp("authored")
+    (folder / "three.md").write_text(AUTHORED, encoding="utf-8")
+    lecture = prepare(folder / "three.md")
+    return lecture, play_layout(lecture, folder)
 
 
 def boxes_meet(a, b, margin=0.02) -> bool:
@@ -117,7 +159,7 @@ def test_the_checks_catch_an_overlap_an_edge_an_axis_and_a_tiny_text():
     assert any("'d' is 7 px high" in p for p in found)
 
 
-def test_the_networks_numbers_are_large_and_the_clouds_fill_the_frame(layout, seed_lecture):
+def test_the_networks_numbers_are_large(layout, seed_lecture):
     network = next(c for c in seed_lecture.plan if c.key == "network")
     numbers = [t for s in network.shots if s.kind in ("landscape", "text") for k in s.texts for t in [network.text(k)]
                if any(ch.isdigit() for ch in t)]
@@ -126,12 +168,61 @@ def test_the_networks_numbers_are_large_and_the_clouds_fill_the_frame(layout, se
     for text in numbers:
         height = layout["network"][0]["frame"][1]
         assert seen[" ".join(text.split())] * 1080 / height >= NUMBERS_EM_PX, text
-    stochastic = next(c for c in seed_lecture.plan if c.key == "stochastic")
-    zoom = next(s for s in stochastic.shots if s.kind == "cloud").moments["zoom"][0]
-    zoomed = layout["stochastic"][zoom]
-    clouds = [s for s in zoomed["shown"] if s["kind"] == "cloud" and s["n"] > 1]
-    assert len(clouds) == 3
-    for c in clouds:
-        assert min(c["spread"]) * 1080 / zoomed["frame"][1] >= CLOUD_PX / 2 and \
-            max(c["spread"]) * 1080 / zoomed["frame"][1] >= CLOUD_PX
 
+
+def small_things(plan, layout) -> list[str]:
+    """Issue 34's sizes, beat by beat: what is too small, named with its chapter and beat."""
+    out = []
+    for chapter in plan:
+        zooms = {s.moments["zoom"][0] for s in chapter.shots if s.kind == "cloud" and "zoom" in s.moments}
+        for beat in layout[chapter.key]:
+            width, height, _ = beat["frame"]
+            px = 1080 / height
+            where = f"{chapter.key} beat {beat['beat'] + 1}"
+            kind = next((s.kind for s in chapter.shots if s.first <= beat["beat"] <= s.last), None)
+            clouds = [c for c in beat["shown"] if c["kind"] == "cloud" and c["n"] > 1]
+            for c in clouds:
+                if not c["round"] or c["dot"] * px < DOT_PX:
+                    out.append(f"{where}: a cloud's dots are {'' if c['round'] else 'square, '}{c['dot'] * px:.0f} px")
+            if beat["beat"] in zooms:
+                tall = (max(c["box"][3] for c in clouds) - min(c["box"][1] for c in clouds)) * px if clouds else 0
+                if tall < 1080 / 4:
+                    out.append(f"{where}: the zoom ends with the clouds {tall:.0f} px high")
+            for b in beat["shown"]:
+                if b["kind"] == "ball" and b["d"] * px < BALL_PX:
+                    out.append(f"{where}: a ball is {b['d'] * px:.0f} px across")
+                if b["kind"] == "stage" and kind == "landscape" and (b["box"][2] - b["box"][0]) < width / 2:
+                    out.append(f"{where}: the landscape is {(b['box'][2] - b['box'][0]) / width:.0%} of the width")
+    return out
+
+
+def test_dots_balls_clouds_and_landscapes_are_big_enough(layout, seed_lecture, authored):
+    lecture, played = authored
+    kinds = {s.kind for c in lecture.plan for s in c.shots}
+    assert {"rule", "cloud", "landscape"} <= kinds
+    for plan, log in ((seed_lecture.plan, layout), (lecture.plan, played)):
+        shown = {s["kind"] for beats in log.values() for b in beats for s in b["shown"]}
+        assert {"cloud", "ball", "stage"} <= shown   # the sizes below are measured, not skipped
+        assert small_things(plan, log) == []
+
+
+def test_the_authored_lectures_texts_fit_too(authored):
+    _, played = authored
+    assert [p for beats in played.values() for beat in beats for p in problems(beat)] == []
+
+
+def test_the_size_checks_catch_square_dots_a_far_zoom_a_narrow_landscape_and_a_small_ball():
+    """The checker itself, on a made-up plan and log: each planted fault is reported."""
+    from types import SimpleNamespace as NS
+    plan = [NS(key="x", shots=[NS(kind="cloud", first=0, last=0, moments={"zoom": (0, 0.0)}),
+                               NS(kind="landscape", first=1, last=1, moments={})])]
+    frame = [14.2, 8.0, 1080]
+    log = {"x": [{"beat": 0, "frame": frame, "shown": [
+                     {"kind": "cloud", "n": 9, "box": [0, 0, 1, 1], "round": False, "dot": 0.1}]},
+                 {"beat": 1, "frame": frame, "shown": [
+                     {"kind": "stage", "box": [-6, -2, 0, 2]}, {"kind": "ball", "box": [0, 0, 0.1, 0.1], "d": 0.1}]}]}
+    found = small_things(plan, log)
+    assert any("square, 14 px" in p for p in found)
+    assert any("the clouds 135 px high" in p for p in found)
+    assert any("42% of the width" in p for p in found)
+    assert any("a ball is 14 px" in p for p in found)

@@ -362,3 +362,60 @@ def test_a_map_is_one_image_of_the_surface_s_heights_with_unbroken_contours():
     assert ink_across[across].all()
     ink_down = inked[:-1] | inked[1:]
     assert ink_down[down].all()
+
+
+def test_round_dots_are_discs_of_their_size_in_their_colour(tmp_path):
+    """Issue 34: a swarm's balls are round dots `diameter` pixels across at 1080p (manim drew squares a
+    fixed number of pixels wide), in the colour asked for (cairo reads the pixels as BGRA)."""
+    from manim import ThreeDCamera, tempconfig
+    sys.path.insert(0, str(SCENES))
+    import common  # noqa: F401  (the 3-D camera's fixes)
+    from dots import RoundDots
+
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING"}):
+        camera = ThreeDCamera()
+        dots = RoundDots(diameter=60, ring="#000000")
+        dots.add_points(np.array([[-2.0, 0.0, 0.0], [2.0, 0.0, 0.0]]), color="#e4572e")
+        camera.capture_mobjects([dots])
+        rgb = camera.pixel_array[..., :3].astype(int)
+        height = camera.pixel_height
+    inside = (np.abs(rgb - [0xe4, 0x57, 0x2e]).max(2) < 8)
+    rows, cols = np.nonzero(inside)
+    left = cols < rgb.shape[1] / 2
+    r = 60 / 2 * height / 1080
+    for side in (left, ~left):
+        # a disc: its area, its height equal to its width (a square of the same width has 4/pi the area)
+        assert abs(side.sum() - np.pi * (0.82 * r) ** 2) / (np.pi * r * r) < 0.25
+        assert abs(np.ptp(rows[side]) - np.ptp(cols[side])) <= 1
+        assert 1.4 * r < np.ptp(cols[side]) + 1 <= 2 * r + 1
+
+
+def test_a_seamless_stage_zoomed_in_shows_no_face_edge(seed_npz, tmp_path):
+    """Issue 34: zoomed in, manim's faces show as tiles (each one colour, lit by its own flat normal,
+    edged in a thin line). A seamless stage seen 8x closer: all but one in a thousand neighbouring pixels
+    (where the surface folds over itself) differ by at most 3 levels; a plain stage's differ by 6 and
+    more at 1% of its pixels, its faces' edges."""
+    from manim import ManimColor, ThreeDScene, tempconfig
+
+    from optviz.render.style import THEMES
+    sys.path.insert(0, str(SCENES))
+    from common import Stage
+
+    from optviz.data import Experiment
+    exp = Experiment.load(seed_npz)
+    steps = {}
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING"}):
+        for seamless in (False, True):
+            scene = ThreeDScene()
+            stage = Stage(exp, theme="dark", seamless=seamless)
+            scene.set_camera_orientation(phi=55 * np.pi / 180, theta=-105 * np.pi / 180, zoom=8,
+                                         frame_center=stage.point(3.0, 3.0))
+            camera = scene.renderer.camera
+            camera.capture_mobjects(stage.surface.family_members_with_points())
+            rgb = camera.pixel_array[..., :3].astype(int)
+            background = np.abs(rgb - np.array(ManimColor(THEMES["dark"].background).to_int_rgb())).max(2) < 3
+            assert not background.any()   # the surface fills the frame
+            jump = np.maximum(np.abs(np.diff(rgb, axis=0))[:, :-1].max(2), np.abs(np.diff(rgb, axis=1))[:-1].max(2))
+            steps[seamless] = np.percentile(jump, 99), np.percentile(jump, 99.9)
+    print(steps)
+    assert steps[False][0] >= 6 and steps[True][1] <= 3

@@ -1,0 +1,92 @@
+"""Smooth shading for a surface the camera comes close to: no face edge shows at 1080p.
+
+manim fills each face of a Surface with one colour (by the height of its middle), shaded from the
+face's own flat normal, so neighbouring faces differ by a step in colour and in light: far away the
+steps read as a surface, zoomed in (the stochastic clouds, 14x) they read as tiles. Here each face of a
+smoothed surface is drawn as a cairo mesh patch whose four corners carry the colour of the surface at
+that vertex (its height on the colour scale), lit along the surface's normal there (averaged over the
+faces around the vertex) by manim's own light: faces that meet agree along their whole edge, so colour
+and light vary continuously (Gouraud shading), and an edge in the face's own colours hides the seam.
+"""
+from __future__ import annotations
+
+import cairo
+import numpy as np
+from manim import ManimColor, ThreeDCamera
+from manim.mobject.three_d.three_d_utils import get_3d_vmob_start_corner_unit_normal
+from manim.utils.color import get_shaded_rgb
+
+
+def height_colours(z: np.ndarray, z0: float, z1: float, colours: list[str]) -> np.ndarray:
+    """RGB [n, 3] of heights `z` on a scale of evenly spaced `colours` from z0 to z1 (as manim's
+    Surface.set_fill_by_value spreads them)."""
+    rgb = np.array([ManimColor(c).to_rgb() for c in colours])
+    at = np.clip((np.asarray(z, float) - z0) / ((z1 - z0) or 1.0), 0.0, 1.0) * (len(colours) - 1)
+    i = np.minimum(at.astype(int), len(colours) - 2)
+    f = (at - i)[:, None]
+    return rgb[i] * (1 - f) + rgb[i + 1] * f
+
+
+def vertex_normals(grid: np.ndarray) -> np.ndarray:
+    """Unit normals [rows, cols, 3] of a surface sampled as scene points [rows, cols, 3] (central
+    differences: the average of the faces around each vertex, to first order), pointing up (+z)."""
+    n = np.cross(np.gradient(grid, axis=1), np.gradient(grid, axis=0))
+    n *= np.where(n[..., 2:] < 0, -1.0, 1.0)
+    return n / np.maximum(np.linalg.norm(n, axis=2, keepdims=True), 1e-12)
+
+
+def smooth(faces, grid: np.ndarray, axes, colours: list[str], opacity: float = 1.0, background: str = "#000000",
+           width: float = 4.0) -> None:
+    """Mark each face to be drawn with the surface's colour and normal at its four corners. `grid`: the
+    surface's vertices as scene points [rows, cols, 3], from which the faces were built. The faces are
+    opaque (translucent ones would overlap in lighter lines along their edges), their colours mixed
+    with the `background` as `opacity` would: the same look as the other stages'."""
+    flat = grid.reshape(-1, 3)
+    normals = vertex_normals(grid).reshape(-1, 3)
+    # a face's anchors run c0 c1, c1 c2, c2 c3, c3 c0
+    corners = np.array([np.asarray(f.get_anchors())[[0, 1, 3, 5]] for f in faces])   # [F, 4, 3]
+    nearest = np.argmin(((corners.reshape(-1, 1, 3) - flat[None]) ** 2).sum(2), axis=1).reshape(-1, 4)
+    z = np.array([axes.point_to_coords(p)[2] for p in flat])
+    rgb = height_colours(z, axes.z_range[0], axes.z_range[1], colours)
+    for f, k in zip(faces, nearest):
+        # manim's own flat normal says which side its light falls on: the smooth ones keep that side
+        sign = 1.0 if np.dot(normals[k[0]], get_3d_vmob_start_corner_unit_normal(f)) >= 0 else -1.0
+        f.optviz_corners = (flat[k].copy(), rgb[k].copy(), sign * normals[k], opacity, ManimColor(background).to_rgb())
+        f.set_fill(ManimColor(rgb[k].mean(0)), opacity=1.0).set_stroke(width=width, opacity=1.0)
+
+
+def corner_colours(camera, face) -> np.ndarray:
+    """The shaded RGB [4, 3] of a smoothed face's corners under the camera's light (kept per light)."""
+    points, rgb, normals, opacity, background = face.optviz_corners
+    light = camera.light_source.points[0]
+    kept = getattr(face, "_optviz_lit", None)
+    if kept is None or not np.array_equal(kept[0], light):
+        shaded = np.array([get_shaded_rgb(c, p, n, light) for c, p, n in zip(rgb, points, normals)])
+        face._optviz_lit = kept = (light.copy(), background + (shaded - background) * opacity)
+    return kept[1]
+
+
+_plain = ThreeDCamera.set_cairo_context_color
+
+
+def _set_colour(self, ctx, rgbas, vmobject):
+    corners = getattr(vmobject, "optviz_corners", None)
+    if corners is None or not self.should_apply_shading:
+        return _plain(self, ctx, rgbas, vmobject)
+    alpha = float(np.asarray(rgbas)[:, 3].max())   # fades still fade it
+    # the patch follows the face's own four curves (its edges bend with the surface), corner i where
+    # curve i starts
+    xy = self.transform_points_pre_display(vmobject, vmobject.points)[:16, :2]
+    patch = cairo.MeshPattern()
+    patch.begin_patch()
+    patch.move_to(*xy[0])
+    for k in range(4):
+        patch.curve_to(*xy[4 * k + 1], *xy[4 * k + 2], *xy[4 * k + 3])
+    for i, c in enumerate(corner_colours(self, vmobject)):
+        patch.set_corner_color_rgba(i, *np.clip(c[::-1], 0, 1), alpha)   # cairo's pixels read as BGRA
+    patch.end_patch()
+    ctx.set_source(patch)
+    return self
+
+
+ThreeDCamera.set_cairo_context_color = _set_colour
