@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from manim import DEGREES, DL, DOWN, LEFT, RIGHT, UL, UP, UR, Text, ThreeDScene, ValueTracker, config, linear
+from manim import DEGREES, DL, DOWN, LEFT, RIGHT, UL, UP, UR, Text, ThreeDScene, ValueTracker, linear
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import (  # noqa: E402
@@ -46,16 +46,12 @@ GHOST = 0.3   # opacity of a ball the surface hides, on a slice of a network's l
 
 
 def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, title: bool = True,
-             key_corner=UL, labels=None, caption_width: float = 9.5, visible: ValueTracker | None = None,
-             ball_px: float | None = None):
+             key_corner=UL, labels=None, caption_width: float = 9.5, visible: ValueTracker | None = None):
     """Balls, trails, exit markers, legend, step counter (and title) for every optimizer of `exp`
     (first start each), driven by `clock` through `steps_at(t)`. All geometry is precomputed; each
     frame only picks points. `visible` (0 to 1) fades the balls and markers (their updaters set their
-    opacity every frame, so a FadeOut alone would not). `ball_px`: the balls' least diameter in pixels
-    at 1080p, as the camera now stands (else a fixed size on the stage). Returns everything added, to
-    fade out later."""
+    opacity every frame, so a FadeOut alone would not). Returns everything added, to fade out later."""
     colors = colors_for(exp)
-    radius = 0.14 if ball_px is None else max(0.14, ball_px / 2 * config.frame_height / 1080 / scene.camera.get_zoom())
     paths = [stage.path(m, 0, DENSE, exp=exp) for m in range(len(colors))]
     exits = exit_points(exp)
     hidden = lambda pts: stage.hidden(pts, scene.camera)   # what the surface hides from the camera now
@@ -66,7 +62,7 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
             trail.set_stroke(opacity=opacity * visible.get_value(), family=True)
 
     for m, color in enumerate(colors):
-        trail, sphere, marker = trail_mobject(color), ball(color, radius), cross(color)
+        trail, sphere, marker = trail_mobject(color), ball(color), cross(color)
         sphere.optviz_ball = True   # the lecture's layout log measures it
         d = int(exp.diverged_at[m, 0])
         if d >= 0:
