@@ -77,6 +77,30 @@ def test_every_beat_is_a_clip_cut_exactly_from_its_chapter(lecture, listing, dec
 
 
 @pytest.mark.slow
+def test_a_slide_before_it_plays_shows_its_beats_last_frame(lecture, listing, deck, browser):
+    """Issue 34: the poster (in the overview, before the first click) is where the beat ends, as in
+    the PPTX: each slide's JPEG against its chapter's own frame, and Chromium loads every one."""
+    from PIL import Image
+    markup = (deck / "index.html").read_text()
+    for ch in listing:
+        whole = frames_of(lecture.with_name("lecture_chapters") / ch["file"])
+        end = 0
+        for k, s in enumerate(ch["slides"], 1):
+            end += s["frames"]
+            name = f"{ch['number']:02d}-{k:02d}"
+            assert f'data-src="clips/{name}.mp4" poster="clips/{name}.jpg"' in markup
+            poster = np.asarray(Image.open(deck / "clips" / f"{name}.jpg").convert("RGB")).astype(int)
+            error = np.abs(poster - whole[end - 1]).mean(2)
+            assert error.mean() < 1.5 and np.percentile(error, 99.9) < 24, name   # JPEG's rounding only
+    page = open_deck(browser, deck / "index.html")
+    sizes = page.evaluate("Promise.all([...document.querySelectorAll('video.clip')].map(v => new Promise(r => {"
+                          " const i = new Image(); i.onload = () => r(i.naturalHeight); i.onerror = () => r(0);"
+                          " i.src = v.poster; })))")
+    assert len(sizes) == sum(len(ch["slides"]) for ch in listing) and min(sizes) == whole[0].shape[0]
+    page.close()
+
+
+@pytest.mark.slow
 def test_the_notes_are_the_narration_every_word_once(listing, seed_lecture):
     plan = {c.key: c for c in seed_lecture.plan}
     for ch in listing:
@@ -269,7 +293,7 @@ def test_one_file_holds_everything_and_plays_offline(browser, lecture, tmp_path,
     out = tmp_path / "deck.html"
     assert main(["slides", "--lecture", str(lecture), "--one-file", "-o", str(out)]) == 0
     markup = re.sub(r"<(script|style)>.*?</\1>", "", out.read_text(), flags=re.S)
-    assert re.findall(r'\b(?:src|href)="(?!data:)[^"]', markup) == []    # no file beside it is needed
+    assert re.findall(r'\b(?:src|href|poster)="(?!data:)[^"]', markup) == []    # no file beside it is needed
     assert "<script src" not in markup and "<link" not in markup
     page = open_deck(browser, out, "#/2/0")
     page.wait_for_function("Reveal.getCurrentSlide().querySelector('video.clip').currentTime > 0.5", timeout=20_000)

@@ -100,13 +100,18 @@ def make_deck(output=None, *, to: str = "html", one_file: bool = False, lecture=
 
 
 def write_html(found, clips, building: Path, out: Path, one_file: bool, live_page, title) -> None:
+    from .cut import frame_at, save_jpeg
     from .html import copy_assets, data_uri, deck_html
+    posters = {s: save_jpeg(frame_at(p, "last"), p.with_suffix(".jpg")) for s, p in clips.items()}
     if one_file:
         sources = {s: data_uri(p) for s, p in clips.items()}
+        stills = {s: data_uri(p, "image/jpeg") for s, p in posters.items()}
         with atomic_path(out) as tmp:
-            tmp.write_text(deck_html(found, sources, live_page, title=title, one_file=True), encoding="utf-8")
+            tmp.write_text(deck_html(found, sources, live_page, title=title, one_file=True, posters=stills),
+                           encoding="utf-8")
     else:
         sources = {s: f"clips/{p.name}" for s, p in clips.items()}
+        stills = {s: f"clips/{p.name}" for s, p in posters.items()}
         copy_assets(building)
-        (building / "index.html").write_text(deck_html(found, sources, live_page, title=title, one_file=False),
-                                             encoding="utf-8")
+        (building / "index.html").write_text(deck_html(found, sources, live_page, title=title, one_file=False,
+                                                       posters=stills), encoding="utf-8")

@@ -96,11 +96,14 @@ def cut(chapters, folder: Path, workers: int | None = None, progress=None) -> tu
 
 
 def frame_at(clip: Path, which: str) -> np.ndarray:
-    """The clip's first or last frame as RGB uint8 [height, width, 3]."""
+    """The clip's first or last frame as RGB uint8 [height, width, 3]. The last is decoded from the
+    keyframe before the clip's final second, not from its start (a deck asks for one a slide)."""
     import av
     with av.open(str(clip)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        if which == "last" and container.duration and container.duration > 2 * av.time_base:
+            container.seek(container.duration - av.time_base, backward=True, any_frame=False)
         frame = None
         for frame in container.decode(stream):
             if which == "first":
@@ -113,6 +116,14 @@ def frame_at(clip: Path, which: str) -> np.ndarray:
 def save_png(rgb: np.ndarray, path: Path) -> Path:
     from PIL import Image
     Image.fromarray(rgb).save(path, optimize=False)
+    return path
+
+
+def save_jpeg(rgb: np.ndarray, path: Path) -> Path:
+    """A poster: JPEG at a quality whose artefacts do not show on the lecture's flat backgrounds, about
+    a tenth of the PNG (the one-file deck carries one a slide)."""
+    from PIL import Image
+    Image.fromarray(rgb).save(path, quality=88)
     return path
 
 

@@ -32,10 +32,13 @@ narration. Each slide's notes are the words its clip says.</aside>
 </section>"""
 
 
-def beat_slide(slide, src: str) -> str:
+def beat_slide(slide, src: str, poster: str | None = None) -> str:
     loop = " data-loop" if slide.loop else ""
+    # the poster (the beat's last frame) is what the slide shows before it plays: in the overview, and
+    # while a browser waits for the first click
+    still = f' poster="{html.escape(poster)}"' if poster else ""
     return (f'<section class="beat" id="s{slide.name}" data-slide="{slide.name}"{loop}>'
-            f'<video class="clip" data-src="{html.escape(src)}" preload="auto" playsinline></video>'
+            f'<video class="clip" data-src="{html.escape(src)}"{still} preload="auto" playsinline></video>'
             f'<aside class="notes">{html.escape(slide.notes)}</aside></section>')
 
 
@@ -49,12 +52,14 @@ def live_slide(page: str) -> str:
             'it.</aside></section>')
 
 
-def deck_html(lecture: RenderedLecture, sources: dict, live_page: str | None, *, title: str, one_file: bool) -> str:
+def deck_html(lecture: RenderedLecture, sources: dict, live_page: str | None, *, title: str, one_file: bool,
+              posters: dict | None = None) -> str:
     """The deck's index.html; `sources` maps each slide to its clip's URL (a relative path, or a data:
-    URI when `one_file`); `live_page` is the interactive page's HTML (None: no live slide)."""
-    sections, placed = [], live_page is None
+    URI when `one_file`), `posters` to its last frame's; `live_page` is the interactive page's HTML
+    (None: no live slide)."""
+    sections, placed, posters = [], live_page is None, posters or {}
     for c in lecture.chapters:
-        beats = [beat_slide(s, sources[s]) for s in c.slides]
+        beats = [beat_slide(s, sources[s], posters.get(s)) for s in c.slides]
         if c.key == LIVE_AFTER and not placed:
             beats.append(live_slide(live_page))
             placed = True
