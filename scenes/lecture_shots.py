@@ -227,7 +227,10 @@ def cloud(ctx: Ctx, previous):
     # zoomed in, the surface fills the frame behind the texts: a backdrop keeps them readable
     backdrop = fixed(scene, BackgroundRectangle(VGroup(ctx.title, *ctx.texts.values()), color=THEMES[ctx.theme].background,
                                                 fill_opacity=0.8, buff=0.2).set_z_index(-1))
-    ctx.shown.append(backdrop)
+    # and the legend, whose words (dark in the light theme) would lie on the dark floor of the valley
+    key_backdrop = fixed(scene, BackgroundRectangle(swarm[-1], color=THEMES[ctx.theme].background,
+                                                    fill_opacity=0.8, buff=0.15).set_z_index(-1))
+    ctx.shown += [backdrop, key_backdrop]
 
     drivers = []   # the zoom's camera driver, which the next shot must not inherit
 
@@ -249,7 +252,8 @@ def cloud(ctx: Ctx, previous):
         drivers.append(driver)
         ctx.shown[:] = [m for m in ctx.shown if m is not labels]   # gone now, not at the end
         return [(u.animate.set_value(1), start, end, False),
-                (FadeIn(backdrop), start, start + QUICK, False), (FadeOut(labels), start, start + QUICK, False)]
+                (FadeIn(backdrop), start, start + QUICK, False), (FadeIn(key_backdrop), start, start + QUICK, False),
+                (FadeOut(labels), start, start + QUICK, False)]
 
     run_shot(ctx, entrance=[*title_entrance(ctx, previous), FadeIn(stage.surface), FadeIn(labels)],
              moments={"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)], "zoom": zoom})
