@@ -23,6 +23,12 @@ class RoundDots(PMobject):
         self.diameter = float(diameter)
         self.ring = ManimColor(ring).to_rgb()
 
+    def fade(self, darkness: float = 0.5, family: bool = True):
+        """Fade the dots out (manim's point clouds ignore a fade, so a FadeOut left a swarm on screen
+        after everything else had gone)."""
+        self.rgbas[:, 3] *= 1.0 - darkness
+        return super().fade(darkness, family)
+
     def radius_in_frame(self, frame_height: float) -> float:
         """The disc's radius in frame units (1080 pixels span the frame's height at 1080p)."""
         return self.diameter / 2 * frame_height / 1080

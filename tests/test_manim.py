@@ -379,6 +379,14 @@ def test_round_dots_are_discs_of_their_size_in_their_colour(tmp_path):
         camera.capture_mobjects([dots])
         rgb = camera.pixel_array[..., :3].astype(int)
         height = camera.pixel_height
+        # and a FadeOut's end fades them away (manim's point clouds ignored it: a swarm outlived its shot)
+        from manim import FadeOut
+        fade = FadeOut(dots)
+        fade.begin()
+        fade.interpolate(1.0)
+        camera.reset()
+        camera.capture_mobjects([dots])
+        assert np.array_equal(camera.pixel_array, camera.background)
     inside = (np.abs(rgb - [0xe4, 0x57, 0x2e]).max(2) < 8)
     rows, cols = np.nonzero(inside)
     left = cols < rgb.shape[1] / 2
