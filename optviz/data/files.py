@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -123,6 +124,41 @@ class atomic_path:
         except OSError as exc:
             self.tmp.unlink(missing_ok=True)
             raise OptvizError(f"cannot write {str(self.target)!r}: {exc.strerror or exc}") from None
+        return False
+
+
+class atomic_folder:
+    """Context manager giving a scratch folder beside `target` (checked with `check_folder` first, `what`
+    naming it); on success it replaces `target` whole, on failure it is removed: a reader never finds
+    half a folder."""
+
+    def __init__(self, target, what: str = "folder"):
+        self.target, self.what = Path(target), what
+
+    def __enter__(self) -> Path:
+        check_folder(self.target, self.what)
+        self.tmp = self.target.with_name(f".{self.target.name}.{os.getpid()}.tmp")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        try:
+            self.tmp.mkdir(parents=True)
+        except OSError as exc:
+            raise OptvizError(f"cannot make the {self.what} {str(self.target)!r}: {exc.strerror or exc}") from None
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return False
+        # the old folder is moved aside before the new one takes its name, then removed
+        old = self.target.with_name(f".{self.target.name}.{os.getpid()}.old")
+        try:
+            if self.target.exists():
+                self.target.rename(old)
+            self.tmp.rename(self.target)
+        except OSError as exc:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise OptvizError(f"cannot write the {self.what} {str(self.target)!r}: {exc.strerror or exc}") from None
+        shutil.rmtree(old, ignore_errors=True)
         return False
 
 

@@ -16,12 +16,10 @@ slide's page comes in as HTML).
 """
 from __future__ import annotations
 
-import os
-import shutil
 import tempfile
 from pathlib import Path
 
-from ...data.files import atomic_path, check_folder, check_writable
+from ...data.files import atomic_folder, atomic_path, check_folder, check_writable
 from ...errors import OptvizError
 from .rendered import choose, find_lecture, read_lecture
 
@@ -73,13 +71,14 @@ def make_deck(output=None, *, to: str = "html", one_file: bool = False, lecture=
     title = title or found.title or TITLE   # the lecture file's own, else optviz's
     with tempfile.TemporaryDirectory(prefix="optviz-deck-") as scratch:
         scratch = Path(scratch)
-        keep = to == "html" and not one_file
-        building = out.with_name(f".{out.name}.{os.getpid()}.tmp") if keep else scratch / "deck"
-        shutil.rmtree(building, ignore_errors=True)
-        try:
-            clips, inexact = cut(found.chapters, building / "clips", workers, progress)
-            if to == "html":
+        if to == "html" and not one_file:   # a folder: built beside it, then put in its place
+            with atomic_folder(out, "deck folder") as building:
+                clips, inexact = cut(found.chapters, building / "clips", workers, progress)
                 write_html(found, clips, building, out, one_file, live_page, title)
+        else:
+            clips, inexact = cut(found.chapters, scratch / "deck" / "clips", workers, progress)
+            if to == "html":
+                write_html(found, clips, scratch / "deck", out, one_file, live_page, title)
             elif to == "pptx":
                 from .office import write_pptx
                 with atomic_path(out) as tmp:
@@ -88,13 +87,6 @@ def make_deck(output=None, *, to: str = "html", one_file: bool = False, lecture=
                 from .office import write_pdf
                 with atomic_path(out) as tmp:
                     write_pdf(found, clips, tmp, title=title)
-        except BaseException:
-            if keep:
-                shutil.rmtree(building, ignore_errors=True)
-            raise
-        if keep:
-            shutil.rmtree(out, ignore_errors=True)
-            building.rename(out)
     return {"path": out, "slides": len(found.slides), "clips re-encoded": inexact, "seconds": found.seconds,
             "lecture": found.video}
 
