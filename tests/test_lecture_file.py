@@ -82,7 +82,7 @@ def test_unmarked_moments_follow_the_beats_and_marked_ones_start_at_their_word()
     ("Hello.\n# A\n\nx\n", "l.md:1: this comes before the first chapter"),
     ("# A\n\n::: racee\nx\n", "l.md:3: unknown shot 'racee'; choose from: surface, rule, race, cloud, landscape, text"),
     ("# A\n\n::: race surface=himmelblau optimizers=adam stepz=3\nx\n",
-     "l.md:3: unknown key 'stepz' for a race shot; choose from: name, surface, start, steps, optimizers, view, then"),
+     "l.md:3: unknown key 'stepz' for a race shot; choose from: name, figure, surface, start, steps, optimizers, view, then"),
     ("# A\n\n::: race surface=himmelblau\nx\n", "l.md:3: a race shot needs optimizers=..."),
     ("# A\n\n::: race surface=himmelblau optimizers=adam view=4d\nx\n",
      "l.md:3: bad view '4d' for a race shot: choose from: 2d, 3d"),

@@ -64,6 +64,7 @@ class ShotLine:
     options: dict      # key -> the string written
     name: str
     line: int
+    figure: bool = True   # `figure=no`: the shot stays out of the post (optviz article)
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,11 @@ def read_shot(rest: str, line: int, problem) -> ShotLine | None:
         if key in options:
             problem(line, f"{key!r} is given twice in this '::: {kind}' line")
         options[key] = value
-    return ShotLine(kind, options, options.pop("name", kind), line)
+    figure = options.pop("figure", "yes")
+    if figure not in ("yes", "no"):
+        problem(line, f"bad figure {figure!r} in this '::: {kind}' line: choose from: yes, no (no: the shot "
+                      "stays out of the post)")
+    return ShotLine(kind, options, options.pop("name", kind), line, figure != "no")
 
 
 def read_paragraph(block: list[tuple[int, str]], problem) -> Para | None:

@@ -179,7 +179,7 @@ def build(doc: Document, values: Values, pace: float = 1.0, problems: list | Non
             if line is not None:
                 beats[start] = replace(beats[start], seconds=max(beats[start].seconds, FIRST))
                 shots.append(Shot(line.kind, line.name, opts, start, len(beats) - 1, line.line, moments,
-                                  tuple(keys), rule))
+                                  tuple(keys), rule, figure=line.figure))
                 beats.append(Beat(EXIT, "", clear=tuple(keys)))
             else:   # the title card: its texts leave as the first shot comes in
                 shots.append(Shot("", "", {}, start, len(beats) - 1, paras[0].line, {}, tuple(keys)))

@@ -53,7 +53,8 @@ class Shot:
     """A shot in a chapter's plan: its kind, name and parsed options; its beats first..last (the closing
     beat is last + 1); each moment's beat and the seconds into it where it starts unless its mark is
     spoken (moments sharing a beat follow each other); its texts' keys in order; the update rule's
-    lines (a rule shot); the folder holding its runs (set once they are computed)."""
+    lines (a rule shot); the folder holding its runs (set once they are computed); whether the post
+    shows it."""
     kind: str
     name: str
     options: dict
@@ -64,6 +65,7 @@ class Shot:
     texts: tuple = ()
     rule: tuple = ()
     data: str = ""
+    figure: bool = True   # in the post (optviz article); the scenes have no use for it: not in the JSON
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "name": self.name, "options": self.options, "first": self.first, "last": self.last,

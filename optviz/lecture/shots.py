@@ -135,7 +135,7 @@ def parse_options(kind: ShotKind, written: dict) -> tuple[dict, list[tuple[str, 
     for key, text in written.items():
         if key not in kind.keys:
             problems.append((key, f"unknown key {key!r} for a {kind.name} shot; choose from: "
-                                  f"{', '.join(['name', *kind.keys])}"))
+                                  f"{', '.join(['name', 'figure', *kind.keys])}"))
             continue
         try:
             out[key] = kind.keys[key].parse(text)
