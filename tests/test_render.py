@@ -140,6 +140,8 @@ def test_other_formats(seed_exp, tmp_path):
     assert "data:video/mp4;base64," in (tmp_path / "a.html").read_text()
     assert iio.imread(tmp_path / "poster.png").shape == (600, 800, 3)
     assert (tmp_path / "map.svg").read_text().lstrip().startswith("<?xml")
+    again = render(seed_exp, tmp_path / "again.svg", view="map", timeline=Timeline(hold=0))
+    assert again.read_bytes() == (tmp_path / "map.svg").read_bytes()   # the same map, the same file
     assert (tmp_path / "map.pdf").read_bytes()[:4] == b"%PDF"
     assert not list(tmp_path.glob(".*"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -115,5 +116,7 @@ def save_figure(fig: Figure, path) -> Path:
     with atomic_path(path) as tmp:
         # fixed metadata: the same figure gives the same bytes
         meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
-        fig.savefig(tmp, format=fmt, facecolor=fig.get_facecolor(), metadata=meta)
+        # an SVG's ids are salted at random unless given a salt
+        with rc_context({"svg.hashsalt": "optviz"}):
+            fig.savefig(tmp, format=fmt, facecolor=fig.get_facecolor(), metadata=meta)
     return path

@@ -53,4 +53,9 @@ def generalization_figure(result: GeneralizationResult, style: Style = Style(), 
 
 
 def save_generalization_chart(result: GeneralizationResult, path, style: Style = Style(), level: float = 0.95):
-    return save_figure(generalization_figure(result, style, level), path)
+    """The chart as the file `path` names: PNG (written as optviz writes every frame), SVG or PDF."""
+    from pathlib import Path
+
+    from .figures import save_figure as save_vector
+    fig = generalization_figure(result, style, level)
+    return save_figure(fig, path) if Path(path).suffix.lower() == ".png" else save_vector(fig, path)
