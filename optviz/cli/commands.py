@@ -156,6 +156,8 @@ def build_parser() -> Parser:
 
     from .lecture import add_parser as add_lecture
     add_lecture(sub)
+    from .article import add_parser as add_article
+    add_article(sub)
 
     p = sub.add_parser("slides", help="the rendered lecture as a deck: HTML (reveal.js, offline), PPTX or a PDF handout")
     p.add_argument("spec", nargs="?", help="the lecture's TOML spec (its output is the lecture to cut)")

@@ -1,0 +1,47 @@
+"""`optviz article FILE.md -o post/`: a lecture file as a blog post (optviz.lecture.article).
+
+    optviz article my-lecture.md -o post            post/index.html, post/post.md, post/figures/
+    optviz article seed --figures mp4 -o seed-post  the built-in lecture, figures as MP4 with posters
+"""
+from __future__ import annotations
+
+import sys
+
+from ..parsing import argument, parse_workers
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("article", help="a lecture file (Markdown) as a blog post: one HTML page, a post.md and "
+                                       "its figures",
+                       description="optviz article FILE.md -o post/: the lecture's words as paragraphs, its texts as "
+                                   "callouts, its shots as figures, its first race live")
+    p.add_argument("file", nargs="?", help="the lecture file, or a packaged one's name (seed, own-lecture); "
+                   "default: the built-in lecture")
+    p.add_argument("-o", "--output", metavar="DIR", default="post", help="the post's folder (default: post)")
+    p.add_argument("--figures", default="gif", metavar="KIND",
+                   help="gif (default: looping GIFs, an MP4 where a figure is long), mp4 (with posters) or png")
+    p.add_argument("--no-live", dest="no_live", action="store_true", help="leave out the live figure (the interactive "
+                   "page of the first race)")
+    p.add_argument("--theme", help="dark or light (default: the lecture file's)")
+    p.add_argument("--max-size", dest="max_size", default="2MB", metavar="SIZE",
+                   help="the size budget of each GIF figure (default 2MB)")
+    p.add_argument("--workers", type=argument(parse_workers), help="processes drawing frames")
+    p.set_defaults(func=cmd_article)
+
+
+def cmd_article(args) -> int:
+    from ..data.files import human_size
+    from ..lecture.article import check_args, write_article
+    from ..progress import count_bar
+    from ..render.budget import parse_size
+    from .gallery import live_page_html
+    check_args(args.output, args.figures, args.theme)
+    parse_size(args.max_size)
+    with count_bar("computing runs", "shot") as runs_bar, count_bar("drawing figures", "shot") as bar:
+        done = write_article(args.file, args.output, figures=args.figures, theme=args.theme,
+                             live_page=None if args.no_live else live_page_html, max_size=args.max_size,
+                             workers=args.workers, report=bar.write, progress=bar, computing=runs_bar)
+    live = ", the first race live" if done["live"] else ""
+    print(f"wrote {done['path']}/index.html and post.md: {done['figures']} figures{live}, "
+          f"{human_size(done['bytes'])} in all", file=sys.stderr)
+    return 0

@@ -1,0 +1,76 @@
+"""The lecture file as a blog post: `optviz article FILE.md -o post/`.
+
+    model       the plan (the same one the video is rendered from) read as sections of paragraphs,
+                callouts and figures
+    figures     each shot's figures, drawn by optviz's renderers from its cached runs
+    html        post/index.html: one page, offline, in the lecture's theme
+    markdown    post/post.md: CommonMark for a static site, the front matter carried over
+
+    post/index.html  post/post.md  post/figures/NN-SHOT.gif|.mp4|.png  post/figures/live.html
+
+The folder is built beside its target and put in its place when complete: a failure leaves what was
+there before, never half a post.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...data.files import atomic_folder, check_folder
+from ...errors import OptvizError
+from ..files import load_data
+from .figures import FORMATS, draw
+from .model import Figure, about, article_of, first_race, has_figure
+
+LIVE = "live.html"
+
+
+def check_args(output, figures: str, theme: str | None) -> Path:
+    """What the command was given, refused in one line before anything runs."""
+    from ...render.style import THEMES
+    if figures not in FORMATS:
+        raise OptvizError(f"bad --figures {figures!r}: choose from {', '.join(FORMATS)}")
+    if theme is not None and theme not in THEMES:
+        raise OptvizError(f"bad --theme {theme!r}: choose from {', '.join(THEMES)}")
+    return check_folder(Path(output), "post folder")
+
+
+def write_article(source=None, output="post", *, figures: str = "gif", live_page=None, theme: str | None = None,
+                  max_size="2MB", workers=None, report=lambda line: None, progress=None,
+                  computing=None) -> dict:
+    """Write the lecture file `source` (None: the built-in one) as a post into the folder `output`.
+    `live_page(race_options, theme)`: the interactive page's HTML for the first race (None: no live
+    figure). `progress(done, total)` hears each shot drawn, `computing(done, total)` each shot's runs ready. Returns {"path", "figures", "bytes", "live"}."""
+    from ...render.style import THEMES
+    from ..runs import prepare
+    from .html import page_html
+    from .markdown import post_md
+    out = check_args(output, figures, theme)
+    lecture = prepare(source, report=report, progress=computing)
+    theme = theme or lecture.meta.get("theme") or "light"
+    if theme not in THEMES:   # the file's own, already checked by prepare; kept for a clear line
+        raise OptvizError(f"bad theme {theme!r}: choose from {', '.join(THEMES)}")
+    race = first_race(lecture.plan)
+    page = live_page(race.options, theme) if race is not None and live_page is not None else None
+    data = {s.name: load_data(s.data) for c in lecture.plan for s in c.shots if has_figure(s)}
+    sections = article_of(lecture.plan, race if page else None, {k: about(v) for k, v in data.items()})
+    shots = [b.shot for s in sections for b in s.blocks if isinstance(b, Figure)]
+    with atomic_folder(out, "post folder") as tmp:
+        folder = tmp / "figures"
+        folder.mkdir()
+        drawn = {}
+        for k, shot in enumerate(shots):
+            stem = f"{k + 1:02d}-{shot.name}"
+            drawn[shot.name] = draw(shot, data[shot.name], folder, stem, fmt=figures, theme=theme,
+                                    max_size=max_size, workers=workers)
+            if progress:
+                progress(k + 1, len(shots))
+        if page:
+            (folder / LIVE).write_text(page, encoding="utf-8")
+        title = lecture.meta.get("title") or (lecture.plan[0].title if lecture.plan else "A lecture")
+        byline = f"{len(sections)} chapter{'s' * (len(sections) != 1)}, written from {lecture.path.name} by optviz"
+        (tmp / "index.html").write_text(page_html(title, sections, drawn, THEMES[theme], live=LIVE if page else None,
+                                                  byline=byline), encoding="utf-8")
+        (tmp / "post.md").write_text(post_md(dict(lecture.meta), sections, drawn, live=LIVE if page else None),
+                                     encoding="utf-8")
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    return {"path": out, "figures": sum(len(v) for v in drawn.values()), "bytes": size, "live": bool(page)}
