@@ -169,6 +169,10 @@ EXPERIMENT_ENTRIES = {
                  ["map-himmelblau.png", "map-himmelblau-zoom.mp4"]),
 }
 
+# the built-in lecture as a post (`optviz article`): the blog post optviz grew from, its figures moving and
+# its numbers measured; MP4 figures keep the folder small
+ARTICLE_ENTRIES = {"seed-article": {"lecture": "seed", "figures": "mp4", "output": "seed-article"}}
+
 
 def screenshot(page: Path, png: Path, view: str) -> Path | None:
     """A PNG of an interactive page as a reader sees it at `view` (its URL hash), or None without a browser."""
@@ -199,6 +203,8 @@ def entry_needs(name: str) -> tuple[str, ...]:
         from ..core.networks.tasks import NEEDS
         task = argv[argv.index("--task") + 1] if "--task" in argv else "digits-mlp"
         return NEEDS.get(task.partition(":")[0], ())
+    if name in ARTICLE_ENTRIES:   # its lecture's landscape shot trains a network
+        return ("networks",)
     doc = ENTRIES[name]
     lecture = doc.get("manim", {}).get("scene") == "lecture"
     return tuple(n for n, wanted in (("manim", doc.get("engine") == "manim"),
@@ -213,7 +219,7 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
     directory = Path(directory)
     manifest_path = directory / "gallery.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    every = {**ENTRIES, **EXPERIMENT_ENTRIES}
+    every = {**ENTRIES, **EXPERIMENT_ENTRIES, **ARTICLE_ENTRIES}
     names = only or list(every)
     for name in names:
         if name not in every:
@@ -234,15 +240,19 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
         if name in EXPERIMENT_ENTRIES:
             argv, files = doc
             outputs = [directory / f for f in files]
+        elif name in ARTICLE_ENTRIES:
+            outputs = [directory / doc["output"]]
         else:
             outputs = [directory / o["path"] for o in doc["output"]]
         shots = SCREENSHOTS.get(name, [])
         if shots and browser() is not None:
             outputs += [directory / png for _, png, _ in shots]
         h = entry_hash({**doc, "screenshots": shots} if shots else doc)   # a new view is a new picture
-        if name in ENTRIES and doc.get("manim", {}).get("scene") == "lecture":   # a lecture is its file: an edit renders it again
+        video = name in ENTRIES and doc.get("manim", {}).get("scene") == "lecture"
+        if video or name in ARTICLE_ENTRIES:   # a lecture is its file: an edit renders it again
             from ..lecture.runs import lecture_file
-            h = entry_hash([h, lecture_file(doc["manim"].get("lecture")).read_text(encoding="utf-8")])
+            lecture = doc["lecture"] if name in ARTICLE_ENTRIES else doc["manim"].get("lecture")
+            h = entry_hash([h, lecture_file(lecture).read_text(encoding="utf-8")])
         if not force and manifest.get(name) == h and all(p.exists() for p in outputs):
             report(f"{name}: up to date")
             continue
@@ -256,6 +266,10 @@ def render_gallery(directory, only=None, force=False, workers=None, report=lambd
         if name in EXPERIMENT_ENTRIES:
             written += run_argv([*(a.replace("{dir}", str(directory)) for a in argv),
                                  *(["--workers", str(workers)] if workers else [])])
+        elif name in ARTICLE_ENTRIES:
+            from ..lecture.article import write_article
+            written.append(write_article(doc["lecture"], outputs[0], figures=doc["figures"], live_page=live_page_html,
+                                         workers=workers, report=report)["path"])
         else:
             spec = parse_spec({**doc, "output": [{**o, "path": str(directory / o["path"])} for o in doc["output"]]},
                               f"gallery entry {name}")
