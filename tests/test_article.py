@@ -212,7 +212,7 @@ def test_a_failure_while_drawing_leaves_nothing_half_written(tmp_path, monkeypat
             raise OptvizError("the disk is full")
         return []
     monkeypatch.setattr(article, "draw", fail)
-    assert main(["article", str(src), "-o", str(tmp_path / "post"), "--figures", "png"]) == 2
+    assert main(["article", str(src), "-o", str(tmp_path / "post"), "--figures", "png", "--no-cache"]) == 2
     assert "the disk is full" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["valley.md"]
 
@@ -229,3 +229,26 @@ def test_mp4_figures_have_posters_and_the_size_is_reported(tmp_path, capsys):
     err = capsys.readouterr().err
     from optviz.data.files import human_size
     assert f"{human_size(total)} in all" in err
+
+
+def test_writing_again_draws_only_what_the_edit_changed(tmp_path, capsys):
+    """A figure drawn before from the same shot and runs is reused (what --watch relies on), and is the
+    file drawing it anew gives."""
+    from optviz.lecture.article import write_article
+    src = tmp_path / "valley.md"
+    src.write_text(LECTURE)
+    first = write_article(src, tmp_path / "a", figures="png", live_page=None)
+    assert first["drawn"] == ["first", "mom"] and first["kept"] == []
+    src.write_text(LECTURE.replace("Two optimizers set off", "Two optimizers start"))   # words only
+    words = write_article(src, tmp_path / "b", figures="png", live_page=None)
+    assert words["drawn"] == [] and "Two optimizers start" in (tmp_path / "b" / "index.html").read_text()
+    src.write_text(LECTURE.replace("steps=20 optimizer=momentum", "steps=25 optimizer=momentum"))   # one shot
+    shot = write_article(src, tmp_path / "c", figures="png", live_page=None)
+    assert shot["drawn"] == ["mom"] and shot["kept"] == ["first"]
+    fresh = write_article(src, tmp_path / "d", figures="png", live_page=None, cache=False)
+    for name in ("01-first.png", "02-mom.png"):
+        assert (tmp_path / "c" / "figures" / name).read_bytes() == (tmp_path / "d" / "figures" / name).read_bytes()
+    assert (tmp_path / "c" / "figures" / "02-mom.png").read_bytes() != (tmp_path / "a" / "figures" / "02-mom.png").read_bytes()
+    assert fresh["drawn"] == ["first", "mom"]
+    assert main(["article", "seed", "--watch"]) == 2
+    assert "--watch follows a lecture file you edit, not the built-in 'seed'" in capsys.readouterr().err

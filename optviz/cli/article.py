@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 
+from ..errors import OptvizError
 from ..parsing import argument, parse_workers
 
 
@@ -26,6 +27,10 @@ def add_parser(sub) -> None:
     p.add_argument("--max-size", dest="max_size", default="2MB", metavar="SIZE",
                    help="the size budget of each GIF figure (default 2MB)")
     p.add_argument("--workers", type=argument(parse_workers), help="processes drawing frames")
+    p.add_argument("--no-cache", dest="no_cache", action="store_true",
+                   help="draw every figure again (by default a figure drawn before from the same shot is reused)")
+    p.add_argument("--watch", action="store_true", help="write the post again on every save of the file (only the "
+                   "figures the edit changed) and show it on a local page that reloads itself")
     p.set_defaults(func=cmd_article)
 
 
@@ -37,11 +42,41 @@ def cmd_article(args) -> int:
     from .gallery import live_page_html
     check_args(args.output, args.figures, args.theme)
     parse_size(args.max_size)
+    if args.watch:
+        return watch_article(args)
     with count_bar("computing runs", "shot") as runs_bar, count_bar("drawing figures", "shot") as bar:
         done = write_article(args.file, args.output, figures=args.figures, theme=args.theme,
                              live_page=None if args.no_live else live_page_html, max_size=args.max_size,
-                             workers=args.workers, report=bar.write, progress=bar, computing=runs_bar)
+                             workers=args.workers, cache=not args.no_cache, report=bar.write, progress=bar,
+                             computing=runs_bar)
     live = ", the first race live" if done["live"] else ""
-    print(f"wrote {done['path']}/index.html and post.md: {done['figures']} figures{live}, "
+    kept = (f" ({len(done['drawn'])} shots drawn, {len(done['kept'])} as drawn before)" if done["kept"] else "")
+    print(f"wrote {done['path']}/index.html and post.md: {done['figures']} figures{kept}{live}, "
           f"{human_size(done['bytes'])} in all", file=sys.stderr)
     return 0
+
+
+def watch_article(args) -> int:
+    """--watch: the post written on every save; the page is post/index.html, reloading itself."""
+    from pathlib import Path
+
+    from ..lecture.article import write_article
+    from .gallery import live_page_html
+    from .watching import editable, run_watch
+    if args.no_cache:
+        raise OptvizError("--watch draws only what an edit changed: it does not take --no-cache")
+    path, out = editable(args.file), Path(args.output)
+
+    def build() -> str:
+        done = write_article(path, out, figures=args.figures, theme=args.theme,
+                             live_page=None if args.no_live else live_page_html, max_size=args.max_size,
+                             workers=args.workers)
+        n = len(done["drawn"]) + len(done["kept"])
+        return (f"drew the figures of {', '.join(done['drawn'])} ({len(done['drawn'])} of {n} shots)" if done["drawn"]
+                else f"no figure to draw: all {n} shots' as drawn before")
+
+    def page():
+        index = out / "index.html"
+        return index.read_text(encoding="utf-8") if index.is_file() else None
+
+    return run_watch(path, build, page, out, lambda rel: True)

@@ -9,16 +9,21 @@
     post/index.html  post/post.md  post/figures/NN-SHOT.gif|.mp4|.png  post/figures/live.html
 
 The folder is built beside its target and put in its place when complete: a failure leaves what was
-there before, never half a post.
+there before, never half a post. A figure, once drawn, is kept in optviz's cache (`article/`) under a
+hash of all it is drawn from (its shot, its runs, the format and look, the renderers' code): writing
+the post again after an edit draws only the figures the edit changed.
 """
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
+from ...cache import cache_dir, digest, sources_digest
 from ...data.files import atomic_folder, check_folder
 from ...errors import OptvizError
-from ..files import load_data
-from .figures import FORMATS, draw
+from ..files import data_digest, load_data
+from .figures import FORMATS, Drawn, draw
 from .model import Figure, about, article_of, first_race, has_figure
 
 LIVE = "live.html"
@@ -34,12 +39,45 @@ def check_args(output, figures: str, theme: str | None) -> Path:
     return check_folder(Path(output), "post folder")
 
 
+def drawn_from() -> str:
+    """The code a figure comes from: the renderers and this package."""
+    here = Path(__file__).resolve().parent
+    return sources_digest(here.parents[1] / "render", here)
+
+
+def figure_files(shot, data, folder: Path, stem: str, store: Path | None, **how) -> tuple[list, bool]:
+    """`shot`'s figures in `folder` (see figures.draw): copied from `store` when drawn before from the
+    same shot, runs and look, else drawn and kept there. Returns (the Drawn, whether they were drawn)."""
+    if store is None:
+        return draw(shot, data, folder, stem, **how), True
+    how_key = {k: v for k, v in how.items() if k != "workers"}
+    entry = store / digest(shot.kind, shot.options, data_digest(shot.data), stem, how_key, drawn_from())
+    if not (entry / "drawn.txt").exists():
+        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        done = draw(shot, data, tmp, stem, **how)
+        (tmp / "drawn.txt").write_text("\n".join(f"{d.src}\t{d.poster}" for d in done))
+        shutil.rmtree(entry, ignore_errors=True)
+        tmp.replace(entry)
+        fresh = True
+    else:
+        fresh = False
+    done = [Drawn(*line.split("\t")) for line in (entry / "drawn.txt").read_text().splitlines()]
+    for d in done:
+        for name in filter(None, (d.src, d.poster)):
+            shutil.copyfile(entry / name, folder / name)
+    return done, fresh
+
+
 def write_article(source=None, output="post", *, figures: str = "gif", live_page=None, theme: str | None = None,
-                  max_size="2MB", workers=None, report=lambda line: None, progress=None,
+                  max_size="2MB", workers=None, cache: bool = True, report=lambda line: None, progress=None,
                   computing=None) -> dict:
     """Write the lecture file `source` (None: the built-in one) as a post into the folder `output`.
     `live_page(race_options, theme)`: the interactive page's HTML for the first race (None: no live
-    figure). `progress(done, total)` hears each shot drawn, `computing(done, total)` each shot's runs ready. Returns {"path", "figures", "bytes", "live"}."""
+    figure). `cache`: keep figures drawn, and reuse them. `progress(done, total)` hears each shot drawn,
+    `computing(done, total)` each shot's runs ready. Returns {"path", "figures", "bytes", "live",
+    "drawn": the shots whose figures were drawn, "kept": those whose figures were drawn before}."""
     from ...render.style import THEMES
     from ..runs import prepare
     from .html import page_html
@@ -57,11 +95,13 @@ def write_article(source=None, output="post", *, figures: str = "gif", live_page
     with atomic_folder(out, "post folder") as tmp:
         folder = tmp / "figures"
         folder.mkdir()
-        drawn = {}
+        drawn, fresh = {}, []
+        store = cache_dir("article", "figures") if cache else None
         for k, shot in enumerate(shots):
             stem = f"{k + 1:02d}-{shot.name}"
-            drawn[shot.name] = draw(shot, data[shot.name], folder, stem, fmt=figures, theme=theme,
-                                    max_size=max_size, workers=workers)
+            drawn[shot.name], new = figure_files(shot, data[shot.name], folder, stem, store, fmt=figures, theme=theme,
+                                                 max_size=max_size, workers=workers)
+            fresh += [shot.name] * new
             if progress:
                 progress(k + 1, len(shots))
         if page:
@@ -73,4 +113,5 @@ def write_article(source=None, output="post", *, figures: str = "gif", live_page
         (tmp / "post.md").write_text(post_md(dict(lecture.meta), sections, drawn, live=LIVE if page else None),
                                      encoding="utf-8")
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    return {"path": out, "figures": sum(len(v) for v in drawn.values()), "bytes": size, "live": bool(page)}
+    return {"path": out, "figures": sum(len(v) for v in drawn.values()), "bytes": size, "live": bool(page),
+            "drawn": fresh, "kept": [s.name for s in shots if s.name not in fresh]}
