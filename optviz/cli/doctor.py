@@ -20,7 +20,7 @@ from ..version import __version__
 
 # what the core needs, by distribution (pyproject.toml's dependencies; a test holds the two equal)
 CORE = ("torch", "numpy", "scipy", "matplotlib", "pillow", "imageio-ffmpeg", "av", "tqdm", "markdown-it-py", "mdit-py-plugins",
-        "pyyaml")
+        "pyyaml", "watchfiles")
 MODULE = {"pillow": "PIL", "imageio-ffmpeg": "imageio_ffmpeg", "markdown-it-py": "markdown_it", "mdit-py-plugins": "mdit_py_plugins",
           "pyyaml": "yaml"}
 ENCODERS = {"libx264": ("MP4 (H.264)", "mp4"), "libvpx-vp9": ("WebM (VP9)", "webm"), "gif": ("GIF", "gif")}

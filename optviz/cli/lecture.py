@@ -57,6 +57,9 @@ def add_parser(sub) -> None:
                    help="write the lines to record into DIR (a text file per line, a cue sheet) and stop")
     p.add_argument("--workers", type=argument(parse_workers), help="manim processes at once")
     p.add_argument("--no-cache", dest="no_cache", action="store_true", help="draw every chapter again")
+    p.add_argument("--watch", action="store_true", help="render again on every save of the file (only the chapters "
+                   "the edit changed; preview quality and silent unless --quality, --voice say otherwise) and show "
+                   "it on a local page that reloads itself")
     p.set_defaults(func=cmd_lecture)
 
 
@@ -121,6 +124,8 @@ def render(args) -> int:
     from ..progress import count_bar
     from ..render.manim_video import check_request
     from .run import report_written
+    if args.watch:
+        return watch_video(args)
     doc = load(args.what)   # every problem of the file, before anything runs
     if not args.voice_script:
         from ..render.manim_video import check_manim
@@ -153,6 +158,56 @@ def render(args) -> int:
                                cache=not args.no_cache, progress=bar, speaking=voice_bar, report=bar.write)
     report_written(written)
     return 0
+
+
+def watch_video(args) -> int:
+    """--watch: the flags checked once, then the file read, checked and rendered on every save."""
+    from ..data.files import check_writable
+    from ..lecture.preview import video_page
+    from ..lecture.runs import load
+    from ..lecture.video import render as render_video
+    from ..lecture.video import select
+    from ..lecture.voice import check_voice_spec
+    from ..progress import count_bar
+    from ..render.manim_video import check_manim, check_request
+    from ..render.style import THEMES
+    from .watching import editable, run_watch
+    if args.voice_script or args.no_cache:
+        raise OptvizError(f"--watch renders: it takes neither {'--voice-script' if args.voice_script else '--no-cache'}")
+    path = editable(args.what)
+    voice, quality = args.voice or "none", args.quality or "preview"
+    check_voice_spec(voice)
+    if args.theme is not None and args.theme not in THEMES:
+        raise OptvizError(f"unknown theme {args.theme!r}; choose from: {', '.join(THEMES)}")
+    if args.pace is not None and not 0.05 <= args.pace <= 4:
+        raise OptvizError(f"--pace must be from 0.05 to 4 (1 is the lecture's own pace), got {args.pace!r}")
+    output = Path(args.output or "lecture.mp4")
+    check_request(output, "lecture", quality, False)
+    check_writable(output)
+    check_manim("the lecture")
+    shown = {"title": path.stem, "fresh": [], "note": ""}
+
+    def build() -> str:
+        doc = load(path)   # a broken save stops here, its problems on the page
+        meta = doc.meta
+        theme = args.theme or meta.get("theme", "dark")
+        pace = args.pace if args.pace is not None else float(meta.get("pace", 1.0))
+        chosen = select(args.chapters, [c.key for c in doc.chapters])
+        drawn = []
+        with count_bar("rendering") as bar:
+            render_video(output, lecture=path, quality=quality, voice=voice, chapters=args.chapters,
+                         options={"theme": theme, "pace": pace}, workers=args.workers, progress=bar,
+                         drawing=drawn.extend)
+        which = ", ".join(map(str, drawn))
+        note = (f"drew chapter{'s' * (len(drawn) > 1)} {which} of {len(chosen)}" if drawn
+                else f"nothing to draw: all {len(chosen)} chapters as drawn before")
+        shown.update(title=meta.get("title") or path.stem, fresh=drawn, note=f"{note} · {quality}, voice {voice}")
+        return note
+
+    stem = output.stem
+    return run_watch(path, build, lambda: video_page(output, shown["title"], shown["fresh"], shown["note"]),
+                     output.parent, lambda rel: rel in (output.name, f"{stem}.vtt")
+                     or rel.startswith(f"{stem}_chapters/"))
 
 
 def write_voice_script(source, folder, pace, quality) -> int:

