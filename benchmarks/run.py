@@ -8,7 +8,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
 SUITES = ["bench_engine", "bench_map", "bench_render", "bench_manim", "bench_lecture", "bench_landscape", "bench_cluster",
-          "bench_page", "bench_slides", "bench_authored", "bench_rerender"]
+          "bench_page", "bench_slides", "bench_authored", "bench_rerender", "bench_article"]
 
 
 def main():
