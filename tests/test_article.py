@@ -252,3 +252,15 @@ def test_writing_again_draws_only_what_the_edit_changed(tmp_path, capsys):
     assert fresh["drawn"] == ["first", "mom"]
     assert main(["article", "seed", "--watch"]) == 2
     assert "--watch follows a lecture file you edit, not the built-in 'seed'" in capsys.readouterr().err
+
+
+def test_the_built_in_article_in_the_gallery_is_whole_and_under_5_mb():
+    post = ROOT / "assets" / "seed-article"
+    size = sum(p.stat().st_size for p in post.rglob("*") if p.is_file())
+    assert size < 5e6, size
+    page, md = (post / "index.html").read_text(), (post / "post.md").read_text()
+    linked = set(re.findall(r'(?:src|poster|href)="(figures/[^"#]+)', page))
+    in_md = {a or b for a, b in re.findall(r'(?:src|poster)="(figures/[^"#]+)|\]\((figures/[^)]+)\)', md)}
+    assert linked == in_md
+    on_disk = {f"figures/{p.name}" for p in (post / "figures").iterdir()}
+    assert linked == on_disk and any(f.endswith(".mp4") for f in on_disk)   # every file used, none missing
