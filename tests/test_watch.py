@@ -119,3 +119,37 @@ def test_a_running_watch_redraws_the_edited_chapter_and_reports_a_broken_save(tm
     port = int(url.rsplit(":", 1)[1].strip("/"))
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_a_failing_render_is_reported_and_the_watch_goes_on():
+    """Any failure of a build (a bad save, or a render that breaks) is a problem on the page; the next
+    save builds again."""
+    from optviz.errors import OptvizError
+    from optviz.lecture.watch import watch
+
+    class Page:
+        def __init__(self):
+            self.events = []
+
+        def start(self):
+            pass
+
+        def done(self, note):
+            self.events.append(("done", note))
+
+        def failed(self, problems):
+            self.events.append(("failed", problems))
+
+    results = iter([OptvizError("a.md:3: bad steps 'x'\na.md:9: unknown optimizer 'adm'"), OSError("disk full"), "drew 1"])
+
+    def build():
+        r = next(results)
+        if isinstance(r, Exception):
+            raise r
+        return r
+
+    page, said = Page(), []
+    watch(Path("a.md"), build, page, report=said.append, changes=iter([1, 2]))
+    assert page.events == [("failed", ["a.md:3: bad steps 'x'", "a.md:9: unknown optimizer 'adm'"]),
+                           ("failed", ["the render failed: OSError: disk full"]), ("done", "drew 1")]
+    assert said[:2] == ["a.md:3: bad steps 'x'", "a.md:9: unknown optimizer 'adm'"] and said[-1].endswith("the page reloads")

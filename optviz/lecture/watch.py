@@ -32,8 +32,8 @@ def cycle(build, preview, report) -> bool:
     preview.start()
     try:
         note = build()
-    except OptvizError as e:
-        problems = str(e).splitlines()
+    except Exception as e:   # noqa: BLE001  a watch outlives a bad save, and a failing render (manim, disk)
+        problems = str(e).splitlines() if isinstance(e, OptvizError) else [f"the render failed: {type(e).__name__}: {e}"]
         preview.failed(problems)
         for line in problems:
             report(line)
