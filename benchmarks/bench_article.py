@@ -23,7 +23,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-TALK = (Path(__file__).resolve().parents[1] / "tests" / "test_watch.py").read_text().split('TALK = """')[1].split('"""')[0]
+# the watch test's two-chapter lecture
+TALK = (Path(__file__).resolve().parents[1] / "tests" / "test_watch.py").read_text().split('TALK = """')[1]
+TALK = TALK.split('"""')[0]
 
 
 def by_hand(lecture, folder: Path, workers: int) -> int:

@@ -248,7 +248,8 @@ def test_writing_again_draws_only_what_the_edit_changed(tmp_path, capsys):
     fresh = write_article(src, tmp_path / "d", figures="png", live_page=None, cache=False)
     for name in ("01-first.png", "02-mom.png"):
         assert (tmp_path / "c" / "figures" / name).read_bytes() == (tmp_path / "d" / "figures" / name).read_bytes()
-    assert (tmp_path / "c" / "figures" / "02-mom.png").read_bytes() != (tmp_path / "a" / "figures" / "02-mom.png").read_bytes()
+    edited, old = (tmp_path / d / "figures" / "02-mom.png" for d in ("c", "a"))
+    assert edited.read_bytes() != old.read_bytes()
     assert fresh["drawn"] == ["first", "mom"]
     assert main(["article", "seed", "--watch"]) == 2
     assert "--watch follows a lecture file you edit, not the built-in 'seed'" in capsys.readouterr().err

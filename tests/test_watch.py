@@ -140,7 +140,8 @@ def test_a_failing_render_is_reported_and_the_watch_goes_on():
         def failed(self, problems):
             self.events.append(("failed", problems))
 
-    results = iter([OptvizError("a.md:3: bad steps 'x'\na.md:9: unknown optimizer 'adm'"), OSError("disk full"), "drew 1"])
+    bad = OptvizError("a.md:3: bad steps 'x'\na.md:9: unknown optimizer 'adm'")
+    results = iter([bad, OSError("disk full"), "drew 1"])
 
     def build():
         r = next(results)
@@ -152,4 +153,5 @@ def test_a_failing_render_is_reported_and_the_watch_goes_on():
     watch(Path("a.md"), build, page, report=said.append, changes=iter([1, 2]))
     assert page.events == [("failed", ["a.md:3: bad steps 'x'", "a.md:9: unknown optimizer 'adm'"]),
                            ("failed", ["the render failed: OSError: disk full"]), ("done", "drew 1")]
-    assert said[:2] == ["a.md:3: bad steps 'x'", "a.md:9: unknown optimizer 'adm'"] and said[-1].endswith("the page reloads")
+    assert said[:2] == ["a.md:3: bad steps 'x'", "a.md:9: unknown optimizer 'adm'"]
+    assert said[-1].endswith("the page reloads")

@@ -173,7 +173,8 @@ def watch_video(args) -> int:
     from ..render.style import THEMES
     from .watching import editable, run_watch
     if args.voice_script or args.no_cache:
-        raise OptvizError(f"--watch renders: it takes neither {'--voice-script' if args.voice_script else '--no-cache'}")
+        flag = "--voice-script" if args.voice_script else "--no-cache"
+        raise OptvizError(f"--watch renders what changed: it does not take {flag}")
     path = editable(args.what)
     voice, quality = args.voice or "none", args.quality or "preview"
     check_voice_spec(voice)
@@ -185,23 +186,24 @@ def watch_video(args) -> int:
     check_request(output, "lecture", quality, False)
     check_writable(output)
     check_manim("the lecture")
-    shown = {"title": path.stem, "fresh": [], "note": ""}
+    shown = {"title": path.stem, "fresh": set(), "note": ""}
 
     def build() -> str:
         doc = load(path)   # a broken save stops here, its problems on the page
         meta = doc.meta
         theme = args.theme or meta.get("theme", "dark")
         pace = args.pace if args.pace is not None else float(meta.get("pace", 1.0))
-        chosen = select(args.chapters, [c.key for c in doc.chapters])
+        select(args.chapters, [c.key for c in doc.chapters])   # --chapters against the file as saved
         drawn = []
         with count_bar("rendering") as bar:
             render_video(output, lecture=path, quality=quality, voice=voice, chapters=args.chapters,
                          options={"theme": theme, "pace": pace}, workers=args.workers, progress=bar,
                          drawing=drawn.extend)
         which = ", ".join(map(str, drawn))
-        note = (f"drew chapter{'s' * (len(drawn) > 1)} {which} of {len(chosen)}" if drawn
-                else f"nothing to draw: all {len(chosen)} chapters as drawn before")
-        shown.update(title=meta.get("title") or path.stem, fresh=drawn, note=f"{note} · {quality}, voice {voice}")
+        note = (f"drew chapter{'s' * (len(drawn) > 1)} {which} of {len(doc.chapters)}" if drawn
+                else "nothing to draw: every chapter as drawn before")
+        shown.update(title=meta.get("title") or path.stem, fresh={doc.chapters[i - 1].key for i in drawn},
+                     note=f"{note} · {quality}, voice {voice}")
         return note
 
     stem = output.stem

@@ -144,9 +144,9 @@ def waiting_page(state: State) -> str:
             f"<body style='font:16px system-ui; padding:4rem 2rem'><p>{html.escape(said)}</p></body></html>")
 
 
-def video_page(video: Path, title: str, fresh: list[int], note: str) -> str | None:
+def video_page(video: Path, title: str, fresh, note: str) -> str | None:
     """The lecture's preview: the whole video with its subtitles, then each chapter's video, those the
-    last build drew marked new. None until the video exists."""
+    last build drew (`fresh`: their keys) marked new. None until the video exists."""
     video = Path(video)
     if not video.is_file():
         return None
@@ -154,10 +154,11 @@ def video_page(video: Path, title: str, fresh: list[int], note: str) -> str | No
     folder = video.with_name(video.stem + "_chapters")
     chapters = sorted(folder.glob(f"[0-9][0-9]-*{video.suffix}"))
     vtt = video.with_suffix(".vtt")
-    track = f'<track kind="subtitles" src="{e(vtt.name)}" srclang="en" label="subtitles" default>' if vtt.is_file() else ""
-    items = "\n".join(
-        f'<li{" class=new" if int(c.name[:2]) in fresh else ""}><span>{e(c.stem[3:])}'
-        f'{" · drawn now" if int(c.name[:2]) in fresh else ""}</span>'
+    track = (f'<track kind="subtitles" src="{e(vtt.name)}" srclang="en" label="subtitles" default>'
+             if vtt.is_file() else "")
+    items = "\n".join(   # a chapter's file: NN-KEY, NN its place in the video
+        f'<li{" class=new" if c.stem[3:] in fresh else ""}><span>{e(c.stem[3:])}'
+        f'{" · drawn now" if c.stem[3:] in fresh else ""}</span>'
         f'<video src="{e(folder.name)}/{e(c.name)}" controls preload="metadata"></video></li>' for c in chapters)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -167,7 +168,8 @@ body {{ margin: 0; background: #111318; color: #e8e8ea; font: 16px/1.5 system-ui
 main {{ max-width: 64rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }}
 h1 {{ font-size: 1.4rem; margin: 0 0 .2rem; }} .note {{ color: #a0a0a8; margin: 0 0 1rem; }}
 video {{ width: 100%; display: block; background: #000; border-radius: 4px; }}
-ol {{ list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: 1rem; }}
+ol {{ list-style: none; padding: 0; display: grid; gap: 1rem;
+      grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); }}
 li span {{ display: block; font-size: .9rem; color: #a0a0a8; margin-bottom: .3rem; }}
 li.new span {{ color: #7cc4ff; font-weight: bold; }}
 </style></head>

@@ -33,7 +33,8 @@ def cycle(build, preview, report) -> bool:
     try:
         note = build()
     except Exception as e:   # noqa: BLE001  a watch outlives a bad save, and a failing render (manim, disk)
-        problems = str(e).splitlines() if isinstance(e, OptvizError) else [f"the render failed: {type(e).__name__}: {e}"]
+        problems = (str(e).splitlines() if isinstance(e, OptvizError)
+                    else [f"the render failed: {type(e).__name__}: {e}"])
         preview.failed(problems)
         for line in problems:
             report(line)
