@@ -32,12 +32,11 @@ def run_watch(path: Path, build, page, root: Path, serves) -> int:
     """Serve the page (`page()`: its HTML; files under `root` that `serves(rel)` allows) and watch."""
     from ..lecture.preview import Preview
     from ..lecture.watch import watch
-    from .commands import Terminated
     preview = Preview(page, root, serves)
     say(f"watching {path}: the preview is at {preview.url} (Ctrl-C stops)")
     try:
         watch(path, build, preview, report=say)
-    except (KeyboardInterrupt, Terminated):
+    except KeyboardInterrupt:   # Ctrl-C, or SIGTERM (commands.Terminated is one)
         pass
     finally:
         preview.close()
