@@ -26,15 +26,17 @@ GHOST = 0.35   # opacity of what the surface hides, in ghost mode
 
 
 def fit_inside(fig, ax, top: float, pad: float = 4.0, tries: int = 8) -> None:
-    """Shrink the 3-D axes about their centre until the name of every axis lies inside the
-    figure and below `top` (the header's edge, a fraction of the height): at a steep camera a long axis
-    name ("PC 1 (64% of the variance)") otherwise runs off the bottom edge."""
+    """Shrink the 3-D axes about their centre until every axis, its name and the tick labels it
+    draws, lies inside the figure and below `top` (the header's edge, a fraction of the height): at a
+    steep camera a long axis name ("PC 1 (64% of the variance)") or the near axis's numbers otherwise
+    run off the bottom edge."""
     renderer = fig.canvas.get_renderer()
     width, height = fig.bbox.width, fig.bbox.height
     for _ in range(tries):
         fig.canvas.draw()
-        # the axis names only: a 3-D axis keeps stale positions for the tick labels it does not draw
-        boxes = [a.label.get_window_extent(renderer) for a in (ax.xaxis, ax.yaxis, ax.zaxis) if a.label.get_text()]
+        # an axis's tight box holds the ticks it draws (a 3-D axis keeps stale positions for the
+        # others, which its own labels' boxes would count) and its name
+        boxes = [b for b in (a.get_tightbbox(renderer) for a in (ax.xaxis, ax.yaxis, ax.zaxis)) if b is not None]
         if all(b.x0 >= pad and b.y0 >= pad and b.x1 <= width - pad and b.y1 <= top * height - pad for b in boxes):
             return
         # shrink the box the axes were given, not the one their aspect drew in: drawing fits the
