@@ -15,7 +15,6 @@ the post again after an edit draws only the figures the edit changed.
 """
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -24,9 +23,7 @@ from ...data.files import atomic_folder, check_folder
 from ...errors import OptvizError
 from ..files import data_digest, load_data
 from .figures import FORMATS, Drawn, draw
-from .model import Figure, about, article_of, first_race, has_figure
-
-LIVE = "live.html"
+from .model import LIVE, Figure, about, article_of, first_race, has_figure
 
 
 def check_args(output, figures: str, theme: str | None) -> Path:
@@ -45,24 +42,19 @@ def drawn_from() -> str:
     return sources_digest(here.parents[1] / "render", here)
 
 
-def figure_files(shot, data, folder: Path, stem: str, store: Path | None, **how) -> tuple[list, bool]:
+def figure_files(shot, data, folder: Path, stem: str, store: Path | None, code: str = "", **how) -> tuple[list, bool]:
     """`shot`'s figures in `folder` (see figures.draw): copied from `store` when drawn before from the
-    same shot, runs and look, else drawn and kept there. Returns (the Drawn, whether they were drawn)."""
+    same shot, runs, look and `code` (drawn_from()), else drawn and kept there. Returns (the Drawn,
+    whether they were drawn)."""
     if store is None:
         return draw(shot, data, folder, stem, **how), True
     how_key = {k: v for k, v in how.items() if k != "workers"}
-    entry = store / digest(shot.kind, shot.options, data_digest(shot.data), stem, how_key, drawn_from())
-    if not (entry / "drawn.txt").exists():
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        done = draw(shot, data, tmp, stem, **how)
-        (tmp / "drawn.txt").write_text("\n".join(f"{d.src}\t{d.poster}" for d in done))
-        shutil.rmtree(entry, ignore_errors=True)
-        tmp.replace(entry)
-        fresh = True
-    else:
-        fresh = False
+    entry = store / digest(shot.kind, shot.options, data_digest(shot.data), stem, how_key, code)
+    fresh = not (entry / "drawn.txt").exists()
+    if fresh:
+        with atomic_folder(entry, "figure cache entry") as tmp:
+            done = draw(shot, data, tmp, stem, **how)
+            (tmp / "drawn.txt").write_text("\n".join(f"{d.src}\t{d.poster}" for d in done))
     done = [Drawn(*line.split("\t")) for line in (entry / "drawn.txt").read_text().splitlines()]
     for d in done:
         for name in filter(None, (d.src, d.poster)):
@@ -84,9 +76,7 @@ def write_article(source=None, output="post", *, figures: str = "gif", live_page
     from .markdown import post_md
     out = check_args(output, figures, theme)
     lecture = prepare(source, report=report, progress=computing)
-    theme = theme or lecture.meta.get("theme") or "light"
-    if theme not in THEMES:   # the file's own, already checked by prepare; kept for a clear line
-        raise OptvizError(f"bad theme {theme!r}: choose from {', '.join(THEMES)}")
+    theme = theme or lecture.meta.get("theme") or "light"   # the file's own: checked by prepare
     race = first_race(lecture.plan)
     page = live_page(race.options, theme) if race is not None and live_page is not None else None
     data = {s.name: load_data(s.data) for c in lecture.plan for s in c.shots if has_figure(s)}
@@ -97,10 +87,11 @@ def write_article(source=None, output="post", *, figures: str = "gif", live_page
         folder.mkdir()
         drawn, fresh = {}, []
         store = cache_dir("article", "figures") if cache else None
+        code = drawn_from() if cache else ""
         for k, shot in enumerate(shots):
             stem = f"{k + 1:02d}-{shot.name}"
-            drawn[shot.name], new = figure_files(shot, data[shot.name], folder, stem, store, fmt=figures, theme=theme,
-                                                 max_size=max_size, workers=workers)
+            drawn[shot.name], new = figure_files(shot, data[shot.name], folder, stem, store, code, fmt=figures,
+                                                 theme=theme, max_size=max_size, workers=workers)
             fresh += [shot.name] * new
             if progress:
                 progress(k + 1, len(shots))
@@ -108,10 +99,9 @@ def write_article(source=None, output="post", *, figures: str = "gif", live_page
             (folder / LIVE).write_text(page, encoding="utf-8")
         title = lecture.meta.get("title") or (lecture.plan[0].title if lecture.plan else "A lecture")
         byline = f"{len(sections)} chapter{'s' * (len(sections) != 1)}, written from {lecture.path.name} by optviz"
-        (tmp / "index.html").write_text(page_html(title, sections, drawn, THEMES[theme], live=LIVE if page else None,
-                                                  byline=byline), encoding="utf-8")
-        (tmp / "post.md").write_text(post_md(dict(lecture.meta), sections, drawn, live=LIVE if page else None),
-                                     encoding="utf-8")
+        (tmp / "index.html").write_text(page_html(title, sections, drawn, THEMES[theme], byline=byline),
+                                        encoding="utf-8")
+        (tmp / "post.md").write_text(post_md(dict(lecture.meta), sections, drawn), encoding="utf-8")
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return {"path": out, "figures": sum(len(v) for v in drawn.values()), "bytes": size, "live": bool(page),
             "drawn": fresh, "kept": [s.name for s in shots if s.name not in fresh]}

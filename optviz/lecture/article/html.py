@@ -52,25 +52,26 @@ def figure_html(drawn, caption: str) -> str:
     return f"<figure>{media}<figcaption>{e(caption)}</figcaption></figure>"
 
 
-def block_html(block, drawn: dict, live: str | None) -> str:
+def block_html(block, drawn: dict) -> str:
     if isinstance(block, Para):
         return f"<p>{e(block.text)}</p>"
     if isinstance(block, Callout):
         return f'<pre class="formula">{e(block.text)}</pre>' if block.formula else f"<blockquote>{e(block.text)}</blockquote>"
     if isinstance(block, Figure):
         return "\n".join(figure_html(d, c) for d, c in zip(drawn[block.shot.name], block.captions))
-    if isinstance(block, Live) and live:
-        return (f'<figure class="live"><iframe src="figures/{e(live)}#{e(block.fragment)}" '
+    if isinstance(block, Live):
+        return (f'<figure class="live"><iframe src="figures/{e(block.src)}#{e(block.fragment)}" '
                 f'title="The race, live: drop the ball anywhere" loading="lazy"></iframe><figcaption>'
-                f'{e(block.caption)} <a href="figures/{e(live)}">Open it on its own page</a>.</figcaption></figure>')
+                f'{e(block.caption)} <a href="figures/{e(block.src)}">Open it on its own page</a>.</figcaption>'
+                f'</figure>')
     return ""
 
 
-def page_html(title: str, sections, drawn: dict, theme, *, live: str | None, byline: str) -> str:
+def page_html(title: str, sections, drawn: dict, theme, *, byline: str) -> str:
     body = []
     for s in sections:
         body.append(f'<section id="{e(s.key)}">\n<h2>{e(s.title)}</h2>')
-        body += [h for h in (block_html(b, drawn, live) for b in s.blocks) if h]
+        body += [h for h in (block_html(b, drawn) for b in s.blocks) if h]
         body.append("</section>")
     return f"""<!DOCTYPE html>
 <html lang="en">

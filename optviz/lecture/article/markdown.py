@@ -34,7 +34,7 @@ def figure_md(drawn, caption: str) -> str:
     return f"![{escape(caption)}](figures/{drawn.src})\n*{escape(caption)}*"
 
 
-def block_md(block, drawn: dict, live: str | None) -> str:
+def block_md(block, drawn: dict) -> str:
     if isinstance(block, Para):
         return escape(block.text)
     if isinstance(block, Callout):
@@ -43,16 +43,16 @@ def block_md(block, drawn: dict, live: str | None) -> str:
         return "> " + escape(block.text)
     if isinstance(block, Figure):
         return "\n\n".join(figure_md(d, c) for d, c in zip(drawn[block.shot.name], block.captions))
-    if isinstance(block, Live) and live:
-        return (f'<iframe src="figures/{html.escape(live)}#{html.escape(block.fragment)}" title="The race, live" '
+    if isinstance(block, Live):
+        return (f'<iframe src="figures/{html.escape(block.src)}#{html.escape(block.fragment)}" title="The race, live" '
                 f'width="100%" height="900" loading="lazy"></iframe>\n\n*{escape(block.caption)}*')
     return ""
 
 
-def post_md(meta: dict, sections, drawn: dict, *, live: str | None) -> str:
+def post_md(meta: dict, sections, drawn: dict) -> str:
     front = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n" if meta else ""
     parts = []
     for s in sections:
         parts.append(f"## {escape(s.title)}")
-        parts += [m for m in (block_md(b, drawn, live) for b in s.blocks) if m]
+        parts += [m for m in (block_md(b, drawn) for b in s.blocks) if m]
     return front + "\n" + "\n\n".join(parts) + "\n"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..plan import TITLE
 from ..script import spoken
+from ..shots import format_value
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,13 @@ class Figure:
     captions: tuple          # one per file `figures.draw` makes of it, in its order
 
 
+LIVE = "live.html"   # the live page, in figures/
+
+
 @dataclass(frozen=True)
 class Live:
     shot: object             # the race the live page runs
+    src: str = LIVE          # its file in figures/
 
     @property
     def fragment(self) -> str:
@@ -59,10 +64,6 @@ class Section:
     key: str
     title: str
     blocks: tuple
-
-
-def pair(p) -> str:
-    return f"({p[0]:g}, {p[1]:g})"
 
 
 def listing(labels) -> str:
@@ -96,9 +97,9 @@ def caption(shot, names: About = About()) -> str:
     o = shot.options
     who = listing(names.labels or o.get("optimizers") or ([o["optimizer"]] if o.get("optimizer") else []))
     where = names.where or o.get("surface", "")
-    start = f"from {pair(o['start'])}" if o.get("start") else "from its start"
+    start = f"from {format_value(o['start'], 'g')}" if o.get("start") else "from its start"
     if shot.kind == "surface":
-        at = f"from {pair(o['point'])}" if o.get("point") else "from its start"
+        at = f"from {format_value(o['point'], 'g')}" if o.get("point") else "from its start"
         return f"{where}: gradient descent {at}, {o['steps']} steps of learning rate {o['lr']:g}."
     if shot.kind == "rule":
         return f"{where}: {who} {start}, {o['steps']} steps."
