@@ -136,11 +136,7 @@ def render(args) -> int:
     theme = args.theme or meta.get("theme", "dark")
     pace = args.pace if args.pace is not None else float(meta.get("pace", 1.0))
     check_voice_spec(voice)
-    if not 0.05 <= pace <= 4:
-        raise OptvizError(f"--pace must be from 0.05 to 4 (1 is the lecture's own pace), got {pace!r}")
-    from ..render.style import THEMES
-    if theme not in THEMES:
-        raise OptvizError(f"unknown theme {theme!r}; choose from: {', '.join(THEMES)}")
+    check_look(theme, pace)
     select(args.chapters, [c.key for c in doc.chapters])
     if args.voice_script:
         return write_voice_script(args.what, args.voice_script, pace, quality)
@@ -160,6 +156,15 @@ def render(args) -> int:
     return 0
 
 
+def check_look(theme: str | None, pace: float | None) -> None:
+    """The theme and pace a render is asked for (None: not asked), each refused in one line."""
+    from ..render.style import THEMES
+    if pace is not None and not 0.05 <= pace <= 4:
+        raise OptvizError(f"--pace must be from 0.05 to 4 (1 is the lecture's own pace), got {pace!r}")
+    if theme is not None and theme not in THEMES:
+        raise OptvizError(f"unknown theme {theme!r}; choose from: {', '.join(THEMES)}")
+
+
 def watch_video(args) -> int:
     """--watch: the flags checked once, then the file read, checked and rendered on every save."""
     from ..data.files import check_writable
@@ -170,7 +175,6 @@ def watch_video(args) -> int:
     from ..lecture.voice import check_voice_spec
     from ..progress import count_bar
     from ..render.manim_video import check_manim, check_request
-    from ..render.style import THEMES
     from .watching import editable, run_watch
     if args.voice_script or args.no_cache:
         flag = "--voice-script" if args.voice_script else "--no-cache"
@@ -178,10 +182,7 @@ def watch_video(args) -> int:
     path = editable(args.what)
     voice, quality = args.voice or "none", args.quality or "preview"
     check_voice_spec(voice)
-    if args.theme is not None and args.theme not in THEMES:
-        raise OptvizError(f"unknown theme {args.theme!r}; choose from: {', '.join(THEMES)}")
-    if args.pace is not None and not 0.05 <= args.pace <= 4:
-        raise OptvizError(f"--pace must be from 0.05 to 4 (1 is the lecture's own pace), got {args.pace!r}")
+    check_look(args.theme, args.pace)   # the file's own are checked with the file, on every save
     output = Path(args.output or "lecture.mp4")
     check_request(output, "lecture", quality, False)
     check_writable(output)
