@@ -3,11 +3,14 @@ end and at a common train loss), at most four to a row, each optimizer's mean ov
 confidence interval, and every seed's value as a faint dot."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from ..data.generalization import METRICS, GeneralizationResult
 from .encode import save_figure
 from .figures import _figure
+from .figures import save_figure as save_vector
 from .style import Style, optimizer_colors
 
 
@@ -54,8 +57,5 @@ def generalization_figure(result: GeneralizationResult, style: Style = Style(), 
 
 def save_generalization_chart(result: GeneralizationResult, path, style: Style = Style(), level: float = 0.95):
     """The chart as the file `path` names: PNG (written as optviz writes every frame), SVG or PDF."""
-    from pathlib import Path
-
-    from .figures import save_figure as save_vector
     fig = generalization_figure(result, style, level)
     return save_figure(fig, path) if Path(path).suffix.lower() == ".png" else save_vector(fig, path)
