@@ -120,7 +120,7 @@ def render(args) -> int:
     from ..lecture.runs import lecture_file, load
     from ..lecture.settings import voice_of
     from ..lecture.video import select
-    from ..lecture.voice import check_voice_spec
+    from ..lecture.voice import check_voice_spec, get_voice
     from ..progress import count_bar
     from ..render.manim_video import check_request
     from .run import report_written
@@ -140,6 +140,7 @@ def render(args) -> int:
     select(args.chapters, [c.key for c in doc.chapters])
     if args.voice_script:
         return write_voice_script(args.what, args.voice_script, pace, quality)
+    get_voice(voice)   # a voice whose extra is not installed stops here, before any run is computed
     output = args.output or "lecture.mp4"
     check_request(output, "lecture", quality, False)
     from ..data.files import check_writable
@@ -172,7 +173,7 @@ def watch_video(args) -> int:
     from ..lecture.runs import load
     from ..lecture.video import render as render_video
     from ..lecture.video import select
-    from ..lecture.voice import check_voice_spec
+    from ..lecture.voice import get_voice
     from ..progress import count_bar
     from ..render.manim_video import check_manim, check_request
     from .watching import editable, run_watch
@@ -181,7 +182,7 @@ def watch_video(args) -> int:
         raise OptvizError(f"--watch renders what changed: it does not take {flag}")
     path = editable(args.what)
     voice, quality = args.voice or "none", args.quality or "preview"
-    check_voice_spec(voice)
+    get_voice(voice)
     check_look(args.theme, args.pace)   # the file's own are checked with the file, on every save
     output = Path(args.output or "lecture.mp4")
     check_request(output, "lecture", quality, False)
