@@ -265,3 +265,15 @@ def test_the_built_in_article_in_the_gallery_is_whole_and_under_5_mb():
     assert linked == in_md
     on_disk = {f"figures/{p.name}" for p in (post / "figures").iterdir()}
     assert linked == on_disk and any(f.endswith(".mp4") for f in on_disk)   # every file used, none missing
+
+
+def test_a_race_the_live_page_cannot_run_is_said_not_left_out_silently(tmp_path, capsys):
+    from optviz.render.interactive import PAGE_OPTIMIZERS
+    assert "radam" not in PAGE_OPTIMIZERS
+    src = tmp_path / "radam.md"
+    src.write_text("# A race {#race}\n\n::: race surface=rosenbrock start=-1.5,2.5 steps=20 "
+                   'optimizers="radam:lr=0.05" view=2d name=first\nRAdam sets off.\n')
+    assert main(["article", str(src), "-o", str(tmp_path / "post"), "--figures", "png"]) == 0
+    err = capsys.readouterr().err
+    assert f"no live figure (the interactive page runs {', '.join(PAGE_OPTIMIZERS)}" in err
+    assert sorted(p.name for p in (tmp_path / "post" / "figures").iterdir()) == ["01-first.png"]

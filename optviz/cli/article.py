@@ -49,7 +49,14 @@ def cmd_article(args) -> int:
                              live_page=None if args.no_live else live_page_html, max_size=args.max_size,
                              workers=args.workers, cache=not args.no_cache, report=bar.write, progress=bar,
                              computing=runs_bar)
-    live = ", the first race live" if done["live"] else ""
+    if done["live"]:
+        live = ", the first race live"
+    elif done["no_live"] == "not runnable":
+        from ..render.interactive import PAGE_OPTIMIZERS
+        live = (f", no live figure (the interactive page runs {', '.join(PAGE_OPTIMIZERS)}: none of the first "
+                f"race's optimizers)")
+    else:
+        live = ""
     kept = (f" ({len(done['drawn'])} shots drawn, {len(done['kept'])} as drawn before)" if done["kept"] else "")
     print(f"wrote {done['path']}/index.html and post.md: {done['figures']} figures{kept}{live}, "
           f"{human_size(done['bytes'])} in all", file=sys.stderr)

@@ -68,7 +68,8 @@ def write_article(source=None, output="post", *, figures: str = "gif", live_page
     """Write the lecture file `source` (None: the built-in one) as a post into the folder `output`.
     `live_page(race_options, theme)`: the interactive page's HTML for the first race (None: no live
     figure). `cache`: keep figures drawn, and reuse them. `progress(done, total)` hears each shot drawn,
-    `computing(done, total)` each shot's runs ready. Returns {"path", "figures", "bytes", "live",
+    `computing(done, total)` each shot's runs ready. Returns {"path", "figures", "bytes", "live", "no_live"
+    (why not: "not asked", "no race", "not runnable"),
     "drawn": the shots whose figures were drawn, "kept": those whose figures were drawn before}."""
     from ...render.style import THEMES
     from ..runs import prepare
@@ -103,5 +104,7 @@ def write_article(source=None, output="post", *, figures: str = "gif", live_page
                                         encoding="utf-8")
         (tmp / "post.md").write_text(post_md(dict(lecture.meta), sections, drawn), encoding="utf-8")
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    # why there is no live figure: none asked for, no race, or none of its optimizers runs on the page
+    why = "" if page else "not asked" if live_page is None else "no race" if race is None else "not runnable"
     return {"path": out, "figures": sum(len(v) for v in drawn.values()), "bytes": size, "live": bool(page),
-            "drawn": fresh, "kept": [s.name for s in shots if s.name not in fresh]}
+            "no_live": why, "drawn": fresh, "kept": [s.name for s in shots if s.name not in fresh]}
