@@ -80,7 +80,7 @@ def watch_article(args) -> int:
                              workers=args.workers)
         n = len(done["drawn"]) + len(done["kept"])
         return (f"drew the figures of {', '.join(done['drawn'])} ({len(done['drawn'])} of {n} shots)" if done["drawn"]
-                else f"no figure to draw: all {n} shots' as drawn before")
+                else f"no figure to draw: the {n} shots' figures are as drawn before")
 
     def page():
         index = out / "index.html"
