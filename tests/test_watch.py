@@ -155,3 +155,37 @@ def test_a_failing_render_is_reported_and_the_watch_goes_on():
                            ("failed", ["the render failed: OSError: disk full"]), ("done", "drew 1")]
     assert said[:2] == ["a.md:3: bad steps 'x'", "a.md:9: unknown optimizer 'adm'"]
     assert said[-1].endswith("the page reloads")
+
+
+def test_a_save_made_while_a_build_runs_is_built_too(tmp_path):
+    """The folder is watched once the first build is done; a save made before (the writer is quick,
+    the first render slow) is built as soon as the watch looks, not lost until the next save."""
+    from optviz.lecture.watch import watch
+
+    class Page:
+        def start(self):
+            pass
+
+        def done(self, note):
+            pass
+
+        def failed(self, problems):
+            raise AssertionError(problems)
+
+    src = tmp_path / "a.md"
+    src.write_text("one")
+    stop, builds = threading.Event(), []
+
+    def build():
+        builds.append(src.read_text())
+        if len(builds) == 1:
+            src.write_text("two")   # saved while the first build runs
+        else:
+            stop.set()
+        return "built"
+
+    guard = threading.Timer(30, stop.set)
+    guard.start()
+    watch(src, build, Page(), stop=stop)
+    guard.cancel()
+    assert builds == ["one", "two"]
