@@ -55,40 +55,42 @@ def animations(shot, data) -> list[tuple[str, object, str, object]]:
 
 
 def camera(exp, style, timeline):
-    """The style with the camera, of CAMERAS, that hides least of the paths (the first that hides at
-    most a tenth of each)."""
+    """(style, scene): the camera, of CAMERAS, that hides least of the paths (the first that hides at
+    most a tenth of each), and the scene built to measure it, ready to draw."""
     from dataclasses import replace
 
     from ...render.scene3d import Scene3D
     best = None
     for elev, azim in CAMERAS:
         st = replace(style, elev=elev, azim=azim)
-        hidden = max(Scene3D(exp, st, timeline).hidden_share(), default=0.0)
+        scene = Scene3D(exp, st, timeline)
+        hidden = max(scene.hidden_share(), default=0.0)
         if best is None or hidden < best[0]:
-            best = (hidden, st)
+            best = (hidden, st, scene)
         if hidden <= 0.1:
             break
-    return best[1]
+    return best[1], best[2]
 
 
 def draw(shot, data, folder: Path, stem: str, *, fmt: str = "gif", theme: str = "light", max_size="2MB",
          workers=None) -> list[Drawn]:
     """Draw `shot`'s figures (its runs: `data`) into `folder` as STEM.gif / .mp4 (+ .png poster) / .png."""
-    from ...render.animate import render
+    from ...render.animate import make_scene, render
+    from ...render.encode import write_animation
     from ...render.style import Style
     base = Style(theme=theme, loss_panel=shot.kind in ("rule", "race"))
     out = []
     for suffix, exp, view, timeline in animations(shot, data):
         name = stem + suffix
-        style = camera(exp, base, timeline) if view == "3d" else base
+        # one scene serves the video and its poster (a 3-D one: the scene its camera was chosen with)
+        style, scene = camera(exp, base, timeline) if view == "3d" else (base, None)
         long = (timeline.duration or 0) > LONG
-        if fmt == "png":
-            render(exp, folder / f"{name}.png", view=view, style=style, timeline=timeline)
-            out.append(Drawn(f"{name}.png"))
-        elif fmt == "mp4" or long:
-            render(exp, folder / f"{name}.mp4", view=view, style=style, timeline=timeline, workers=workers)
-            render(exp, folder / f"{name}.png", view=view, style=style, timeline=timeline)
-            out.append(Drawn(f"{name}.mp4", f"{name}.png"))
+        if fmt in ("png", "mp4") or long:
+            scene = scene or make_scene(exp, view, style, timeline)
+            if fmt != "png":
+                write_animation(folder / f"{name}.mp4", scene, timeline.fps, workers=workers)
+            write_animation(folder / f"{name}.png", scene, timeline.fps)
+            out.append(Drawn(f"{name}.png") if fmt == "png" else Drawn(f"{name}.mp4", f"{name}.png"))
         else:
             render(exp, folder / f"{name}.gif", view=view, style=style, timeline=timeline, workers=workers,
                    max_size=max_size)
