@@ -69,6 +69,7 @@ def watch_cycle(folder: Path) -> tuple[float, str]:
             with urllib.request.urlopen(url + "__optviz__/state") as r:
                 return json.load(r)
         v = state()["version"]
+        time.sleep(2)   # a writer's save comes after the watch is up (one made before is seen within a second)
         t0 = time.perf_counter()
         # a longer line: its beat lasts longer, so its chapter is drawn again (the test's edit)
         src.write_text(TALK.replace("Two optimizers set off.", "Two optimizers set off from one point."))
