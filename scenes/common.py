@@ -30,9 +30,9 @@ from manim import (
     RIGHT,
     UL,
     UR,
+    Circle,
     Dot,
     Line,
-    Sphere,
     Surface,
     Text,
     ThreeDAxes,
@@ -107,6 +107,7 @@ class _PillowForManim:
 
 _manim_camera.Image = _PillowForManim()
 import shade_cache  # noqa: E402,F401  (faces that hold still are shaded and sorted once)
+import unseen  # noqa: E402,F401  (what is faded out is not painted)
 
 
 def options() -> dict:
@@ -286,14 +287,33 @@ class Stage:
 HEIGHT_COLORS = ["#1b2a49", "#2f4b7c", "#5a7fa6", "#8fb1c9", "#cfe0e8"]
 
 
-def ball(color: str, radius: float = 0.14) -> Sphere:
-    # resolution (8, 8): the default (24, 12) costs 5-6x more per frame for no visible gain at this size
-    s = Sphere(radius=radius, resolution=(8, 8))
-    s.set_fill(color, opacity=1).set_stroke(width=0)
-    # manim sorts shaded faces by their centres, so a large surface face behind a ball can be painted
-    # over it; unshaded, the ball is drawn after the surface and Stage.hidden decides what it shows
-    s.set_shade_in_3d(False)
-    return s
+class Ball(Circle):
+    """A ball as the camera sees it: a flat disc of the ball's radius in the plane facing `camera`,
+    about the point it is placed at (`place`), so that zoom and perspective size it as a sphere's
+    silhouette. It is drawn unshaded, one colour, as manim drew the sphere it replaces: that sphere
+    (8 x 8 faces) was 64 shapes to path and paint on every frame the ball moves, and its outline a
+    polygon; this is one shape and round."""
+
+    def __init__(self, color: str, camera, radius: float = 0.14):
+        super().__init__(radius=radius)
+        # a function, not the camera: manim deep-copies a mobject's attributes (fades copy it), and a
+        # function is copied as itself
+        self.rotation, self.ball_radius = (lambda: camera.get_rotation_matrix()), radius
+        self.unit = self.points / radius   # the circle's points about the origin, in its own plane
+        self.set_fill(color, opacity=1).set_stroke(width=0)
+        # manim sorts shaded faces by their centres, so a large surface face behind a ball can be painted
+        # over it; unshaded, the ball is drawn after the surface and Stage.hidden decides what it shows
+        self.set_shade_in_3d(False)
+
+    def place(self, point) -> "Ball":
+        """Centre the disc on `point` (3-D), facing the camera as it is now."""
+        rot = self.rotation()   # rows: the camera's right, up and out, in the scene
+        self.points = np.asarray(point, float) + self.ball_radius * (self.unit[:, :1] * rot[0] + self.unit[:, 1:2] * rot[1])
+        return self
+
+
+def ball(color: str, camera, radius: float = 0.14) -> Ball:
+    return Ball(color, camera, radius)
 
 
 def cross(color: str, size: float = 0.14) -> VGroup:

@@ -82,10 +82,10 @@ def surface_moments(ctx, stage, exp):
 
     path = stage.path(0, 0, DENSE, exp=exp)
     clock = ValueTracker(0)
-    sphere = ball(color).move_to(path[0])
+    sphere = ball(color, scene.camera).place(path[0])
     sphere.optviz_ball = True   # the lecture's layout log measures it
     trail = trail_mobject(color, 4)
-    sphere.add_updater(lambda m: m.move_to(path[min(int(round(clock.get_value() * DENSE)), len(path) - 1)]))
+    sphere.add_updater(lambda m: m.place(path[min(int(round(clock.get_value() * DENSE)), len(path) - 1)]))
     trail.add_updater(lambda t: set_trail(t, path, clock.get_value() * DENSE))
     scene.add(trail)
     # the arrows: the gradient drawn a fifth of the box long (its size varies by orders of magnitude

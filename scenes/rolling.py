@@ -62,7 +62,7 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
             trail.set_stroke(opacity=opacity * visible.get_value(), family=True)
 
     for m, color in enumerate(colors):
-        trail, sphere, marker = trail_mobject(color), ball(color), cross(color)
+        trail, sphere, marker = trail_mobject(color), ball(color, scene.camera), cross(color)
         sphere.optviz_ball = True   # the lecture's layout log measures it
         d = int(exp.diverged_at[m, 0])
         if d >= 0:
@@ -79,7 +79,9 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
             i = int(np.floor(idx))
             here = p[-1] if i + 1 >= len(p) else p[i] + (idx - i) * (p[i + 1] - p[i])
             if np.isfinite(here).all():
-                mob.move_to(here)
+                mob.place(here)
+            else:
+                mob.place(mob.get_center())   # where it stopped, facing the camera as it turns
             behind = bool(hidden(mob.get_center()[None])[0])
             # hidden where the surface is in the way; on a slice of a landscape, seen faintly through it
             shown = visible.get_value() if visible is not None else 1.0

@@ -104,7 +104,7 @@ def test_rolling_balls_sit_where_their_points_project(seed_npz, tmp_path, monkey
         exp = Experiment.load(seed_npz)
         stage = Stage(exp, theme="dark")
         colors = optimizer_colors(exp.names)
-        spheres = [mob for mob in scene.mobjects if mob.__class__.__name__ == "Sphere"]
+        spheres = [mob for mob in scene.mobjects if mob.__class__.__name__ == "Ball"]
         # manim's last frame shows the end of the 1-s shot: the final recorded step, 30
         for m, color in enumerate(colors):
             end = stage.points(stage.rest(np.array([[*exp.position[m, 0, 30].astype(float),
@@ -199,7 +199,7 @@ def test_manim_ball_behind_a_ridge_is_hidden_where_the_ridge_is_in_the_way(tmp_p
         scene.render()
         camera, fps = scene.renderer.camera, scene.renderer.camera.frame_rate
         stage = Stage(exp, theme="dark")
-        ball = next(mob for mob in scene.mobjects if mob.__class__.__name__ == "Sphere")
+        ball = next(mob for mob in scene.mobjects if mob.__class__.__name__ == "Ball")
         path = stage.path(0, 0, rolling.DENSE)
         rot = camera.generate_rotation_matrix()
         eye = np.asarray(camera.frame_center) + rot.T @ np.array([0, 0, camera.get_focal_distance()])
@@ -427,3 +427,78 @@ def test_a_seamless_stage_zoomed_in_shows_no_face_edge(seed_npz, tmp_path):
             steps[seamless] = np.percentile(jump, 99), np.percentile(jump, 99.9)
     print(steps)
     assert steps[False][0] >= 6 and steps[True][1] <= 3
+
+
+def test_a_ball_is_drawn_as_the_sphere_it_stands_for(tmp_path):
+    """A ball is a flat disc facing the camera (one shape, where manim's sphere was 64 faces to path
+    and paint each frame): seen through a perspective camera, from two directions (it turns to face the
+    camera when placed again), it covers the pixels a finely divided sphere of its radius covers."""
+    from manim import DEGREES, Sphere, ThreeDCamera, tempconfig
+    sys.path.insert(0, str(SCENES))
+    from common import Ball
+
+    at = np.array([1.1, -0.6, 0.8])
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING"}):
+        camera = ThreeDCamera()
+        camera.frame_center = np.array([0.3, 0.2, 0.1])
+        covered = []
+        for phi, theta in ((55, -110), (20, 30)):
+            camera.set_phi(phi * DEGREES)
+            camera.set_theta(theta * DEGREES)
+            camera.set_zoom(1.6)
+            camera.reset_rotation_matrix()
+            sphere = Sphere(at, radius=0.3, resolution=(48, 24)).set_fill("#ff0000", opacity=1).set_stroke(width=0)
+            sphere.set_shade_in_3d(False)
+            ball = Ball("#ff0000", camera, radius=0.3).place(at)
+            for mob in (sphere, ball):
+                camera.reset()
+                camera.capture_mobjects([mob])
+                covered.append(camera.pixel_array[..., 0] > 128)
+    for sphere, ball in (covered[:2], covered[2:]):
+        assert sphere.sum() > 300   # big enough to compare
+        overlap = (sphere & ball).sum() / (sphere | ball).sum()
+        assert overlap > 0.95, overlap
+        ys, xs = np.nonzero(ball)
+        sy, sx = np.nonzero(sphere)
+        assert abs(xs.mean() - sx.mean()) < 0.5 and abs(ys.mean() - sy.mean()) < 0.5
+
+
+def test_what_is_faded_out_is_not_painted_and_the_frame_is_the_same(tmp_path):
+    """A shape whose fill and strokes are fully transparent (faded out, while a clock runs on) is
+    skipped rather than pathed and painted on every frame: the frame equals the one manim paints."""
+    from manim import Square, Surface, ThreeDCamera, tempconfig
+    sys.path.insert(0, str(SCENES))
+    import unseen
+
+    manims = unseen._display_vectorized
+    painted = []
+
+    def spy(self, vmobject, ctx):
+        painted.append(vmobject)
+        return manims(self, vmobject, ctx)
+
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING"}):
+        camera = ThreeDCamera()
+        camera.set_phi(60 * np.pi / 180)
+        camera.reset_rotation_matrix()
+        gone = Surface(lambda u, v: np.array([u, v, 0.3 * np.sin(u) * v]), u_range=[-2, 2], v_range=[-2, 2],
+                       resolution=(6, 6)).set_opacity(0)
+        seen = Surface(lambda u, v: np.array([u, v, -0.5 + 0.2 * u]), u_range=[-3, 1], v_range=[-1, 2],
+                       resolution=(5, 5), fill_opacity=0.6)
+        square = Square(2).set_fill("#33aa55", opacity=0.5).set_stroke(width=0)   # only a stroke of width 0
+        hidden = Square(1).set_fill(opacity=0).set_stroke("#ffffff", width=6, opacity=0)
+        shapes = [seen, gone, square, hidden]
+        unseen._display_vectorized = spy
+        try:
+            camera.capture_mobjects(shapes)   # through unseen.display_vectorized, installed on import
+        finally:
+            unseen._display_vectorized = manims
+        skipping = camera.pixel_array.copy()
+        camera.display_vectorized = manims.__get__(camera)   # manim's own, every shape painted
+        camera.reset()
+        camera.capture_mobjects(shapes)
+        painting = camera.pixel_array.copy()
+    assert np.array_equal(skipping, painting) and skipping.any()
+    ids = {id(v) for v in painted}
+    assert not ids & ({id(f) for f in gone.family_members_with_points()} | {id(hidden)})
+    assert {id(f) for f in seen.family_members_with_points()} | {id(square)} <= ids
