@@ -11,6 +11,7 @@ Each module puts its own folder on sys.path and imports its siblings by plain na
     common.py          loading an experiment, the 3-D stage, balls, trails, legend, step counter
     shade_cache.py     manim's 3-D camera: a still face's shading, gradient and depth computed once
     smooth.py          smooth (Gouraud) shading for a surface the camera comes close to
+    unseen.py          a shape faded out to nothing is not painted
     dots.py            point clouds as round dots of a size in pixels at 1080p
     rolling.py         RollingBalls, RollingTopDown, Swarm
     rules.py           UpdateRules: the update rules with their live values
