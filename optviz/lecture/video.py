@@ -250,6 +250,8 @@ def render(path, *, lecture=None, quality: str = "1080p30", voice: str | None = 
     fmt = check_request(path, "lecture", quality, False)
     check_manim("the lecture")
     get_voice(voice)   # an unknown or missing voice stops here, before any run is computed
+    from ..render import manim_fork
+    manim_fork.warm()   # manim imported while the runs, the voice and the timing are made
     options = dict(options or {})
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     fps = QUALITIES[quality][1]

@@ -12,12 +12,14 @@ encode        GIF / MP4 / WebM / HTML / PNG writers, atomic (temp file + rename)
 parallel      frames rendered in forked worker processes, in order; orphans: children that end with their parent
 geometry      numpy-only geometry shared with the manim scenes
 style         palette, themes, presets; timeline: steps to frames
-manim_video   runs the manim scenes in scenes/ (optviz render --engine manim)
+manim_video   runs the manim scenes in scenes/ (optviz render --engine manim); manim_fork: their processes
+              forked from one that imported manim once
 interactive   the interactive page: one HTML file whose optimizers run live in the browser (page.js,
               page.css); the surface arrives as JavaScript from optviz.core.surfaces.javascript
 
 A new output format is a writer in `encode` (and its extension in VIDEO_FORMATS); a new view is a scene
 here, picked in `animate.make_scene`.
 
-May import: optviz.errors, optviz.extras, optviz.parsing, optviz.data; third-party: numpy, matplotlib, mpl_toolkits (matplotlib's), PIL, imageio_ffmpeg, av.
+May import: optviz.errors, optviz.extras, optviz.parsing, optviz.data; third-party: numpy, matplotlib, mpl_toolkits (matplotlib's), PIL, imageio_ffmpeg, av, manim
+(in manim_fork's server only, never at import).
 """

@@ -1,6 +1,7 @@
 """Render optviz's manim scenes (scenes/*.py) from an experiment: `optviz render --engine manim`.
 
-manim runs in subprocesses (it is checked for when asked, not at import), several at once: shots are
+manim runs in processes of its own (it is checked for when asked, not at import), several at once,
+forked from one that imported manim once where it can (optviz.render.manim_fork): shots are
 split into time segments (the lecture, `optviz.lecture`, into chapter parts, through the same Runner). Each process counts the
 frames it writes into a small file (scenes/common.track_progress), which `progress(done, total)` hears
 about twice a second. The parts are joined without re-encoding into a temp file that is renamed onto
@@ -23,6 +24,7 @@ from ..data.experiment import Experiment
 from ..data.files import atomic_path
 from ..errors import OptvizError, unknown
 from ..extras import require
+from . import manim_fork
 from .orphans import PARENT_ENV
 
 SCENES = {  # name -> (file, class, can be split into segments)
@@ -103,12 +105,19 @@ class Runner:
         if job.get("beats"):
             env["OPTVIZ_BEATS"] = f"{job['beats'][0]},{job['beats'][1]}"
         env.update(job.get("env", {}))
-        cmd = [sys.executable, "-m", "manim", "render", *self.flags, "--media_dir", str(media),
-               "-o", f"part{k}", str(scenes_dir() / job["file"]), job["cls"]]
-        out = subprocess.run(cmd, env=env, cwd=self.tmp, capture_output=True, text=True, timeout=self.timeout)
+        args = ["render", *self.flags, "--media_dir", str(media), "-o", f"part{k}", str(scenes_dir() / job["file"]),
+                job["cls"]]
+        if manim_fork.available():
+            log = self.tmp / f"part{k}.log"
+            code = manim_fork.run(args, env, self.tmp, log, self.timeout)
+            said = log.read_text(errors="replace") if log.exists() else ""
+        else:
+            out = subprocess.run([sys.executable, "-m", "manim", *args], env=env, cwd=self.tmp, capture_output=True,
+                                 text=True, timeout=self.timeout)
+            code, said = out.returncode, out.stderr or out.stdout
         found = sorted(media.rglob(f"part{k}.{self.fmt}"))
-        if out.returncode != 0 or not found:
-            tail = (out.stderr or out.stdout).strip().splitlines()[-3:]
+        if code != 0 or not found:
+            tail = said.strip().splitlines()[-3:]
             raise OptvizError(f"manim failed rendering {job['cls']}: {' | '.join(tail) or 'no output'}")
         return found[0]
 
@@ -175,6 +184,7 @@ def render_manim(exp: Experiment | str | Path | None, path, *, scene: str = "rol
     if scene == "lecture":
         raise OptvizError("the lecture renders through optviz.lecture.render_lecture (optviz render --scene lecture)")
     check_manim(f"the manim scene {scene!r}")
+    manim_fork.warm()
     path = Path(path)
     file, cls, splittable = SCENES[scene]
     options = dict(options or {})
