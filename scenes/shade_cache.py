@@ -4,8 +4,9 @@ holds still: its shading, the ends of its shading gradient and its depth for sor
 manim shades a 3-D face from its own points and the light (fixed in the scene), and sorts faces by their
 centres; none of these depend on the camera. Yet each frame recomputes them (unit normals, a bounding box
 per face): for a 24 x 24 surface under a moving camera that is about 40 % of a frame's time. Each value
-is kept on the face, keyed by the bytes of its points (and the colours and light it was shaded with), so
-a face that moves or changes colour is computed afresh: the pictures are the same, only sooner.
+is kept on the face, keyed by the bytes of its points (and the colours and light it was shaded with, not
+their opacities, which shading leaves as they are: a fade is shaded once), so a face that moves or
+changes colour is computed afresh: the pictures are the same, only sooner.
 """
 from __future__ import annotations
 
@@ -33,8 +34,13 @@ _gradient_ends = VMobject.get_gradient_start_and_end_points
 def modified_rgbas(self, vmobject, rgbas):
     if not (self.should_apply_shading and vmobject.shade_in_3d and vmobject.get_num_points() > 0):
         return rgbas
-    key = vmobject.points.tobytes() + np.asarray(rgbas).tobytes() + self.light_source.points[0].tobytes()
-    return _remembered(vmobject, "shade", key, lambda: _modified_rgbas(self, vmobject, rgbas))
+    rgbas = np.asarray(rgbas)
+    # manim shades the colours and keeps their opacities: the shading is kept by colour alone, so a face
+    # fading in or out (its opacity changing every frame, its colour not) is shaded once
+    key = vmobject.points.tobytes() + rgbas[:, :3].tobytes() + self.light_source.points[0].tobytes()
+    shaded = _remembered(vmobject, "shade", key, lambda: _modified_rgbas(self, vmobject, rgbas)).copy()
+    shaded[:, 3] = rgbas[:2, 3] if len(rgbas) >= 2 else rgbas[0, 3]
+    return shaded
 
 
 def gradient_ends(self):

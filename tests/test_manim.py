@@ -502,3 +502,34 @@ def test_what_is_faded_out_is_not_painted_and_the_frame_is_the_same(tmp_path):
     ids = {id(v) for v in painted}
     assert not ids & ({id(f) for f in gone.family_members_with_points()} | {id(hidden)})
     assert {id(f) for f in seen.family_members_with_points()} | {id(square)} <= ids
+
+
+def test_a_fading_face_is_shaded_once_as_manim_shades_it():
+    """The 3-D camera's shading is kept per face by its points and colours, not its opacity: through a
+    fade (the opacity changing every frame) every value equals manim's own, computed once."""
+    from manim import Surface, ThreeDCamera, tempconfig
+    sys.path.insert(0, str(SCENES))
+    import shade_cache
+
+    calls, original = [], shade_cache._modified_rgbas
+
+    def manims(self, vmobject, rgbas):
+        calls.append(vmobject)
+        return original(self, vmobject, rgbas)
+
+    with tempconfig({"quality": "low_quality", "verbosity": "WARNING"}):
+        camera = ThreeDCamera()
+        face = Surface(lambda u, v: np.array([u, v, 0.4 * u * v]), u_range=[0, 1], v_range=[0, 1],
+                       resolution=(1, 1), checkerboard_colors=["#3366cc"]).submobjects[0]
+        for rows in (1, 2):
+            calls.clear()
+            for alpha in np.linspace(0.0, 1.0, 7):
+                rgbas = np.array([[0.2, 0.4, 0.8, alpha], [0.9, 0.3, 0.1, alpha / 2]][:rows])
+                want = original(camera, face, rgbas.copy())
+                shade_cache._modified_rgbas = manims
+                try:
+                    got = shade_cache.modified_rgbas(camera, face, rgbas.copy())
+                finally:
+                    shade_cache._modified_rgbas = original
+                assert np.array_equal(got, want), (rows, alpha)
+            assert len(calls) == 1   # shaded at the first frame of the fade only
