@@ -12,6 +12,7 @@ Each module puts its own folder on sys.path and imports its siblings by plain na
     shade_cache.py     manim's 3-D camera: a still face's shading, gradient and depth computed once
     smooth.py          smooth (Gouraud) shading for a surface the camera comes close to
     unseen.py          a shape faded out to nothing is not painted
+    layer_fade.py      a 3-D stage fades in or out as one picture, drawn once
     dots.py            point clouds as round dots of a size in pixels at 1080p
     rolling.py         RollingBalls, RollingTopDown, Swarm
     rules.py           UpdateRules: the update rules with their live values

@@ -16,6 +16,7 @@ import numpy as np
 from manim import (DEGREES, DR, UL, UP, BackgroundRectangle, FadeIn, FadeOut, Mobject, ReplacementTransform, Text,
                    ValueTracker, VGroup, Write, config)
 from common import FONT, Stage, axis_labels
+from layer_fade import fade_in, fade_out
 from lecture_rules import clear_of_edges, fixed, map_stage, rule_panel, surface_moments
 from rolling import add_race, add_swarm
 
@@ -97,7 +98,7 @@ def run_shot(ctx: Ctx, entrance=(), moments=None, steady_first=()):
     gone = [*ctx.shown, *ctx.rule, *ctx.texts.values()] + ([ctx.title] if ctx.last else [])
     for m in gone:   # what follows a clock would set itself visible again, frame after frame
         m.clear_updaters()
-    beats(*[FadeOut(m) for m in gone])
+    beats(*[fade_out(m, ctx.scene.camera) for m in gone])
 
 
 def quick(*animations):
@@ -190,7 +191,7 @@ def surface(ctx: Ctx, previous):
     exp = ctx.data["run"]
     stage, labels = stage_with_labels(ctx, exp, phi=60, theta=-100)
     entrance, moments = surface_moments(ctx, stage, exp)
-    run_shot(ctx, entrance=[*title_entrance(ctx, previous), FadeIn(stage.surface), FadeIn(labels), *entrance],
+    run_shot(ctx, entrance=[*title_entrance(ctx, previous), fade_in(stage.surface, ctx.scene.camera), FadeIn(labels), *entrance],
              moments=moments)
 
 
@@ -206,7 +207,7 @@ def race(ctx: Ctx, previous):
         stage, labels = stage_with_labels(ctx, exp, phi=50, theta=-115)
         shown = add_race(ctx.scene, stage, exp, clock, steps_at, ctx.theme, title=False, key_corner=DR)
         ctx.shown += shown
-        entrance = [FadeIn(stage.surface), FadeIn(labels)]
+        entrance = [fade_in(stage.surface, ctx.scene.camera), FadeIn(labels)]
     else:
         parts = map_stage(ctx, exp, clock, steps_at)
         entrance = [FadeIn(part) for part in parts]
@@ -255,7 +256,7 @@ def cloud(ctx: Ctx, previous):
                 (FadeIn(backdrop), start, start + QUICK, False), (FadeIn(key_backdrop), start, start + QUICK, False),
                 (FadeOut(labels), start, start + QUICK, False)]
 
-    run_shot(ctx, entrance=[*title_entrance(ctx, previous), FadeIn(stage.surface), FadeIn(labels)],
+    run_shot(ctx, entrance=[*title_entrance(ctx, previous), fade_in(stage.surface, ctx.scene.camera), FadeIn(labels)],
              moments={"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)], "zoom": zoom})
     for m in [*swarm, *drivers]:
         m.clear_updaters()
@@ -284,9 +285,9 @@ def landscape(ctx: Ctx, previous):
         still = [m for m in (*shown, stage.surface, labels) if not m.get_family_updaters() or m in shown[-2:]]
         ctx.shown[:] = [m for m in ctx.shown if all(m is not g for g in still)]   # not faded out again at the end
         return [(visible.animate.set_value(0), start, start + QUICK, False)] + \
-            [(FadeOut(m), start, start + QUICK, False) for m in still]
+            [(fade_out(m, ctx.scene.camera), start, start + QUICK, False) for m in still]
 
-    run_shot(ctx, entrance=[*title_entrance(ctx, previous), FadeIn(stage.surface), FadeIn(labels)],
+    run_shot(ctx, entrance=[*title_entrance(ctx, previous), fade_in(stage.surface, ctx.scene.camera), FadeIn(labels)],
              moments={"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)], "numbers": numbers})
     for m in shown:
         m.clear_updaters()

@@ -61,6 +61,8 @@ def get_mobjects_to_display(self, *args, **kwargs):
     rot = self.get_rotation_matrix()
 
     def z_key(mob) -> float:
+        if getattr(mob, "optviz_layer", False):   # a fading stage's picture: where its faces are, first
+            return -np.inf
         if not getattr(mob, "shade_in_3d", False):
             return np.inf
         return float(np.dot(_centre(mob), rot.T)[2])

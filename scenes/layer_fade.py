@@ -1,0 +1,106 @@
+"""A 3-D stage fading in or out as one picture: its surface drawn once, then blended into each frame.
+
+manim fades a surface face by face: every frame of a one-second fade interpolates, shades and paints
+each of its hundreds of faces at the frame's opacity, about as long as ten frames of balls rolling on
+it. A shot's stage comes and goes with the camera still, so the surface looks the same on every frame
+of its fade but for its opacity: `fade_in` and `fade_out` draw it once, at full opacity, on a
+transparent canvas (at the first frame the fade is drawn; a part that skips the fade draws nothing),
+and each frame paints that canvas with the fade's opacity (cairo, premultiplied: the surface fades as
+one layer, its far faces not showing through its near ones on the way). The layer is drawn where the
+surface's faces are, before everything else the frame holds.
+"""
+from __future__ import annotations
+
+import cairo
+import numpy as np
+from manim import Animation, FadeIn, FadeOut, VMobject
+from manim.camera.camera import Camera
+
+
+class Layer(VMobject):
+    """Stands in for `surface` while it fades: drawn as the picture of it (`picture`), at `opacity`."""
+
+    def __init__(self, surface, camera):
+        super().__init__()
+        self.set_points_as_corners(np.zeros((2, 3)))   # manim draws only what has points
+        self.optviz_layer, self.surface, self.camera, self.opacity = True, surface, camera, 0.0
+        self.canvas = self.picture = None
+
+    def draw(self, ctx) -> None:
+        if self.picture is None:
+            self.canvas, self.picture = snapshot(self.camera, self.surface)
+        if self.opacity > 0:
+            ctx.save()
+            ctx.identity_matrix()
+            ctx.set_source_surface(self.picture, 0, 0)
+            ctx.paint_with_alpha(float(min(self.opacity, 1.0)))
+            ctx.restore()
+
+
+def snapshot(camera, mobject):
+    """(canvas, cairo surface over it): `mobject` alone as `camera` draws it now, on transparent pixels."""
+    keep = camera.pixel_array
+    canvas = np.zeros_like(keep)
+    camera.pixel_array = canvas
+    try:
+        camera.capture_mobjects([mobject])
+    finally:
+        camera.pixel_array = keep
+        # manim keeps a drawing context per pixel array by its id, which a later array could reuse
+        camera.pixel_array_to_cairo_context.pop(id(canvas), None)
+    h, w = canvas.shape[:2]
+    return canvas, cairo.ImageSurface.create_for_data(canvas.data, cairo.FORMAT_ARGB32, w, h)
+
+
+class FadeStage(Animation):
+    """The surface fading in (`appear`) or out as a Layer; afterwards the surface itself is in the scene
+    (in) or gone (out)."""
+
+    def __init__(self, surface, camera, appear: bool, **kwargs):
+        self.surface, self.appear = surface, appear
+        super().__init__(Layer(surface, camera), **kwargs)
+
+    def create_starting_mobject(self):
+        return self.mobject   # nothing to interpolate from (a copy would copy the surface)
+
+    def _setup_scene(self, scene) -> None:
+        scene.remove(self.surface)
+        scene.add(self.mobject)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        alpha = self.rate_func(alpha)   # as manim's own animations apply it, per (sub)mobject
+        self.mobject.opacity = alpha if self.appear else 1.0 - alpha
+
+    def clean_up_from_scene(self, scene) -> None:
+        super().clean_up_from_scene(scene)
+        scene.remove(self.mobject)
+        if self.appear:
+            scene.add(self.surface)
+            scene.bring_to_back(self.surface)
+
+
+def is_stage(mobject) -> bool:
+    return bool(getattr(mobject, "optviz_stage", False))
+
+
+def fade_in(mobject, camera):
+    """FadeIn, or FadeStage for a 3-D stage's surface."""
+    return FadeStage(mobject, camera, True) if is_stage(mobject) else FadeIn(mobject)
+
+
+def fade_out(mobject, camera):
+    """FadeOut, or FadeStage for a 3-D stage's surface."""
+    return FadeStage(mobject, camera, False) if is_stage(mobject) else FadeOut(mobject)
+
+
+_display_vectorized = Camera.display_vectorized
+
+
+def display_vectorized(self, vmobject, ctx):
+    if getattr(vmobject, "optviz_layer", False):
+        vmobject.draw(ctx)
+        return self
+    return _display_vectorized(self, vmobject, ctx)
+
+
+Camera.display_vectorized = display_vectorized
