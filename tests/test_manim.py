@@ -533,3 +533,77 @@ def test_a_fading_face_is_shaded_once_as_manim_shades_it():
                     shade_cache._modified_rgbas = original
                 assert np.array_equal(got, want), (rows, alpha)
             assert len(calls) == 1   # shaded at the first frame of the fade only
+
+
+def test_a_stage_fades_as_one_picture_drawn_once(tmp_path):
+    """A 3-D stage's surface fades in or out as one layer: drawn once, at full opacity, then each frame
+    is that picture blended with the fade's opacity over what is behind it (the closed form of a group's
+    opacity, to rounding), under what is in front (a ball); the fade's rate applies; afterwards the
+    surface itself is in the scene (in) or gone (out)."""
+    from manim import Dot, Surface, ThreeDCamera, ThreeDScene, tempconfig
+    sys.path.insert(0, str(SCENES))
+    import common  # noqa: F401  (the 3-D camera's fixes: its sorting puts the layer first)
+    import layer_fade
+
+    def stage():
+        s = Surface(lambda u, v: np.array([u, v, 0.3 * np.sin(2 * u) * v]), u_range=[-2, 2], v_range=[-1.5, 1.5],
+                    resolution=(8, 8), fill_opacity=0.9)
+        s.optviz_stage = True
+        return s
+
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING",
+                     "disable_caching": True, "progress_bar": "none"}):
+        camera = ThreeDCamera()
+        camera.set_phi(55 * np.pi / 180)
+        camera.reset_rotation_matrix()
+        surface, ball = stage(), Dot(color="#ff0000", radius=0.3)
+        camera.capture_mobjects([surface])
+        full = camera.pixel_array.astype(float)
+        camera.reset()
+        empty = camera.pixel_array.astype(float)
+        camera.capture_mobjects([ball])
+        alone = camera.pixel_array.copy()
+        under = (alone != empty).any(-1)   # the ball's pixels, its soft edge included
+        colours, counts = np.unique(alone[under].reshape(-1, 4), axis=0, return_counts=True)
+        inside = (alone == colours[counts.argmax()]).all(-1)   # where it is its own colour, whole
+        camera.reset()
+        faces = {id(f) for f in surface.family_members_with_points()}
+        painted = []
+        manims = layer_fade._display_vectorized
+
+        def spy(self, vmobject, ctx):
+            painted.append(id(vmobject))
+            return manims(self, vmobject, ctx)
+
+        layer = layer_fade.Layer(surface, camera)
+        layer_fade._display_vectorized = spy
+        try:
+            for opacity in (0.25, 0.6):
+                layer.opacity = opacity
+                camera.reset()
+                camera.capture_mobjects([ball, layer])   # the layer first, wherever it is listed
+                got = camera.pixel_array.astype(float)
+                want = opacity * full + (1 - opacity) * empty
+                assert np.abs(got - want)[~under].max() <= 2
+                assert inside.sum() > 0.6 * under.sum() > 50
+                assert np.array_equal(got[inside], alone[inside].astype(float))   # the ball, over the layer
+        finally:
+            layer_fade._display_vectorized = manims
+        assert sum(f in faces for f in painted) == len(faces)   # the faces painted once, for the picture
+
+        shown = []
+
+        class Fades(ThreeDScene):
+            def construct(self):
+                s = stage()
+                self.play(layer_fade.fade_in(s, self.camera), rate_func=lambda t: min(1.0, 2 * t), run_time=0.4)
+                shown.append((s in self.mobjects, any(getattr(m, "optviz_layer", False) for m in self.mobjects)))
+                fade = layer_fade.fade_out(s, self.camera)
+                fade.rate_func = lambda t: min(1.0, 2 * t)
+                fade.interpolate(0.5)
+                shown.append(fade.mobject.opacity)
+                self.play(fade, run_time=0.4)
+                shown.append((s in self.mobjects, any(getattr(m, "optviz_layer", False) for m in self.mobjects)))
+
+        Fades().render()
+    assert shown == [(True, False), 0.0, (False, False)]
