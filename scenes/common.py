@@ -29,6 +29,7 @@ from manim import (
     OUT,
     RIGHT,
     UL,
+    UP,
     UR,
     Circle,
     Dot,
@@ -108,6 +109,7 @@ class _PillowForManim:
 _manim_camera.Image = _PillowForManim()
 import shade_cache  # noqa: E402,F401  (faces that hold still are shaded and sorted once)
 import unseen  # noqa: E402,F401  (what is faded out is not painted)
+import layer_fade  # noqa: E402,F401  (a stage fades as one picture)
 
 
 def options() -> dict:
@@ -345,18 +347,37 @@ class StepCounter(VGroup):
         line = Text(f"step {'0' * width} / {steps}", font=FONT, font_size=font_size, color=fg)
         self.slots = VGroup(*line.submobjects[4:4 + width])
         super().__init__(*line.submobjects)
+        # each digit as it sits in each slot (centred on the slot as laid out, on its baseline), made once
+        # and moved with the counter: a frame swaps only the slots whose digit changed, copying no glyph
+        self.placed = [{} for _ in self.slots]
+        self.first = line.submobjects[0]   # "s": where the counter is now
+        here = self.first.get_center()
+        self.anchors = [(slot.get_center() - here, slot.get_bottom()[1] - here[1]) for slot in self.slots]
         self.shown = None
         self.show(0)
+
+    def _placed(self, k: int, ch: str):
+        here = self.first.get_center()
+        centre, bottom = self.anchors[k]
+        glyph = self.placed[k].get(ch)
+        if glyph is None:
+            glyph = self.placed[k][ch] = self.glyphs[int(ch) if ch != " " else 0].copy().move_to(here + centre)
+            glyph.shift((here[1] + bottom - glyph.get_bottom()[1]) * UP)
+            glyph.optviz_at = here.copy()
+        elif not np.array_equal(glyph.optviz_at, here):   # the counter has moved since
+            glyph.shift(here - glyph.optviz_at)
+            glyph.optviz_at = here.copy()
+        return glyph
 
     def show(self, row: int) -> "StepCounter":
         step = row * self.every
         if step == self.shown:
             return self
-        text = str(step).rjust(len(self.slots))
-        for slot, ch in zip(self.slots, text):
-            glyph = self.glyphs[int(ch) if ch != " " else 0].copy()
-            glyph.move_to(slot.get_center()).align_to(slot, DOWN)
-            slot.become(glyph).set_opacity(0 if ch == " " else 1)
+        width = len(self.slots)
+        text, before = str(step).rjust(width), (str(self.shown).rjust(width) if self.shown is not None else " " * width)
+        for k, (slot, ch) in enumerate(zip(self.slots, text)):
+            if self.shown is None or ch != before[k]:
+                slot.become(self._placed(k, ch)).set_opacity(0 if ch == " " else 1)
         self.shown = step
         return self
 
