@@ -150,3 +150,47 @@ def test_rasterizer_covers_pixel_centres_inside_a_triangle():
 def test_spec_and_flag_switch_occlusion_off(behind_ridge):
     assert Scene3D(behind_ridge, Style(occlude=False), Timeline(hold=0)).occluder is None
     assert isinstance(Scene3D(behind_ridge, Style(), Timeline(hold=0)).occluder, Occluder)
+
+
+def walk_runs(pts, hid, cross, t):
+    """The visible pieces as the definition walks them, point by point (the reference for runs_of)."""
+    runs, run = [], []
+
+    def close():
+        if len(run) >= 2:
+            runs.append(np.array(run))
+        return []
+
+    for k in range(len(pts)):
+        crosses = k + 1 < len(pts) and np.isfinite(t[k])
+        if not np.isfinite(pts[k]).all():
+            run = close()
+        elif hid[k]:
+            run = close()
+            if crosses:
+                run = [cross[k]]
+        else:
+            run.append(pts[k])
+            if crosses:
+                run.append(cross[k])
+                run = close()
+    close()
+    return runs
+
+
+def test_visible_runs_are_the_pieces_a_point_by_point_walk_finds():
+    """runs_of (every point at once, as a trail asks on every frame) gives exactly the pieces, in order,
+    of walking the points: hidden stretches, crossings in and out, missing (NaN) points, ends."""
+    from optviz.render.occlusion import runs_of
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        n = int(rng.integers(0, 40))
+        pts = rng.normal(size=(n, 3))
+        pts[rng.random(n) < 0.08] = np.nan
+        hid = rng.random(n) < rng.random()
+        t = np.where(rng.random(max(n - 1, 0)) < 0.3, rng.random(max(n - 1, 0)), np.nan)
+        cross = rng.normal(size=(max(n - 1, 0), 3))
+        want, got = walk_runs(pts, hid, cross, t), runs_of(pts, hid, cross, t)
+        assert len(want) == len(got), trial
+        for a, b in zip(want, got):
+            assert np.array_equal(a, b), trial

@@ -97,29 +97,34 @@ def visible_runs(pts: np.ndarray, hidden) -> list[np.ndarray]:
 
 
 def runs_of(pts: np.ndarray, hid: np.ndarray, cross: np.ndarray, t: np.ndarray) -> list[np.ndarray]:
-    """visible_runs from a polyline's `visibility` (hidden flags, crossings, their parameters)."""
-    runs, run = [], []
+    """visible_runs from a polyline's `visibility` (hidden flags, crossings, their parameters).
 
-    def close():
-        if len(run) >= 2:
-            runs.append(np.array(run))
+    Walking the points: a visible point joins the run, and where its segment goes behind the surface
+    the crossing ends the run; a hidden or missing point ends the run, and where a hidden point's
+    segment comes out the crossing starts the next one. Runs of fewer than two points are dropped.
+    Done for every point at once (a trail asks on every frame, a path has thousands of points): each
+    point gives up to four tokens in that order (a break, itself, its crossing, a break), the breaks
+    number the runs."""
+    n = len(pts)
+    if n == 0:
         return []
-
-    for k in range(len(pts)):
-        crosses = k + 1 < len(pts) and np.isfinite(t[k])
-        if not np.isfinite(pts[k]).all():
-            run = close()
-        elif hid[k]:
-            run = close()
-            if crosses:   # comes out from behind the surface on this segment
-                run = [cross[k]]
-        else:
-            run.append(pts[k])
-            if crosses:   # goes behind the surface on this segment
-                run.append(cross[k])
-                run = close()
-    close()
-    return runs
+    finite = np.isfinite(pts).all(1)
+    hidden = np.asarray(hid[:n], bool)
+    crosses = np.zeros(n, bool)
+    crosses[:-1] = np.isfinite(np.asarray(t[:n - 1], float))
+    seen = finite & ~hidden
+    # tokens [n, 4]: break before, the point, its crossing, break after
+    breaks = np.column_stack([~seen, np.zeros(n, bool), np.zeros(n, bool), seen & crosses]).ravel()
+    points = np.column_stack([np.zeros(n, bool), seen, finite & crosses, np.zeros(n, bool)]).ravel()
+    run = np.cumsum(breaks)[points]
+    xyz = np.empty((n, 4, pts.shape[1]))
+    xyz[:, 1] = pts
+    xyz[:-1, 2] = cross[:n - 1]
+    xyz = xyz.reshape(-1, pts.shape[1])[points]
+    if len(run) == 0:
+        return []
+    cuts = np.flatnonzero(np.diff(run)) + 1
+    return [r for r in np.split(xyz, cuts) if len(r) >= 2]
 
 
 def prefix_runs(pts: np.ndarray, vis, k: float) -> list[np.ndarray]:
