@@ -17,7 +17,7 @@ from optviz.cli import main
 from optviz.lecture.runs import plan_of
 from optviz.lecture.script import Beat, Chapter, reading_problems, words
 from optviz.lecture.timing import draft_speech, frames, lines, time_plan, timeline
-from optviz.lecture.video import parts, select
+from optviz.lecture.video import PART_START, parts, select
 from optviz.render.occlusion import prefix_runs, visibility, visible_runs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,9 +169,14 @@ def test_the_parts_cover_every_beat_of_every_chapter_once(plan):
             assert sum(p.frames for p in mine) == sum(frames(b.seconds, 30) for b in plan[i].beats)
         if workers == 1:
             assert len(jobs) == len(chosen)
-        else:   # no part costs more than a share of the whole, unless it is a single beat
-            share = sum(p.cost for p in jobs) / (2 * workers)
+        else:   # no part costs more than a share of the whole, unless it is a single beat; at most a part per
+            # worker of a chapter, and a chapter within its share is one part
+            share = (sum(p.cost for p in jobs) + len(chosen) * PART_START) / (workers + 1)
             assert all(p.cost <= share * 1.5 or p.first == p.last for p in jobs)
+            for i in chosen:
+                mine = [p for p in jobs if p.chapter == i]
+                assert len(mine) <= workers
+                assert len(mine) == 1 or sum(p.cost for p in mine) > share
 
 
 @pytest.mark.parametrize("text", ["0", "9", "2-1", "a", "1,,3", "3-"])

@@ -44,7 +44,9 @@ class ShotKind:
     per_optimizer: dict               # value -> type, for each of its optimizers (`{race.loss.adam}`)
     compute: Callable[[dict], dict]   # options -> {file stem: data object}
     read: Callable[[dict, dict], dict]   # (options, data) -> {value: v} and {value: {optimizer index: v}}
-    cost: float = 1.0                 # render cost of a frame, relative to a 2-D map's
+    # render cost of a frame, relative to a `rule` shot's (about 0.02 s at preview), for sharing the work
+    # between processes: measured at preview on the built-in and the example lecture, start-up taken out
+    cost: float = 1.0
 
 
 SHOTS: dict[str, ShotKind] = {}
@@ -232,7 +234,7 @@ def read_surface(o, d):
                      "the surface's)"),
       }, lambda o: [("ball", 2.0, False), ("gradient", 2.0, False), ("step", 4.0, False), ("walk", 5.0, True)],
       {"point": PAIR, "grad": PAIR, "next": PAIR, "loss0": NUMBER, "loss1": NUMBER, "loss": NUMBER, "lr": NUMBER,
-       "steps": INT}, {}, read_surface, cost=3.0)
+       "steps": INT}, {}, read_surface, cost=0.45)
 def compute_surface(o):
     from ..core.engine import simulate
     start = [o["point"]] if o["point"] else None
@@ -301,7 +303,7 @@ def read_race(o, d):
       }, lambda o: [("go", 10.0, False)] + ([("then", 12.0, False)] if o["then"] else []),
       {"steps": INT, "then": INT, "start": PAIR},
       {"loss0": NUMBER, "loss": NUMBER, "position": PAIR, "then_loss": NUMBER, "then_position": PAIR}, read_race,
-      cost=3.0)
+      cost=1.1)
 def compute_race(o):
     from ..core.engine import simulate
     if o["then"] and o["then"] <= o["steps"]:
@@ -330,7 +332,7 @@ def read_cloud(o, d):
           "seed": Key(0, number(0, 2**31, whole=True), "seeds the batches"),
       }, lambda o: [("go", 12.0, False), ("zoom", 5.0, False)],
       {"batch": INT, "copies": INT, "steps": INT, "points": INT}, {"spread": NUMBER, "loss": NUMBER}, read_cloud,
-      cost=1.5)
+      cost=2.0)
 def compute_cloud(o):
     from ..core.engine import simulate
     from ..core.surfaces import get_surface
@@ -382,7 +384,7 @@ def read_landscape(o, d):
       {"seeds": INT, "points": INT, "explained": NUMBER, "flattest": NAME, "sharpest": NAME, "flattest_common": NAME,
        "sharpest_common": NAME, "best": NAME},
       {"test_acc": NUMBER, "test_acc_low": NUMBER, "test_acc_high": NUMBER, "sharpness": NUMBER,
-       "common_sharpness": NUMBER, "train_loss": NUMBER}, read_landscape, cost=3.0)
+       "common_sharpness": NUMBER, "train_loss": NUMBER}, read_landscape, cost=0.85)
 def compute_landscape(o):
     from ..core.networks import landscape, train_network
     from ..extras import require
@@ -403,6 +405,6 @@ def compute_landscape(o):
 
 
 @shot("text", "the chapter's texts alone, large, one under another", {}, lambda o: [], {}, {},
-      lambda o, d: {}, cost=0.3)
+      lambda o, d: {}, cost=0.22)
 def compute_text(o):
     return {}

@@ -53,9 +53,9 @@ def select(text: str | None, keys) -> list[int]:
     return chosen
 
 
-# a part's start-up (a manim process: imports, the stage built, beats before it played undrawn) in the
-# units of Part.cost, about 4 s: measured at preview, where a frame of cost 1 takes about 0.03 s
-PART_START = 130.0
+# a part's start-up (a manim process forked, the stage built, beats before it played undrawn) in the
+# units of Part.cost, about 0.9 s: measured at preview, where a frame of cost 1 takes about 0.02 s
+PART_START = 45.0
 
 
 @dataclass(frozen=True)
@@ -68,17 +68,20 @@ class Part:
 
 
 def parts(plan: list[Chapter], chosen: list[int], fps: int, workers: int) -> list[Part]:
-    """The chosen chapters cut at beat boundaries so that no part costs much more than a share of the
-    whole: with W the total cost (a start-up per chapter included), chapters above W / (2 * workers) are
-    cut into that many pieces, none smaller than twice a part's start-up."""
+    """The chosen chapters cut at beat boundaries where one would hold up the others: with W the total
+    cost (a start-up per chapter included), a chapter above W / (workers + 1) is cut into that many
+    pieces, at most one per worker, none smaller than twice a part's start-up. The Runner starts the
+    costliest parts first, which shares the rest out well; a cut costs a start-up, and within a chapter
+    the cost is not even (a camera's zoom costs more than the frames before it), so chapters are cut
+    only where they must be."""
     counts = {i: [frames(b.seconds, fps) for b in plan[i].beats] for i in chosen}
     total = sum(sum(counts[i]) * plan[i].cost + PART_START for i in chosen)
-    share = total / max(1, 2 * workers)
+    share = total / max(1, workers + 1)
     out = []
     for i in chosen:
         n, cost = counts[i], plan[i].cost
         work = sum(n) * cost
-        pieces = max(1, min(len(n), math.ceil(work / share - 1e-9), int(work // (2 * PART_START))))
+        pieces = max(1, min(len(n), workers, math.ceil(work / share - 1e-9), int(work // (2 * PART_START))))
         pieces = pieces if workers > 1 else 1
         bounds = np.searchsorted(np.cumsum(n), [sum(n) * k / pieces for k in range(1, pieces)], side="left")
         edges = sorted({0, *[int(b) + 1 for b in bounds], len(n)})
