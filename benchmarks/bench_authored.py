@@ -53,11 +53,21 @@ def main() -> dict:
             r[f"{name}_s"] = round(took, 1)
             r[f"{name}_video_s"] = round(seconds, 1)
             r[f"{name}_s_per_video_s"] = round(took / seconds, 3)
+        # a part's start-up: the authored lecture's last chapter (text only, one part) rendered alone,
+        # its manim process started anew (python -m manim) against forked from the warm server
+        for how, fork in (("new", "0"), ("forked", "1"), ("forked", "1")):   # the first fork warms the server
+            os.environ["OPTVIZ_MANIM_FORK"] = fork
+            t0 = time.perf_counter()
+            render(tmp / "last.mp4", lecture=lecture, quality=quality, voice="none", workers=workers, cache=False,
+                   chapters=str(len(lecture.plan)))
+            r[f"last_chapter_{how}_s"] = round(time.perf_counter() - t0, 2)
+        os.environ.pop("OPTVIZ_MANIM_FORK")
     r["authored_over_builtin"] = round(r["authored_s_per_video_s"] / r["builtin_s_per_video_s"], 2)
     print(f"lecture check (built-in): {command:.1f} s as a command, {alone:.2f} s in process [target < 10 s]; "
           f"rendered silent at {quality} on {workers} cores: built-in {r['builtin_s_per_video_s']} s per s of video "
           f"({r['builtin_video_s']} s), authored {r['authored_s_per_video_s']} ({r['authored_video_s']} s): "
-          f"{r['authored_over_builtin']}x the built-in's [target <= 1]")
+          f"{r['authored_over_builtin']}x the built-in's [target <= 1]; its last chapter alone: "
+          f"{r['last_chapter_new_s']} s with a new manim process, {r['last_chapter_forked_s']} s forked")
     return r
 
 
