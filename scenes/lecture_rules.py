@@ -199,8 +199,12 @@ class Values(VGroup):
         if running:   # running through steps not shown one by one: the last walked step, dimmed
             shown = max(t for t in self.steps if t <= now)
         a = self.alpha.get_value() * (0.25 if running else 1.0)
+        was = self.__dict__.setdefault("opacities", {})
         for t, g in self.groups.items():
-            g.set_opacity(a if t == shown else 0.0)
+            want = a if t == shown else 0.0
+            if was.get(t) != want:   # a group's every glyph re-coloured only when its opacity changes
+                g.set_opacity(want)
+                was[t] = want
 
 
 def rule_panel(ctx):
