@@ -1,6 +1,7 @@
 """manim parts forked from a server that imported manim once (optviz.render.manim_fork): the same
 video a new `python -m manim` process draws, from a user's script with no main guard, run once; a part
-past its time killed; a failing part's own words in the error; the server gone with its starter."""
+past its time killed; a failing part's own words in the error; a server killed replaced; the server
+gone with its starter."""
 import os
 import signal
 import subprocess
@@ -93,6 +94,11 @@ def test_a_part_past_its_time_is_killed_and_a_failing_part_says_why(tmp_path):
     assert code != 0
     assert "no such surface: 'banana'" in (tmp_path / "broken.log").read_text()
     assert manim_fork._server is server and server.alive()   # the server serves on
+    server.proc.kill()   # gone (killed by someone): the next part starts a new one
+    server.proc.wait()
+    code = manim_fork.run([*flags, str(scene), "Broken"], env, tmp_path, tmp_path / "again.log")
+    assert code != 0 and "no such surface: 'banana'" in (tmp_path / "again.log").read_text()
+    assert manim_fork._server is not server and manim_fork._server.alive()
 
 
 def test_the_server_ends_with_the_process_that_started_it(tmp_path):

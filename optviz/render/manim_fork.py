@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from pathlib import Path
 
 from .orphans import PARENT_ENV, die_with_parent
 
@@ -51,7 +52,7 @@ class _Server:
         # started in the temporary folder: manim reads a manim.cfg in the folder it is imported in
         self.proc = subprocess.Popen([sys.executable, "-m", "optviz.render.manim_fork"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, env=env, cwd=tempfile.gettempdir())
-        self.lock, self.next_id, self.waiting = threading.Lock(), 0, {}
+        self.lock, self.next_id, self.waiting, self.ended = threading.Lock(), 0, {}, False
         threading.Thread(target=self._read, daemon=True).start()
         atexit.register(self.close)
 
@@ -78,6 +79,7 @@ class _Server:
                 if "code" in reply:
                     slot["done"].set()
         with self.lock:   # the server has ended: nothing waited for will come
+            self.ended = True
             for slot in self.waiting.values():
                 slot.setdefault("code", -9)
                 slot["done"].set()
@@ -87,8 +89,15 @@ class _Server:
             self.next_id += 1
             slot = self.waiting[self.next_id] = {"done": threading.Event()}
             job = {"id": self.next_id, "args": list(args), "env": dict(env), "cwd": str(cwd), "log": str(log)}
-            self.proc.stdin.write((json.dumps(job) + "\n").encode())
-            self.proc.stdin.flush()
+            try:
+                if self.ended:
+                    raise BrokenPipeError
+                self.proc.stdin.write((json.dumps(job) + "\n").encode())
+                self.proc.stdin.flush()
+            except OSError:   # the server has ended (killed): said as a failed part, not a broken pipe
+                self.waiting.pop(job["id"], None)
+                Path(log).write_text("optviz: the process forking manim's processes has ended\n")
+                return -9
         try:
             if not slot["done"].wait(timeout):
                 if "pid" in slot:
@@ -138,7 +147,11 @@ def run(args: list[str], env: dict, cwd, log, timeout: float | None = None) -> i
     """`manim ARGS` in a child of the server, in `cwd` with exactly `env`, its output in the file `log`;
     its exit status. Past `timeout` seconds it is killed and subprocess.TimeoutExpired raised."""
     warm()
-    return _server.run(args, env, cwd, log, timeout)
+    code = _server.run(args, env, cwd, log, timeout)
+    if code == -9 and not _server.alive():   # it ended under this part: once more, from a new server
+        warm()
+        code = _server.run(args, env, cwd, log, timeout)
+    return code
 
 
 # ---- the server ---------------------------------------------------------------------------------------
