@@ -57,12 +57,14 @@ class _Server:
         atexit.register(self.close)
 
     def close(self) -> None:
-        """Let the server go: it ends, and so does any part still running."""
+        """End the server now (it may still be importing: a lecture whose chapters were all drawn before
+        never needed it), and so any part still running."""
         try:
             self.proc.stdin.close()
-            self.proc.wait(5)
-        except (OSError, subprocess.TimeoutExpired):
-            self.proc.kill()
+        except OSError:
+            pass
+        self.proc.kill()
+        self.proc.wait()
 
     def alive(self) -> bool:
         return self.proc.poll() is None
