@@ -74,6 +74,10 @@ def _set_colour(self, ctx, rgbas, vmobject):
     if corners is None or not self.should_apply_shading:
         return _plain(self, ctx, rgbas, vmobject)
     alpha = float(np.asarray(rgbas)[:, 3].max())   # fades still fade it
+    made = getattr(vmobject, "_optviz_patches", None)   # this drawing's patches: its fill's serves its edge
+    if made is not None and alpha in made:
+        ctx.set_source(made[alpha])
+        return self
     # the patch follows the face's own four curves (its edges bend with the surface), corner i where
     # curve i starts
     xy = self.transform_points_pre_display(vmobject, vmobject.points)[:16, :2]
@@ -85,8 +89,26 @@ def _set_colour(self, ctx, rgbas, vmobject):
     for i, c in enumerate(corner_colours(self, vmobject)):
         patch.set_corner_color_rgba(i, *np.clip(c[::-1], 0, 1), alpha)   # cairo's pixels read as BGRA
     patch.end_patch()
+    if made is not None:
+        made[alpha] = patch
     ctx.set_source(patch)
     return self
 
 
+_display = ThreeDCamera.display_vectorized
+
+
+def _display_face(self, vmobject, ctx):
+    """manim's drawing of a face: its fill and then its edge ask for the same patch (the face's points
+    projected, its corners' colours), built once for both."""
+    if getattr(vmobject, "optviz_corners", None) is None:
+        return _display(self, vmobject, ctx)
+    vmobject._optviz_patches = {}
+    try:
+        return _display(self, vmobject, ctx)
+    finally:
+        vmobject._optviz_patches = None
+
+
 ThreeDCamera.set_cairo_context_color = _set_colour
+ThreeDCamera.display_vectorized = _display_face

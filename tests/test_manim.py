@@ -607,3 +607,40 @@ def test_a_stage_fades_as_one_picture_drawn_once(tmp_path):
 
         Fades().render()
     assert shown == [(True, False), 0.0, (False, False)]
+
+
+def test_a_smooth_face_s_fill_and_edge_share_one_patch(seed_npz, tmp_path, monkeypatch):
+    """A seamless stage's face is filled and edged with the same mesh patch (its corners' colours, its
+    points projected): built once per face per frame, and the frame is the one built twice makes."""
+    import cairo
+    from manim import ThreeDScene, tempconfig
+    sys.path.insert(0, str(SCENES))
+    import smooth
+    from common import Stage
+
+    from optviz.data import Experiment
+    built = []
+
+    def counted():
+        built.append(1)
+        return cairo.MeshPattern()
+
+    monkeypatch.setattr(smooth, "cairo", type("cairo", (), {"MeshPattern": staticmethod(counted)}))
+    frames = []
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING"}):
+        scene = ThreeDScene()
+        stage = Stage(Experiment.load(seed_npz), theme="dark", seamless=True)
+        scene.set_camera_orientation(phi=55 * np.pi / 180, theta=-105 * np.pi / 180, zoom=3,
+                                     frame_center=stage.point(3.0, 3.0))
+        camera = scene.renderer.camera
+        faces = stage.surface.family_members_with_points()
+        for display in (smooth._display_face, smooth._display):   # shared, then each call its own
+            monkeypatch.setattr(type(camera), "display_vectorized", display)
+            built.clear()
+            camera.reset()
+            camera.capture_mobjects(faces)
+            frames.append((camera.pixel_array.copy(), len(built)))
+    (shared, once), (separate, twice) = frames
+    drawn = sum(1 for f in faces if getattr(f, "optviz_corners", None) is not None)
+    assert drawn > 100 and once == drawn and twice == 2 * drawn
+    assert np.array_equal(shared, separate)
