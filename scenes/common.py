@@ -314,10 +314,6 @@ class Ball(Circle):
         return self
 
 
-def ball(color: str, camera, radius: float = 0.14) -> Ball:
-    return Ball(color, camera, radius)
-
-
 def cross(color: str, size: float = 0.14) -> VGroup:
     return VGroup(Line(UL * size, DOWN * size + RIGHT * size, color=color, stroke_width=5),
                   Line(UR * size, DOWN * size + LEFT * size, color=color, stroke_width=5))
@@ -481,6 +477,6 @@ def caption(exp: Experiment, theme: str = "dark", font_size: int = 18, width: fl
     return mob.scale_to_fit_width(min(mob.width, width))
 
 
-__all__ = ["segment_times", "track_progress", "axis_labels", "PathVisibility", "Stage", "ball", "cross", "legend", "StepCounter", "trail_mobject", "set_trail", "colors_for",
+__all__ = ["segment_times", "track_progress", "axis_labels", "PathVisibility", "Stage", "Ball", "cross", "legend", "StepCounter", "trail_mobject", "set_trail", "colors_for",
            "caption",
            "load_experiment", "options", "ease", "exit_points", "has_latex", "FONT", "SEED_RUN"]

@@ -24,7 +24,7 @@ from manim import (
     VGroup,
     VMobject,
 )
-from common import FONT, ball, colors_for, legend, set_trail, trail_mobject
+from common import FONT, Ball, colors_for, legend, set_trail, trail_mobject
 from rules import fmt, map_ball, surface_map
 
 from optviz.lecture.layout import BOTTOM, COLUMN, LEFT as FRAME_LEFT, MAP_RIGHT, RIGHT as FRAME_RIGHT, VALUES_ROOM
@@ -82,7 +82,7 @@ def surface_moments(ctx, stage, exp):
 
     path = stage.path(0, 0, DENSE, exp=exp)
     clock = ValueTracker(0)
-    sphere = ball(color, scene.camera).place(path[0])
+    sphere = Ball(color, scene.camera).place(path[0])
     sphere.optviz_ball = True   # the lecture's layout log measures it
     trail = trail_mobject(color, 4)
     sphere.add_updater(lambda m: m.place(path[min(int(round(clock.get_value() * DENSE)), len(path) - 1)]))
@@ -173,6 +173,7 @@ class Values(VGroup):
         for g in self.groups.values():
             self.add(g)
         self.clock, self.alpha = clock, alpha
+        self.opacities = {}   # each group's opacity as last set
         self.add_updater(lambda m: m.show())
         self.show()
 
@@ -199,12 +200,11 @@ class Values(VGroup):
         if running:   # running through steps not shown one by one: the last walked step, dimmed
             shown = max(t for t in self.steps if t <= now)
         a = self.alpha.get_value() * (0.25 if running else 1.0)
-        was = self.__dict__.setdefault("opacities", {})
         for t, g in self.groups.items():
             want = a if t == shown else 0.0
-            if was.get(t) != want:   # a group's every glyph re-coloured only when its opacity changes
+            if self.opacities.get(t) != want:   # a group's every glyph re-coloured only when its opacity changes
                 g.set_opacity(want)
-                was[t] = want
+                self.opacities[t] = want
 
 
 def rule_panel(ctx):

@@ -20,10 +20,10 @@ from manim import DEGREES, DL, DOWN, LEFT, RIGHT, UL, UP, UR, Text, ThreeDScene,
 sys.path.insert(0, str(Path(__file__).parent))
 from common import (  # noqa: E402
     FONT,
+    Ball,
     PathVisibility,
     Stage,
     StepCounter,
-    ball,
     caption,
     colors_for,
     cross,
@@ -62,7 +62,7 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
             trail.set_stroke(opacity=opacity * visible.get_value(), family=True)
 
     for m, color in enumerate(colors):
-        trail, sphere, marker = trail_mobject(color), ball(color, scene.camera), cross(color)
+        trail, sphere, marker = trail_mobject(color), Ball(color, scene.camera), cross(color)
         sphere.optviz_ball = True   # the lecture's layout log measures it
         d = int(exp.diverged_at[m, 0])
         if d >= 0:
