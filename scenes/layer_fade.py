@@ -3,7 +3,7 @@
 manim fades a surface face by face: every frame of a one-second fade interpolates, shades and paints
 each of its hundreds of faces at the frame's opacity, about as long as ten frames of balls rolling on
 it. A shot's stage comes and goes with the camera still, so the surface looks the same on every frame
-of its fade but for its opacity: `fade_in` and `fade_out` draw it once, at full opacity, on a
+of its fade but for its opacity: `FadeStage` (and `fade_out`) draw it once, at full opacity, on a
 transparent canvas (at the first frame the fade is drawn; a part that skips the fade draws nothing),
 and each frame paints that canvas with the fade's opacity (cairo, premultiplied: the surface fades as
 one layer, its far faces not showing through its near ones on the way). The layer is drawn where the
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import cairo
 import numpy as np
-from manim import Animation, FadeIn, FadeOut, VMobject
+from manim import Animation, FadeOut, VMobject
 from manim.camera.camera import Camera
 
 
@@ -79,18 +79,9 @@ class FadeStage(Animation):
             scene.bring_to_back(self.surface)
 
 
-def is_stage(mobject) -> bool:
-    return bool(getattr(mobject, "optviz_stage", False))
-
-
-def fade_in(mobject, camera):
-    """FadeIn, or FadeStage for a 3-D stage's surface."""
-    return FadeStage(mobject, camera, True) if is_stage(mobject) else FadeIn(mobject)
-
-
 def fade_out(mobject, camera):
-    """FadeOut, or FadeStage for a 3-D stage's surface."""
-    return FadeStage(mobject, camera, False) if is_stage(mobject) else FadeOut(mobject)
+    """FadeOut, or FadeStage for a 3-D stage's surface (a shot's closing beat fades out all it showed)."""
+    return FadeStage(mobject, camera, False) if getattr(mobject, "optviz_stage", False) else FadeOut(mobject)
 
 
 _display_vectorized = Camera.display_vectorized

@@ -16,7 +16,7 @@ import numpy as np
 from manim import (DEGREES, DR, UL, UP, BackgroundRectangle, FadeIn, FadeOut, Mobject, ReplacementTransform, Text,
                    ValueTracker, VGroup, Write, config)
 from common import FONT, Stage, axis_labels
-from layer_fade import fade_in, fade_out
+from layer_fade import FadeStage, fade_out
 from lecture_rules import clear_of_edges, fixed, map_stage, rule_panel, surface_moments
 from rolling import add_race, add_swarm
 
@@ -168,6 +168,11 @@ def stage_with_labels(ctx: Ctx, exp, *, phi, theta, size=6.0, height=2.6, top_ro
     return stage, labels
 
 
+def stage_entrance(ctx: Ctx, stage, labels) -> list:
+    """The stage coming in: its surface as one picture (layer_fade), its axes' names."""
+    return [FadeStage(stage.surface, ctx.scene.camera, appear=True), FadeIn(labels)]
+
+
 def zoom_path(camera, point, zoom, where):
     """fn(u): the camera at u of a zoom from where it is to `zoom`, that ends with `point` (3-D) at
     `where` (frame units) on screen. The zoom grows geometrically and the point's place on screen moves
@@ -191,7 +196,7 @@ def surface(ctx: Ctx, previous):
     exp = ctx.data["run"]
     stage, labels = stage_with_labels(ctx, exp, phi=60, theta=-100)
     entrance, moments = surface_moments(ctx, stage, exp)
-    run_shot(ctx, entrance=[*title_entrance(ctx, previous), fade_in(stage.surface, ctx.scene.camera), FadeIn(labels), *entrance],
+    run_shot(ctx, entrance=[*title_entrance(ctx, previous), *stage_entrance(ctx, stage, labels), *entrance],
              moments=moments)
 
 
@@ -207,7 +212,7 @@ def race(ctx: Ctx, previous):
         stage, labels = stage_with_labels(ctx, exp, phi=50, theta=-115)
         shown = add_race(ctx.scene, stage, exp, clock, steps_at, ctx.theme, title=False, key_corner=DR)
         ctx.shown += shown
-        entrance = [fade_in(stage.surface, ctx.scene.camera), FadeIn(labels)]
+        entrance = stage_entrance(ctx, stage, labels)
     else:
         parts = map_stage(ctx, exp, clock, steps_at)
         entrance = [FadeIn(part) for part in parts]
@@ -256,7 +261,7 @@ def cloud(ctx: Ctx, previous):
                 (FadeIn(backdrop), start, start + QUICK, False), (FadeIn(key_backdrop), start, start + QUICK, False),
                 (FadeOut(labels), start, start + QUICK, False)]
 
-    run_shot(ctx, entrance=[*title_entrance(ctx, previous), fade_in(stage.surface, ctx.scene.camera), FadeIn(labels)],
+    run_shot(ctx, entrance=[*title_entrance(ctx, previous), *stage_entrance(ctx, stage, labels)],
              moments={"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)], "zoom": zoom})
     for m in [*swarm, *drivers]:
         m.clear_updaters()
@@ -287,7 +292,7 @@ def landscape(ctx: Ctx, previous):
         return [(visible.animate.set_value(0), start, start + QUICK, False)] + \
             [(fade_out(m, ctx.scene.camera), start, start + QUICK, False) for m in still]
 
-    run_shot(ctx, entrance=[*title_entrance(ctx, previous), fade_in(stage.surface, ctx.scene.camera), FadeIn(labels)],
+    run_shot(ctx, entrance=[*title_entrance(ctx, previous), *stage_entrance(ctx, stage, labels)],
              moments={"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)], "numbers": numbers})
     for m in shown:
         m.clear_updaters()

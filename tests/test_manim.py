@@ -596,7 +596,7 @@ def test_a_stage_fades_as_one_picture_drawn_once(tmp_path):
         class Fades(ThreeDScene):
             def construct(self):
                 s = stage()
-                self.play(layer_fade.fade_in(s, self.camera), rate_func=lambda t: min(1.0, 2 * t), run_time=0.4)
+                self.play(layer_fade.FadeStage(s, self.camera, appear=True), rate_func=lambda t: min(1.0, 2 * t), run_time=0.4)
                 shown.append((s in self.mobjects, any(getattr(m, "optviz_layer", False) for m in self.mobjects)))
                 fade = layer_fade.fade_out(s, self.camera)
                 fade.rate_func = lambda t: min(1.0, 2 * t)
