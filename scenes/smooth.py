@@ -13,6 +13,7 @@ from __future__ import annotations
 import cairo
 import numpy as np
 from manim import ManimColor, ThreeDCamera
+from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP
 from manim.mobject.three_d.three_d_utils import get_3d_vmob_start_corner_unit_normal
 from manim.utils.color import get_shaded_rgb
 
@@ -53,61 +54,104 @@ def smooth(faces, grid: np.ndarray, axes, colours: list[str], opacity: float = 1
         sign = 1.0 if np.dot(normals[k[0]], get_3d_vmob_start_corner_unit_normal(f)) >= 0 else -1.0
         f.optviz_corners = (flat[k].copy(), rgb[k].copy(), sign * normals[k], opacity, ManimColor(background).to_rgb())
         f.set_fill(ManimColor(rgb[k].mean(0)), opacity=1.0).set_stroke(width=width, opacity=1.0)
+        # four curves, each starting where the last ended (the last where the first starts): manim draws
+        # them as one closed subpath, as _display_face does
+        p = f.points
+        f.optviz_chained = len(p) == 16 and all(np.array_equal(p[4 * k + 3], p[(4 * k + 4) % 16]) for k in range(4))
 
 
-def corner_colours(camera, face) -> np.ndarray:
-    """The shaded RGB [4, 3] of a smoothed face's corners under the camera's light (kept per light)."""
+def corner_colours(camera, face) -> list:
+    """The shaded colours of a smoothed face's corners under the camera's light, each (b, g, r) in [0, 1]
+    as cairo's pixels read (kept per light)."""
     points, rgb, normals, opacity, background = face.optviz_corners
     light = camera.light_source.points[0]
     kept = getattr(face, "_optviz_lit", None)
     if kept is None or not np.array_equal(kept[0], light):
         shaded = np.array([get_shaded_rgb(c, p, n, light) for c, p, n in zip(rgb, points, normals)])
-        face._optviz_lit = kept = (light.copy(), background + (shaded - background) * opacity)
+        lit = np.clip(background + (shaded - background) * opacity, 0, 1)[:, ::-1]
+        face._optviz_lit = kept = (light.copy(), [tuple(c) for c in lit.tolist()])
     return kept[1]
 
 
 _plain = ThreeDCamera.set_cairo_context_color
 
 
+def _patch(camera, face, xy, alpha: float):
+    """The face as a cairo mesh patch: it follows the face's own four curves (its edges bend with the
+    surface; `xy` its points projected), corner i where curve i starts, in its corners' colours."""
+    patch = cairo.MeshPattern()
+    patch.begin_patch()
+    patch.move_to(*xy[0, :2])
+    for k in range(4):
+        patch.curve_to(*xy[4 * k + 1, :2], *xy[4 * k + 2, :2], *xy[4 * k + 3, :2])
+    for i, c in enumerate(corner_colours(camera, face)):
+        patch.set_corner_color_rgba(i, *c, alpha)
+    patch.end_patch()
+    return patch
+
+
 def _set_colour(self, ctx, rgbas, vmobject):
+    """manim's colouring of a path, for a smoothed face its patch (drawn the generic way)."""
     corners = getattr(vmobject, "optviz_corners", None)
     if corners is None or not self.should_apply_shading:
         return _plain(self, ctx, rgbas, vmobject)
     alpha = float(np.asarray(rgbas)[:, 3].max())   # fades still fade it
-    made = getattr(vmobject, "_optviz_patches", None)   # this drawing's patches: its fill's serves its edge
-    if made is not None and alpha in made:
-        ctx.set_source(made[alpha])
-        return self
-    # the patch follows the face's own four curves (its edges bend with the surface), corner i where
-    # curve i starts
-    xy = self.transform_points_pre_display(vmobject, vmobject.points)[:16, :2]
-    patch = cairo.MeshPattern()
-    patch.begin_patch()
-    patch.move_to(*xy[0])
-    for k in range(4):
-        patch.curve_to(*xy[4 * k + 1], *xy[4 * k + 2], *xy[4 * k + 3])
-    for i, c in enumerate(corner_colours(self, vmobject)):
-        patch.set_corner_color_rgba(i, *np.clip(c[::-1], 0, 1), alpha)   # cairo's pixels read as BGRA
-    patch.end_patch()
-    if made is not None:
-        made[alpha] = patch
-    ctx.set_source(patch)
+    ctx.set_source(_patch(self, vmobject, self.transform_points_pre_display(vmobject, vmobject.points), alpha))
     return self
+
+
+def _alpha(rgbas) -> float:
+    """The opacity a face's fill or edge is drawn with: manim's 3-D shading keeps its first two colours'."""
+    return float(rgbas[:2, 3].max())
+
+
+def _outside(camera, ctx, xy, width: float) -> bool:
+    """Whether a face leaves no pixel in the frame: every control point of its curves (whose hull holds
+    the curves) beyond one edge of the frame by more than its edge's reach (a mitred corner reaches at
+    most ten line widths, cairo's limit; two pixels more for antialiasing)."""
+    xx, _, _, yy, x0, y0 = ctx.get_matrix()
+    reach = 10 * 0.01 * width * abs(xx) + 2
+    px, py = xy[:, 0] * xx + x0, xy[:, 1] * yy + y0
+    return bool(px.max() < -reach or px.min() > camera.pixel_width + reach or
+                py.max() < -reach or py.min() > camera.pixel_height + reach)
 
 
 _display = ThreeDCamera.display_vectorized
 
 
 def _display_face(self, vmobject, ctx):
-    """manim's drawing of a face: its fill and then its edge ask for the same patch (the face's points
-    projected, its corners' colours), built once for both."""
-    if getattr(vmobject, "optviz_corners", None) is None:
+    """A smoothed face drawn as manim would (its path, fill and edge; nothing when neither shows), in
+    one pass: its points projected once, one patch for its fill and edge, and nothing at all when it
+    falls wholly outside the frame (zoomed in, most faces do). Anything else, manim's way."""
+    if not (getattr(vmobject, "optviz_chained", False) and len(vmobject.points) == 16 and self.should_apply_shading and
+            vmobject.get_stroke_width(True) == 0):
         return _display(self, vmobject, ctx)
-    vmobject._optviz_patches = {}
-    try:
-        return _display(self, vmobject, ctx)
-    finally:
-        vmobject._optviz_patches = None
+    fill, width = _alpha(vmobject.get_fill_rgbas()), vmobject.get_stroke_width()
+    edge = _alpha(vmobject.get_stroke_rgbas()) if width else 0.0
+    if fill <= 0 and edge <= 0:
+        return self
+    xy = self.transform_points_pre_display(vmobject, vmobject.points)
+    if _outside(self, ctx, xy, width):
+        return self
+    # the path manim makes of four joined curves: one closed subpath
+    ctx.new_path()
+    ctx.new_sub_path()
+    ctx.move_to(xy[0, 0], xy[0, 1])
+    for k in range(1, 16, 4):
+        ctx.curve_to(xy[k, 0], xy[k, 1], xy[k + 1, 0], xy[k + 1, 1], xy[k + 2, 0], xy[k + 2, 1])
+    ctx.close_path()
+    patch = _patch(self, vmobject, xy, fill)
+    ctx.set_source(patch)
+    ctx.fill_preserve()
+    if width:
+        if edge != fill:
+            patch = _patch(self, vmobject, xy, edge)
+        ctx.set_source(patch)
+        ctx.set_line_width(width * self.cairo_line_width_multiple * (self.frame_width / self.frame_width))
+        ctx.set_line_join(LINE_JOIN_MAP[vmobject.joint_type])
+        ctx.set_line_cap(CAP_STYLE_MAP[vmobject.cap_style])
+        ctx.stroke_preserve()
+    return self
 
 
 ThreeDCamera.set_cairo_context_color = _set_colour

@@ -609,23 +609,24 @@ def test_a_stage_fades_as_one_picture_drawn_once(tmp_path):
     assert shown == [(True, False), 0.0, (False, False)]
 
 
-def test_a_smooth_face_s_fill_and_edge_share_one_patch(seed_npz, tmp_path, monkeypatch):
-    """A seamless stage's face is filled and edged with the same mesh patch (its corners' colours, its
-    points projected): built once per face per frame, and the frame is the one built twice makes."""
-    import cairo
+def test_a_smooth_face_is_drawn_in_one_pass_and_not_at_all_out_of_frame(seed_npz, tmp_path, monkeypatch):
+    """A seamless stage's face is filled and edged with one mesh patch (its corners' colours, its points
+    projected once), and a face wholly outside the frame (zoomed in, many) is skipped: the frame is the
+    one manim's own drawing makes (each face's path, fill and edge, a patch for each), and every face
+    skipped, drawn alone that way, leaves the frame empty."""
     from manim import ThreeDScene, tempconfig
     sys.path.insert(0, str(SCENES))
     import smooth
     from common import Stage
 
     from optviz.data import Experiment
-    built = []
+    patched, make = [], smooth._patch
 
-    def counted():
-        built.append(1)
-        return cairo.MeshPattern()
+    def counted(camera, face, xy, alpha):
+        patched.append(id(face))
+        return make(camera, face, xy, alpha)
 
-    monkeypatch.setattr(smooth, "cairo", type("cairo", (), {"MeshPattern": staticmethod(counted)}))
+    monkeypatch.setattr(smooth, "_patch", counted)
     frames = []
     with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING"}):
         scene = ThreeDScene()
@@ -634,13 +635,19 @@ def test_a_smooth_face_s_fill_and_edge_share_one_patch(seed_npz, tmp_path, monke
                                      frame_center=stage.point(3.0, 3.0))
         camera = scene.renderer.camera
         faces = stage.surface.family_members_with_points()
-        for display in (smooth._display_face, smooth._display):   # shared, then each call its own
+        for display in (smooth._display_face, smooth._display):   # one pass, then manim's
             monkeypatch.setattr(type(camera), "display_vectorized", display)
-            built.clear()
+            patched.clear()
             camera.reset()
             camera.capture_mobjects(faces)
-            frames.append((camera.pixel_array.copy(), len(built)))
-    (shared, once), (separate, twice) = frames
-    drawn = sum(1 for f in faces if getattr(f, "optviz_corners", None) is not None)
-    assert drawn > 100 and once == drawn and twice == 2 * drawn
-    assert np.array_equal(shared, separate)
+            frames.append((camera.pixel_array.copy(), list(patched)))
+        (fast, once), (manims, each) = frames
+        assert all(getattr(f, "optviz_chained", False) for f in faces)
+        skipped = [f for f in faces if id(f) not in once]
+        assert len(once) == len(set(once)) and len(skipped) > 50 and len(once) > 100
+        assert len(each) == 2 * len(faces)   # manim's: a fill and an edge for every face, none skipped
+        assert np.array_equal(fast, manims)
+        camera.reset()
+        empty = camera.pixel_array.copy()
+        camera.capture_mobjects(skipped)
+        assert np.array_equal(camera.pixel_array, empty)
