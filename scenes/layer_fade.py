@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import cairo
 import numpy as np
-from manim import Animation, FadeOut, VMobject
+from manim import Animation, VMobject
 from manim.camera.camera import Camera
+import fades
 
 
 class Layer(VMobject):
@@ -80,8 +81,8 @@ class FadeStage(Animation):
 
 
 def fade_out(mobject, camera):
-    """FadeOut, or FadeStage for a 3-D stage's surface (a shot's closing beat fades out all it showed)."""
-    return FadeStage(mobject, camera, False) if getattr(mobject, "optviz_stage", False) else FadeOut(mobject)
+    """fades.fade_out, or FadeStage for a 3-D stage's surface (a shot's closing beat fades out all it showed)."""
+    return FadeStage(mobject, camera, False) if getattr(mobject, "optviz_stage", False) else fades.fade_out(mobject)
 
 
 _display_vectorized = Camera.display_vectorized

@@ -17,7 +17,6 @@ from manim import (
     Axes,
     Create,
     FadeIn,
-    FadeOut,
     Group,
     Text,
     ValueTracker,
@@ -25,6 +24,7 @@ from manim import (
     VMobject,
 )
 from common import FONT, Ball, colors_for, legend, set_trail, trail_mobject
+from fades import fade_in, fade_out
 from rules import fmt, map_ball, surface_map
 
 from optviz.lecture.layout import BOTTOM, COLUMN, LEFT as FRAME_LEFT, MAP_RIGHT, RIGHT as FRAME_RIGHT, VALUES_ROOM
@@ -105,7 +105,7 @@ def surface_moments(ctx, stage, exp):
 
     def walk(start, end):
         ctx.shown[:] = [m for m in ctx.shown if m is not up and m is not down]   # gone now, not at the end
-        return [(FadeOut(up), start, start + QUICK, False), (FadeOut(down), start, start + QUICK, False),
+        return [(fade_out(up), start, start + QUICK, False), (fade_out(down), start, start + QUICK, False),
                 (clock.animate.set_value(exp.steps), start, end, True)]
     def enter(start, end):
         scene.add(trail)
@@ -227,15 +227,15 @@ def rule_panel(ctx):
 
     def rule(start, end):
         scene.add(trail, dot)
-        return [(FadeIn(m, shift=0.15 * UP), start, start + QUICK, False) for m in ctx.rule] + \
-            [(alpha.animate.set_value(1.0), start, start + QUICK, False), (FadeIn(dot), start, start + QUICK, False)]
+        return [(fade_in(m, shift=0.15 * UP), start, start + QUICK, False) for m in ctx.rule] + \
+            [(alpha.animate.set_value(1.0), start, start + QUICK, False), (fade_in(dot), start, start + QUICK, False)]
 
     moments = {"rule": rule,
                "walk": lambda s, e: [(clock.animate.set_value(walk), s, e, True)],
                "run": lambda s, e: [(clock.animate.set_value(exp.steps), s, e, True)]}
     if "compare" in ctx.data:
         moments["compare"] = lambda s, e: comparison(ctx, exp, ctx.data["compare"], values, alpha, s)
-    return [FadeIn(tiles)], moments
+    return [fade_in(tiles)], moments
 
 
 def comparison(ctx, exp, other, values, alpha, start):
@@ -271,5 +271,5 @@ def comparison(ctx, exp, other, values, alpha, start):
     ctx.scene.remove(*parts)
     ctx.shown += parts
     return [(alpha.animate.set_value(0.0), start, start + QUICK, False)] + \
-        [(Create(p) if isinstance(p, VMobject) and not isinstance(p, (Axes, VGroup)) else FadeIn(p), start,
+        [(Create(p) if isinstance(p, VMobject) and not isinstance(p, (Axes, VGroup)) else fade_in(p), start,
           start + QUICK, False) for p in parts]

@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from manim import (DEGREES, DR, UL, UP, BackgroundRectangle, FadeIn, FadeOut, Mobject, ReplacementTransform, Text,
+from manim import (DEGREES, DR, UL, UP, BackgroundRectangle, Mobject, ReplacementTransform, Text,
                    ValueTracker, VGroup, Write, config)
 from common import FONT, Stage, axis_labels
+from fades import fade_in
 from layer_fade import FadeStage, fade_out
 from lecture_rules import clear_of_edges, fixed, map_stage, rule_panel, surface_moments
 from rolling import add_race, add_swarm
@@ -83,7 +84,7 @@ def run_shot(ctx: Ctx, entrance=(), moments=None, steady_first=()):
         spans.setdefault(k, []).append((start, mark))
     for k in range(shot.first, shot.last + 1):
         beat = chapter.beats[k]
-        anims = [FadeIn(ctx.texts[key], shift=0.15 * UP) for key in beat.texts if key in ctx.texts]
+        anims = [fade_in(ctx.texts[key], shift=0.15 * UP) for key in beat.texts if key in ctx.texts]
         if k == shot.first:
             anims = list(entrance) + anims
         windows = []
@@ -170,7 +171,7 @@ def stage_with_labels(ctx: Ctx, exp, *, phi, theta, size=6.0, height=2.6, top_ro
 
 def stage_entrance(ctx: Ctx, stage, labels) -> list:
     """The stage coming in: its surface as one picture (layer_fade), its axes' names."""
-    return [FadeStage(stage.surface, ctx.scene.camera, appear=True), FadeIn(labels)]
+    return [FadeStage(stage.surface, ctx.scene.camera, appear=True), fade_in(labels)]
 
 
 def zoom_path(camera, point, zoom, where):
@@ -215,7 +216,7 @@ def race(ctx: Ctx, previous):
         entrance = stage_entrance(ctx, stage, labels)
     else:
         parts = map_stage(ctx, exp, clock, steps_at)
-        entrance = [FadeIn(part) for part in parts]
+        entrance = [fade_in(part) for part in parts]
     moments = {"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)],
                "then": lambda s, e: [(clock.animate.set_value(2), s, e, True)]}
     run_shot(ctx, entrance=[*title_entrance(ctx, previous), *entrance], moments=moments)
@@ -258,8 +259,8 @@ def cloud(ctx: Ctx, previous):
         drivers.append(driver)
         ctx.shown[:] = [m for m in ctx.shown if m is not labels]   # gone now, not at the end
         return [(u.animate.set_value(1), start, end, False),
-                (FadeIn(backdrop), start, start + QUICK, False), (FadeIn(key_backdrop), start, start + QUICK, False),
-                (FadeOut(labels), start, start + QUICK, False)]
+                (fade_in(backdrop), start, start + QUICK, False), (fade_in(key_backdrop), start, start + QUICK, False),
+                (fade_out(labels, ctx.scene.camera), start, start + QUICK, False)]
 
     run_shot(ctx, entrance=[*title_entrance(ctx, previous), *stage_entrance(ctx, stage, labels)],
              moments={"go": lambda s, e: [(clock.animate.set_value(1), s, e, True)], "zoom": zoom})

@@ -504,6 +504,47 @@ def test_what_is_faded_out_is_not_painted_and_the_frame_is_the_same(tmp_path):
     assert {id(f) for f in seen.family_members_with_points()} | {id(square)} <= ids
 
 
+def test_a_text_fades_by_its_opacities_as_manim_s_fades_draw_it(tmp_path):
+    """fades.Fade (no copy of the family) against manim's FadeIn and FadeOut of the same text, shifted
+    as the lecture's texts enter: the same frame at every point of the fade; afterwards the text's own
+    points and colours, and in the scene (in) or not (out) as manim leaves it. What is not all plain
+    shapes (a point cloud) gets manim's own fade."""
+    from manim import UP, Camera, FadeIn, FadeOut, Group, PMobject, Scene, Square, Text, VGroup, tempconfig
+    sys.path.insert(0, str(SCENES))
+    import fades
+
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING"}):
+        def frame(mobject):
+            camera = Camera()
+            camera.capture_mobjects([mobject])
+            return camera.pixel_array.copy()
+
+        shape = VGroup(Text("a step against the gradient", font_size=40),
+                       Square(1.5).set_fill("#3366cc", opacity=0.6).set_stroke("#ffcc00", width=6, opacity=0.8))
+        members = shape.family_members_with_points()
+        before = [(m.points.copy(), m.fill_rgbas.copy(), m.stroke_rgbas.copy()) for m in members]
+        shift = 0.4 * UP
+        for ours, manims in ((fades.Fade(shape, True, shift=shift), FadeIn(shape.copy(), shift=shift)),
+                             (fades.Fade(shape, False, shift=shift), FadeOut(shape.copy(), shift=shift))):
+            ours.begin()
+            manims.begin()
+            for alpha in (0.0, 0.3, 0.75, 1.0):
+                ours.interpolate(alpha)
+                manims.interpolate(alpha)
+                assert np.array_equal(frame(ours.mobject), frame(manims.mobject)), (type(manims).__name__, alpha)
+            ours.finish()
+            scene = Scene()
+            scene.add(shape)
+            ours.clean_up_from_scene(scene)
+            assert (shape in scene.mobjects) == (type(manims) is FadeIn)
+            after = [(m.points, m.fill_rgbas, m.stroke_rgbas) for m in shape.family_members_with_points()]
+            assert all(np.array_equal(a, b) for x, y in zip(before, after) for a, b in zip(x, y))
+        assert frame(shape).any()
+        cloud = PMobject().add_points(np.zeros((3, 3)))
+        assert type(fades.fade_in(cloud)) is FadeIn and type(fades.fade_out(Group(shape, cloud))) is FadeOut
+        assert type(fades.fade_in(shape)) is fades.Fade
+
+
 def test_a_fading_face_is_shaded_once_as_manim_shades_it():
     """The 3-D camera's shading is kept per face by its points and colours, not its opacity: through a
     fade (the opacity changing every frame) every value equals manim's own, computed once."""
