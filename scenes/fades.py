@@ -1,60 +1,80 @@
-"""Fading shapes in and out by their opacities alone, without the copies manim's FadeIn and FadeOut make.
+"""Fading shapes in and out as manim's FadeIn and FadeOut do, without the copies they make.
 
 manim fades a mobject as a Transform: from a faded copy to a copy of itself (FadeIn), or to a faded copy
 (FadeOut), each a deep copy of the whole family. For a line of text (a family of sixty glyphs) that is
 about 90 ms a FadeIn and 140 ms a FadeOut before a frame is drawn, and a lecture fades dozens of texts.
-`Fade` draws the same fade: each shape's fill and edge opacities scaled by the fade's progress, the
-points slid by the shift, as the Transform interpolates them (equal up to float rounding), from arrays
-kept at the start and put back at the end. `fade_in`/`fade_out` use it for families of plain shapes
-(VMobjects) and manim's own fades for anything else (point clouds, images).
+`Fade` keeps only what the Transform interpolates (each shape's points, colours and stroke widths) at
+both ends, the faded end made by manim's own calls (fade, shift, scale) on the mobject itself and then
+undone, and interpolates them with manim's own `interpolate`: the same numbers, so the same frames.
+`fade_in`/`fade_out` use it for families of plain shapes (VMobjects) that do not update themselves,
+manim's fades for anything else (point clouds, images, a step counter).
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
-from manim import Animation, FadeIn, FadeOut, VMobject
+from manim import ORIGIN, Animation, FadeIn, FadeOut, VMobject
+
+# what Transform interpolates between a plain shape's two ends (Mobject.interpolate, VMobject.interpolate_color)
+STATE = ("points", "fill_rgbas", "stroke_rgbas", "background_stroke_rgbas", "stroke_width", "background_stroke_width",
+         "sheen_direction", "sheen_factor")
+
+
+def _state(m) -> SimpleNamespace:
+    return SimpleNamespace(**{k: np.copy(v) if isinstance(v := getattr(m, k), np.ndarray) else v for k in STATE})
+
+
+def _put(m, state: SimpleNamespace) -> None:
+    for k in STATE:
+        setattr(m, k, getattr(state, k))
 
 
 class Fade(Animation):
     """`mobject` fading in (`appear`: added to the scene first) or out (removed at the end), moving by
-    `shift` as it does (in: from `shift` behind its place; out: on by `shift`), as manim's FadeIn and
-    FadeOut with `shift`. The family's opacities (and points) are its own again at the end."""
+    `shift` as it does (in: from `shift` behind its place; out: on by `shift`): manim's FadeIn and
+    FadeOut with `shift`. Afterwards the family's points and colours are its own again."""
 
     def __init__(self, mobject, appear: bool, shift=None, **kwargs):
         self.appear = appear
-        self.shift = None if shift is None or not np.any(shift) else np.asarray(shift, float)
+        self.shift = ORIGIN if shift is None else shift
         super().__init__(mobject, introducer=appear, remover=not appear, **kwargs)
 
     def begin(self) -> None:
-        self.kept = [(m, m.points.copy(), m.fill_rgbas.copy(), m.stroke_rgbas.copy(),
-                      m.background_stroke_rgbas.copy()) for m in self.mobject.family_members_with_points()]
+        members = self.mobject.family_members_with_points()
+        own = [_state(m) for m in members]
+        # the faded end, as _Fade makes its faded copy, made on the mobject itself and undone
+        self.mobject.fade(1)
+        self.mobject.shift(self.shift * (-1 if self.appear else 1))
+        self.mobject.scale(1)
+        faded = [_state(m) for m in members]
+        for m, state in zip(members, own):
+            _put(m, state)
+        self.own = list(zip(members, own))
+        self.ends = [(m, f, o) if self.appear else (m, o, f) for m, o, f in zip(members, own, faded)]
         super().begin()
 
     def create_starting_mobject(self):
-        return self.mobject   # nothing to interpolate from: the opacities kept in begin() are the start
+        return self.mobject   # nothing copied: the ends kept in begin() are what the fade runs between
 
     def interpolate_mobject(self, alpha: float) -> None:
         a = self.rate_func(alpha)   # as manim's own animations apply it (no lag between members)
-        seen = a if self.appear else 1.0 - a
-        for m, points, fill, stroke, back in self.kept:
-            m.fill_rgbas, m.stroke_rgbas, m.background_stroke_rgbas = (_scaled(c, seen) for c in (fill, stroke, back))
-            if self.shift is not None:
-                m.points = points - (1.0 - a) * self.shift if self.appear else points + a * self.shift
+        for m, start, end in self.ends:
+            m.interpolate(start, end, a)
 
     def clean_up_from_scene(self, scene) -> None:
         super().clean_up_from_scene(scene)
-        for m, points, fill, stroke, back in self.kept:
-            m.points, m.fill_rgbas, m.stroke_rgbas, m.background_stroke_rgbas = points, fill, stroke, back
-
-
-def _scaled(rgbas: np.ndarray, k: float) -> np.ndarray:
-    out = rgbas.copy()
-    out[:, 3] *= k
-    return out
+        for m, state in self.own:
+            _put(m, state)
 
 
 def plain(mobject) -> bool:
-    """Whether every member of the family that is drawn is a plain shape (a VMobject): what Fade fades."""
-    return all(isinstance(m, VMobject) for m in mobject.family_members_with_points())
+    """Whether Fade fades the mobject as manim would: every member of the family that is drawn is a
+    plain shape (a VMobject), and none updates itself. (manim's fade copies the family updaters and
+    all, and its copy goes on updating, a step counter counting, until the fade's window opens; Fade's
+    ends are fixed when the play begins.)"""
+    return not mobject.get_family_updaters() and \
+        all(isinstance(m, VMobject) for m in mobject.family_members_with_points())
 
 
 def fade_in(mobject, shift=None):

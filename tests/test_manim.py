@@ -504,11 +504,11 @@ def test_what_is_faded_out_is_not_painted_and_the_frame_is_the_same(tmp_path):
     assert {id(f) for f in seen.family_members_with_points()} | {id(square)} <= ids
 
 
-def test_a_text_fades_by_its_opacities_as_manim_s_fades_draw_it(tmp_path):
+def test_a_text_fades_as_manim_s_fades_draw_it_without_copying_it(tmp_path):
     """fades.Fade (no copy of the family) against manim's FadeIn and FadeOut of the same text, shifted
-    as the lecture's texts enter: the same frame at every point of the fade; afterwards the text's own
-    points and colours, and in the scene (in) or not (out) as manim leaves it. What is not all plain
-    shapes (a point cloud) gets manim's own fade."""
+    as the lecture's texts enter: the same points, colours and frame at every point of the fade;
+    afterwards the text's own points and colours, and in the scene (in) or not (out) as manim leaves
+    it. What is not all plain shapes (a point cloud), or updates itself, gets manim's own fade."""
     from manim import UP, Camera, FadeIn, FadeOut, Group, PMobject, Scene, Square, Text, VGroup, tempconfig
     sys.path.insert(0, str(SCENES))
     import fades
@@ -528,10 +528,12 @@ def test_a_text_fades_by_its_opacities_as_manim_s_fades_draw_it(tmp_path):
                              (fades.Fade(shape, False, shift=shift), FadeOut(shape.copy(), shift=shift))):
             ours.begin()
             manims.begin()
-            for alpha in (0.0, 0.3, 0.75, 1.0):
+            for alpha in (0.0, 0.13, 0.3, 0.75, 1.0):
                 ours.interpolate(alpha)
                 manims.interpolate(alpha)
                 assert np.array_equal(frame(ours.mobject), frame(manims.mobject)), (type(manims).__name__, alpha)
+                for a, b in zip(ours.mobject.family_members_with_points(), manims.mobject.family_members_with_points()):
+                    assert all(np.array_equal(getattr(a, k), getattr(b, k)) for k in fades.STATE)   # the same numbers
             ours.finish()
             scene = Scene()
             scene.add(shape)
@@ -543,6 +545,8 @@ def test_a_text_fades_by_its_opacities_as_manim_s_fades_draw_it(tmp_path):
         cloud = PMobject().add_points(np.zeros((3, 3)))
         assert type(fades.fade_in(cloud)) is FadeIn and type(fades.fade_out(Group(shape, cloud))) is FadeOut
         assert type(fades.fade_in(shape)) is fades.Fade
+        counting = Text("0").add_updater(lambda m: None)   # a counter: manim's fade's copy goes on updating
+        assert type(fades.fade_out(VGroup(shape, counting))) is FadeOut
 
 
 def test_a_fading_face_is_shaded_once_as_manim_shades_it():
