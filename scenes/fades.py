@@ -33,7 +33,7 @@ def _put(m, state: SimpleNamespace) -> None:
 class Fade(Animation):
     """`mobject` fading in (`appear`: added to the scene first) or out (removed at the end), moving by
     `shift` as it does (in: from `shift` behind its place; out: on by `shift`): manim's FadeIn and
-    FadeOut with `shift`. Afterwards the family's points and colours are its own again."""
+    FadeOut with `shift`. Afterwards the whole family's points and colours are its own again."""
 
     def __init__(self, mobject, appear: bool, shift=None, **kwargs):
         self.appear = appear
@@ -41,17 +41,19 @@ class Fade(Animation):
         super().__init__(mobject, introducer=appear, remover=not appear, **kwargs)
 
     def begin(self) -> None:
+        # the whole family is kept and put back, not only the shapes drawn: fade(1) sets the opacity of
+        # a group or a Text too, which manim's fades leave as it was (and a Text's is what it reports)
+        self.own = [(m, _state(m)) for m in self.mobject.get_family()]
+        own = {id(m): state for m, state in self.own}
         members = self.mobject.family_members_with_points()
-        own = [_state(m) for m in members]
         # the faded end, as _Fade makes its faded copy, made on the mobject itself and undone
         self.mobject.fade(1)
         self.mobject.shift(self.shift * (-1 if self.appear else 1))
         self.mobject.scale(1)
         faded = [_state(m) for m in members]
-        for m, state in zip(members, own):
+        for m, state in self.own:
             _put(m, state)
-        self.own = list(zip(members, own))
-        self.ends = [(m, f, o) if self.appear else (m, o, f) for m, o, f in zip(members, own, faded)]
+        self.ends = [(m, f, own[id(m)]) if self.appear else (m, own[id(m)], f) for m, f in zip(members, faded)]
         super().begin()
 
     def create_starting_mobject(self):

@@ -70,9 +70,12 @@ def play_layout(lecture, folder) -> dict:
 
     def play(n):
         log = folder / f"{n}.jsonl"
+        # a folder each: manim writes a Text's SVG under ./media, then a copy it parses and deletes, and two
+        # chapters writing the same text into one folder raced (one deleted the other's copy)
+        (here := folder / f"chapter{n}").mkdir()
         done = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "--dry_run", "-v", "ERROR",
                                "--progress_bar", "none", str(ROOT / "scenes" / "lecture.py"), "LectureChapter"],
-                              cwd=folder, capture_output=True, text=True, timeout=600,
+                              cwd=here, capture_output=True, text=True, timeout=600,
                               env={**os.environ, "OPTVIZ_LAYOUT_LOG": str(log), "OPTVIZ_LECTURE_PLAN": str(timed),
                                    "OPTVIZ_CHAPTER": str(n)})
         assert done.returncode == 0, done.stderr[-2000:]
