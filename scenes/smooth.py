@@ -110,7 +110,7 @@ def _outside(camera, ctx, xy, width: float) -> bool:
     the curves) beyond one edge of the frame by more than its edge's reach (a mitred corner reaches at
     most ten line widths, cairo's limit; two pixels more for antialiasing)."""
     xx, _, _, yy, x0, y0 = ctx.get_matrix()
-    reach = 10 * 0.01 * width * abs(xx) + 2
+    reach = 10 * camera.cairo_line_width_multiple * width * abs(xx) + 2
     px, py = xy[:, 0] * xx + x0, xy[:, 1] * yy + y0
     return bool(px.max() < -reach or px.min() > camera.pixel_width + reach or
                 py.max() < -reach or py.min() > camera.pixel_height + reach)
@@ -147,7 +147,7 @@ def _display_face(self, vmobject, ctx):
         if edge != fill:
             patch = _patch(self, vmobject, xy, edge)
         ctx.set_source(patch)
-        ctx.set_line_width(width * self.cairo_line_width_multiple * (self.frame_width / self.frame_width))
+        ctx.set_line_width(width * self.cairo_line_width_multiple)   # manim's, less its frame_width / frame_width
         ctx.set_line_join(LINE_JOIN_MAP[vmobject.joint_type])
         ctx.set_line_cap(CAP_STYLE_MAP[vmobject.cap_style])
         ctx.stroke_preserve()
