@@ -3,7 +3,8 @@
 Scene: the seed race (SGD, momentum, Adam from (7, 7)), 200 steps, the 3-D view at 800x600, as the
 command line draws it (221 frames with the hold). Encode-only: the very frames, already in memory,
 through the encoder settings optviz uses: for the GIF one palette (median cut over three sample
-frames), every frame quantized to it and written by Pillow (optimize, disposal 1); for the MP4,
+frames), every frame quantized to it and written as optviz writes it (`gif.GifStream`: the changed
+rectangle of each frame, compressed by Pillow); for the MP4,
 libx264 as optviz calls it. Median of three, in one child process.
 
 Whole process: `optviz render` in a fresh process, the first time (runs computed, torch imported,
@@ -39,6 +40,7 @@ from optviz.cli.args import spec_from_args
 from optviz.cli.run import simulate_spec
 from optviz.render.animate import make_scene
 from optviz.render.encode import _pipe, _raw_input
+from optviz.render.gif import GifStream
 args = build_parser().parse_args(["render", *json.loads(sys.argv[1]), "-o", "x.gif"])
 spec = spec_from_args(args)
 style, timeline = spec.build()
@@ -51,9 +53,12 @@ def gif():
     sample = np.concatenate([frames[i][..., :3] for i in idx])[::2, ::2]
     palette = Image.fromarray(np.ascontiguousarray(sample)).quantize(255, method=Image.Quantize.MEDIANCUT,
                                                                      dither=Image.Dither.NONE)
-    ims = [Image.fromarray(f).convert("RGB").quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
-    ims[0].save(out / "e.gif", save_all=True, append_images=ims[1:], duration=1000 / timeline.fps, loop=0,
-                optimize=True, disposal=1)
+    with open(out / "e.gif", "wb") as fp:
+        stream = GifStream(fp, palette.getpalette(), scene.size, timeline.fps)
+        for f in frames:
+            rgb = Image.fromarray(f).convert("RGB")
+            stream.add(np.asarray(rgb.quantize(palette=palette, dither=Image.Dither.NONE)))
+        stream.close()
 
 def mp4():
     _pipe([*_raw_input(scene.size, timeline.fps), "-c:v", "libx264", "-preset", "medium", "-crf", "20",
@@ -81,7 +86,8 @@ def cum(name, file=""):
 total = cum("main", "optviz/cli/commands.py")
 parts = {"spec (and the renderers' imports)": cum("spec_from_args"), "runs from the cache": cum("load_run"),
          "scene set-up (figure, background)": cum("make_scene"), "palette": cum("shared_palette"),
-         "frames drawn and quantized (workers)": cum("iter_frames"), "GIF written (Pillow)": cum("_save_all")}
+         "frames drawn and quantized in workers, written as they come": cum("write_gif") - cum("shared_palette"),
+         "of which the writing (in this process)": cum("add", "render/gif.py")}
 import json
 print(json.dumps({"total": total, **parts}))
 """

@@ -2,15 +2,17 @@
 
 A scene has `size`, `n_frames`, `fps`-free `render(i)` -> uint8 RGBA [H, W, 4] and `frame_keys()`.
 GIFs use one palette shared by all frames (median cut over a few sample frames), frames mapped to it
-in the worker processes (only the pixels that differ from the static background) and written by Pillow, which stores only the changed rectangle of each frame
-and merges repeated frames. Very long GIFs stream through ffmpeg's paletteuse with the same palette
-instead, so memory stays bounded. MP4/WebM stream raw frames to ffmpeg. Output goes to a temp file
-beside the target and is renamed only on success; an error or Ctrl-C leaves nothing at the target.
+in the worker processes (only the pixels that differ from the static background) and written as they
+arrive (`gif.GifStream`: only the changed rectangle of each frame, repeated frames merged), so the
+file is being written while frames are still drawn and memory stays bounded however long the GIF.
+MP4/WebM stream raw frames to ffmpeg. Output goes to a temp file beside the target and is renamed
+only on success; an error or Ctrl-C leaves nothing at the target.
 """
 from __future__ import annotations
 
 import base64
 import shutil
+import struct
 import subprocess
 import tempfile
 from pathlib import Path
@@ -23,13 +25,19 @@ from ..errors import OptvizError
 from .parallel import iter_frames, sample_rgb
 
 VIDEO_FORMATS = ("gif", "mp4", "webm", "html", "png")
-GIF_MEMORY = 200 * 2**20   # quantised frames held for Pillow above this stream through ffmpeg instead
 
 
 def media_seconds(path) -> float | None:
     """How long a video or GIF file plays, in seconds (None for other files)."""
-    if Path(path).suffix.lower() not in (".mp4", ".webm", ".mov", ".gif"):
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".mp4", ".webm", ".mov", ".gif"):
         return None
+    if suffix == ".gif":   # its delays, read without importing PyAV (a tenth of a re-render's start)
+        from .gif import gif_seconds
+        try:
+            return gif_seconds(Path(path).read_bytes()) or None
+        except (IndexError, struct.error, OSError):
+            return None
     import av
     try:
         with av.open(str(path)) as container:
@@ -86,7 +94,9 @@ def _pipe(args: list[str], frames, progress=None) -> None:
 
 def shared_palette(scene, colors: int = 255) -> Image.Image:
     """A palette of `colors` entries: median cut over sample frames, plus the scene's key colours (its
-    optimizers') exactly, so a small ball keeps its colour even when few colours are left."""
+    optimizers') exactly, so a small ball keeps its colour even when few colours are left. It holds
+    exactly `colors` entries (no padding: Pillow would map dark pixels to padded black entries), so
+    with 255 one index is left for the GIF's transparent pixels."""
     sample = sample_rgb(scene)[::2, ::2]  # every other pixel: 4x less to sort, same colours
     keys = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in dict.fromkeys(getattr(scene, "colors", []))
             if isinstance(c, str) and c.startswith("#") and len(c) == 7][:colors // 2]
@@ -95,7 +105,7 @@ def shared_palette(scene, colors: int = 255) -> Image.Image:
                                                                  dither=Image.Dither.NONE)
     entries = cut.getpalette()[:3 * (colors - len(keys))] + [v for rgb in keys for v in rgb]
     palette = Image.new("P", (1, 1))
-    palette.putpalette(entries + [0] * (768 - len(entries)))
+    palette.putpalette(entries)
     return palette
 
 
@@ -105,7 +115,6 @@ class PaletteMapper:
     indices (Pillow maps a colour to the same index every time, so the result is the same)."""
 
     def __init__(self, palette: Image.Image, background: np.ndarray | None):
-        self.palette_bytes = bytes(palette.getpalette())
         self.palette = palette
         self.background = None
         if background is not None:
@@ -119,7 +128,7 @@ class PaletteMapper:
 
     def __call__(self, frame: np.ndarray):
         """(box, indices): the changed box (r0, r1, c0, c1) and its palette indices; small to send
-        back from a worker. `image()` turns it into the full frame."""
+        back from a worker. `indices()` turns it into the full frame's."""
         if self.background is None:
             h, w = frame.shape[:2]
             return (0, h, 0, w), self.map(frame)
@@ -130,42 +139,26 @@ class PaletteMapper:
         r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
         return (r0, r1, c0, c1), self.map(frame[r0:r1, c0:c1])
 
-    def image(self, mapped, size) -> Image.Image:
+    def indices(self, mapped, size) -> np.ndarray:
+        """The whole frame's palette indices [H, W] from what `__call__` returned."""
         (r0, r1, c0, c1), crop = mapped
         index = np.zeros(size[::-1], np.uint8) if self.background is None else self.background_index.copy()
         index[r0:r1, c0:c1] = crop
-        im = Image.fromarray(index, mode="P")
-        im.putpalette(self.palette_bytes)
-        return im
+        return index
 
 
 def write_gif(path: Path, scene, fps: int, loop: bool = True, progress=None, workers=None,
               colors: int = 255) -> None:
+    from .gif import GifStream
     palette = shared_palette(scene, colors)
-    w, h = scene.size
-    if scene.n_frames * w * h > GIF_MEMORY:
-        return _write_gif_ffmpeg(path, scene, fps, loop, palette, progress, workers)
     mapper = PaletteMapper(palette, scene.background_rgba)
-    images = []
-    for mapped in iter_frames(scene, mapper, workers):
-        images.append(mapper.image(mapped, (w, h)))
-        if progress:
-            progress(1)
-    # GIF delays are in 1/100 s; Pillow merges consecutive identical frames into one longer frame
-    images[0].save(path, format="GIF", save_all=True, append_images=images[1:], duration=1000 / fps,
-                   loop=0 if loop else None, optimize=True, disposal=1)
-
-
-def _write_gif_ffmpeg(path, scene, fps, loop, palette, progress, workers):
-    with tempfile.TemporaryDirectory() as tmp:
-        pal = np.zeros((256, 3), np.uint8)
-        colors = np.array(palette.getpalette(), np.uint8).reshape(-1, 3)[:256]
-        pal[:len(colors)] = colors
-        pal_png = Path(tmp) / "palette.png"
-        Image.fromarray(pal.reshape(16, 16, 3)).save(pal_png)
-        _pipe([*_raw_input(scene.size, fps), "-i", str(pal_png), "-lavfi",
-               "paletteuse=dither=none:diff_mode=rectangle", "-loop", "0" if loop else "-1", "-f", "gif",
-               str(path)], iter_frames(scene, None, workers), progress)
+    with open(path, "wb") as fp:
+        gif = GifStream(fp, palette.getpalette(), scene.size, fps, loop)
+        for mapped in iter_frames(scene, mapper, workers):
+            gif.add(mapper.indices(mapped, scene.size))
+            if progress:
+                progress(1)
+        gif.close()
 
 
 def write_mp4(path: Path, scene, fps: int, progress=None, workers=None, crf: int = 20) -> None:
