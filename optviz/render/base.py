@@ -236,15 +236,17 @@ class SceneBase:
         return np.where(gone[:, None], np.nan, interpolate(rows, s))
 
     # ---- the frame loop -----------------------------------------------------------------------
-    def draw_static(self):
-        """Draw everything that does not move (the animated artists are skipped)."""
+    def draw_static(self, drawn: bool = False):
+        """Draw everything that does not move (the animated artists are skipped). `drawn`: the canvas
+        already holds exactly that (drawn before any moving artist was added), so it is not drawn again."""
         for a in self.animated:
             a.set_animated(True)
-        self.canvas.draw()
+        if not drawn:
+            self.canvas.draw()
 
-    def prepare(self):
-        """Draw everything static once and keep it as the background."""
-        self.draw_static()
+    def prepare(self, drawn: bool = False):
+        """Draw everything static once (unless `drawn`, see draw_static) and keep it as the background."""
+        self.draw_static(drawn)
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
         self.background_rgba = np.array(self.canvas.buffer_rgba())
 

@@ -82,6 +82,9 @@ class Scene3D(SceneBase):
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_pane_color((*_rgb(c.background), 0.0))
             axis._axinfo["grid"]["color"] = (*_rgb(c.muted), 0.25)
+        # the header first: the last drawing fit_inside makes is then the whole static picture, which
+        # prepare() keeps instead of drawing it again (the moving artists are added after it)
+        draw_header(fig, exp, style, self.title, 0.9, handles=self.legend_handles(), handlelength=1.6)
         fit_inside(fig, ax, top=0.86)
         self.stars = []   # (artist, [K, 3] points, radius in pixels): markers that never move
         if style.show_minima and exp.minima:
@@ -92,7 +95,6 @@ class Scene3D(SceneBase):
                             ls="none", zorder=3)
             star.set_animated(True)   # drawn by draw_static, after the depth buffer exists
             self.stars.append((star, np.column_stack([mx, my, z]), self.radius_px(ms, 0.7)))
-        draw_header(fig, exp, style, self.title, 0.9, handles=self.legend_handles(), handlelength=1.6)
         self.counter = fig.text(0.03, 0.05, "", color=c.foreground, fontsize=11 * sc, family="monospace")
 
         self.dense = []
@@ -132,7 +134,7 @@ class Scene3D(SceneBase):
             fast(line)
         self.animated = [*self.lines, *self.gone, *self.balls, self.counter]
         if style.camera == "fixed":
-            self.prepare()
+            self.prepare(drawn=True)
 
     def rest(self, z: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Drawn height of something resting on the surface at (x, y) whose loss maps to height z: on
@@ -147,10 +149,10 @@ class Scene3D(SceneBase):
         return (ms + mew) / 2 * self.style.dpi / 72 + 1.0
 
     # ---- the frame loop: static picture, then lines, then markers, each hidden where the surface hides it
-    def draw_static(self):
+    def draw_static(self, drawn: bool = False):
         """The surface and axes, then (for this camera) the depth buffer and the minima, which never
         move but can be hidden."""
-        super().draw_static()
+        super().draw_static(drawn)
         if self.style.occlude:
             self.occluder = occ = Occluder(self.ax, self.mesh, (self.size[1], self.size[0]))
             # trails are fixed paths: find once per camera which points hide and where they cross
