@@ -5,11 +5,17 @@ masked) and hands them to Line2D, whose unit check then walks the masked array e
 about a third of the time a 3-D frame takes with its trails and balls. `fast(line)` makes a line
 project the same way, with the same matrix and the same cube, into plain arrays where a masked point
 is NaN: what Line2D turns a masked point into anyway, so the path drawn is the same.
+
+A plain line (no marker, solid or dashed, no effects) then skips Line2D.draw too, whose caching of
+the data it is handed, units and transformed path cost more than Agg drawing the trail: it hands Agg
+the same path, transform and graphics context Line2D would (the steps below are Line2D.draw's own).
 """
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
+from matplotlib.path import Path
 from mpl_toolkits.mplot3d.art3d import Line3D
 
 
@@ -24,9 +30,39 @@ class ProjectedLine(Line3D):
         with np.errstate(invalid="ignore"):
             inside = (np.ones(tx.shape, bool) if np.isinf(ax._focal_length) else
                       (-1 <= tx) & (tx <= 1) & (-1 <= ty) & (ty <= 1) & (tz <= 0))
-        self.set_data(np.where(inside, tx, np.nan), np.where(inside, ty, np.nan))
-        Line2D.draw(self, renderer)
+        x, y = np.where(inside, tx, np.nan), np.where(inside, ty, np.nan)
+        if self._plain():
+            self._draw_path(renderer, np.column_stack([x, y]))
+        else:
+            self.set_data(x, y)
+            Line2D.draw(self, renderer)
         self.stale = False
+
+    def _plain(self) -> bool:
+        return (self.get_visible() and not (self._marker and self._markersize > 0) and self._drawstyle == "default"
+                and not self.get_path_effects() and self.get_sketch_params() is None and self._gapcolor is None
+                and self._lineStyles[self._linestyle] != "_draw_nothing")
+
+    def _draw_path(self, renderer, xy: np.ndarray) -> None:
+        if not len(xy):
+            return
+        gc = renderer.new_gc()
+        self._set_gc_clip(gc)
+        gc.set_url(self.get_url())
+        gc.set_antialiased(self._antialiased)
+        gc.set_linewidth(self._linewidth)
+        dashed = self.is_dashed()
+        gc.set_joinstyle(self._dashjoinstyle if dashed else self._solidjoinstyle)
+        gc.set_capstyle(self._dashcapstyle if dashed else self._solidcapstyle)
+        gc.set_snap(self.get_snap())
+        gc.set_foreground(to_rgba(self._color, self._alpha), isRGBA=True)
+        if self._linewidth > 0:
+            gc.set_dashes(*self._dash_pattern)
+        else:
+            gc.set_dashes(0, None)
+        # the line's transform is the axes' affine one, applied by Agg as Line2D has it applied
+        renderer.draw_path(gc, Path(xy), self.get_transform().get_affine().frozen())
+        gc.restore()
 
 
 def fast(line: Line3D) -> Line3D:
