@@ -9,6 +9,8 @@ occlusion     the 3-D surface's depth buffer, and what it hides
 figures       static figures: the seed's surface and trajectory plots, to PNG/SVG/PDF
 landing       the landing chart of the minima study; trainability: trainability maps and their zoom
 encode        GIF / MP4 / WebM / HTML / PNG writers, atomic (temp file + rename); budget: GIF size budgets
+gif           GIFs written as their frames arrive; glyphs: text from cached glyph bitmaps; lines3d: trails drawn
+              from plain arrays (both matplotlib's pixels, sooner)
 parallel      frames rendered in forked worker processes, in order; orphans: children that end with their parent
 geometry      numpy-only geometry shared with the manim scenes
 style         palette, themes, presets; timeline: steps to frames

@@ -5,13 +5,13 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..data.experiment import Experiment
 from .geometry import exit_points, nearest_minimum
+from .glyphs import Canvas
 from .style import Style, optimizer_colors
 from .timeline import Timeline, interpolate
 
@@ -119,7 +119,7 @@ class SceneBase:
         w, h = style.size
         c = style.colors
         self.fig = Figure(figsize=(w / style.dpi, h / style.dpi), dpi=style.dpi, facecolor=c.background)
-        self.canvas = FigureCanvasAgg(self.fig)
+        self.canvas = Canvas(self.fig)   # text from cached glyph bitmaps (render.glyphs)
         self.fs = 11 * style.scale
         self.exits = exit_points(exp)
         self.landing = nearest_minimum(exp) if style.color_by == "minimum" else None
