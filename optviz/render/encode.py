@@ -137,7 +137,11 @@ class PaletteMapper:
         if not rows.size:
             return (0, 0, 0, 0), np.zeros((0, 0), np.uint8)
         r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-        return (r0, r1, c0, c1), self.map(frame[r0:r1, c0:c1])
+        # only the pixels that changed are mapped (in a trail's box most did not): a row of them
+        where = np.flatnonzero(changed[r0:r1, c0:c1])
+        crop = self.background_index[r0:r1, c0:c1].copy()
+        crop.flat[where] = self.map(frame[r0:r1, c0:c1].reshape(-1, 4)[where][None])[0]
+        return (r0, r1, c0, c1), crop
 
     def indices(self, mapped, size) -> np.ndarray:
         """The whole frame's palette indices [H, W] from what `__call__` returned."""
@@ -154,11 +158,24 @@ def write_gif(path: Path, scene, fps: int, loop: bool = True, progress=None, wor
     mapper = PaletteMapper(palette, scene.background_rgba)
     with open(path, "wb") as fp:
         gif = GifStream(fp, palette.getpalette(), scene.size, fps, loop)
+        before = None
         for mapped in iter_frames(scene, mapper, workers):
-            gif.add(mapper.indices(mapped, scene.size))
+            # outside their boxes two frames are the background: they differ only inside the two boxes
+            box = mapped[0]
+            gif.add(mapper.indices(mapped, scene.size),
+                    None if before is None or mapper.background is None else span(before, box))
+            before = box
             if progress:
                 progress(1)
         gif.close()
+
+
+def span(a, b):
+    """The smallest box (r0, r1, c0, c1) holding boxes a and b; an empty box holds nothing."""
+    boxes = [box for box in (a, b) if box[0] < box[1] and box[2] < box[3]]
+    if not boxes:
+        return (0, 0, 0, 0)
+    return (min(x[0] for x in boxes), max(x[1] for x in boxes), min(x[2] for x in boxes), max(x[3] for x in boxes))
 
 
 def write_mp4(path: Path, scene, fps: int, progress=None, workers=None, crf: int = 20) -> None:

@@ -38,8 +38,9 @@ class GifStream:
         self.pending = None   # (first frame number, blocks, transparent) of the frame not yet written
         self.count = 0
 
-    def add(self, index: np.ndarray) -> None:
-        """Append a frame of palette indices."""
+    def add(self, index: np.ndarray, within=None) -> None:
+        """Append a frame of palette indices. `within` (rows r0:r1, columns c0:c1), when the caller
+        knows it: the frame differs from the one before only inside it (the rest is not compared)."""
         if index.shape != self.size[::-1]:
             raise ValueError(f"a frame of {index.shape[1]}x{index.shape[0]} in a GIF of {self.size[0]}x{self.size[1]}")
         prev, self.previous = self.previous, index
@@ -47,14 +48,16 @@ class GifStream:
         if prev is None:
             self._flush(self._blocks(index, 0, 0), None)
             return
-        changed = prev != index
+        a, b, c, d = within if within is not None else (0, index.shape[0], 0, index.shape[1])
+        changed = prev[a:b, c:d] != index[a:b, c:d]
         rows, cols = np.flatnonzero(changed.any(1)), np.flatnonzero(changed.any(0))
         if not rows.size:   # the same picture: the pending frame lasts one frame longer
             return
-        r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        changed = changed[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        r0, r1, c0, c1 = a + rows[0], a + rows[-1] + 1, c + cols[0], c + cols[-1] + 1
         crop = index[r0:r1, c0:c1]
         if self.clear is not None:   # what did not change shows through
-            crop = np.where(changed[r0:r1, c0:c1], crop, np.uint8(self.clear))
+            crop = np.where(changed, crop, np.uint8(self.clear))
         self._flush(self._blocks(crop, c0, r0), self.clear)
 
     def close(self) -> None:
