@@ -66,7 +66,8 @@ class GifStream:
         self.fp.write(b";")
 
     def _blocks(self, crop: np.ndarray, x: int, y: int) -> bytes:
-        im = Image.fromarray(np.ascontiguousarray(crop), mode="P")
+        h, w = crop.shape
+        im = Image.frombuffer("P", (w, h), np.ascontiguousarray(crop), "raw", "P", 0, 1)
         # image descriptor without a local colour table, LZW code size 8, the data's sub-blocks
         return b"".join(GifImagePlugin.getdata(im, offset=(int(x), int(y))))
 
