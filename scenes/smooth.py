@@ -116,7 +116,46 @@ def _outside(camera, ctx, xy, width: float) -> bool:
                 py.max() < -reach or py.min() > camera.pixel_height + reach)
 
 
+def _outside_box(camera, ctx, lo, hi, width: float) -> bool:
+    """_outside from the corners of the box around a face's projected points: rounding is monotonic, so
+    the largest transformed coordinate is the transformed largest (or smallest, where the axis flips)."""
+    xx, _, _, yy, x0, y0 = ctx.get_matrix()
+    reach = 10 * camera.cairo_line_width_multiple * width * abs(xx) + 2
+    (px0, px1), (py0, py1) = sorted((lo[0] * xx + x0, hi[0] * xx + x0)), sorted((lo[1] * yy + y0, hi[1] * yy + y0))
+    return bool(px1 < -reach or px0 > camera.pixel_width + reach or py1 < -reach or py0 > camera.pixel_height + reach)
+
+
 _display = ThreeDCamera.display_vectorized
+_to_display = ThreeDCamera.get_mobjects_to_display
+
+
+def get_mobjects_to_display(self, *args, **kwargs):
+    """The frame's mobjects, as before; and the points of its smoothed faces projected in one call
+    (kept on the camera for this frame, by face), where manim projects each face on its own and
+    reads the camera's aim, zoom and rotation again for each: under a zooming camera, which redraws
+    all the faces every frame, a sixth of a frame's time."""
+    mobjects = _to_display(self, *args, **kwargs)
+    faces = [m for m in mobjects if getattr(m, "optviz_chained", False) and len(m.points) == 16
+             and m not in self.fixed_in_frame_mobjects and m not in self.fixed_orientation_mobjects]
+    self.optviz_projected = {}
+    if faces:
+        points = np.array([f.points for f in faces])
+        finite = np.isfinite(points).all(axis=(1, 2))
+        projected = self.project_points(points.reshape(-1, 3)).reshape(points.shape)
+        lo, hi = projected[..., :2].min(axis=1), projected[..., :2].max(axis=1)
+        self.optviz_projected = {id(f): (f.points, xy, a, b)
+                                 for f, xy, a, b, ok in zip(faces, projected, lo, hi, finite) if ok}
+    return mobjects
+
+
+def _projected(camera, vmobject):
+    """(points, box): a face's points as transform_points_pre_display gives them and the corners of the
+    box around them, from this frame's one projection when it holds the face (and the face's points
+    are the ones projected); else (points, None)."""
+    kept = getattr(camera, "optviz_projected", {}).get(id(vmobject))
+    if kept is not None and kept[0] is vmobject.points:
+        return kept[1], kept[2:]
+    return camera.transform_points_pre_display(vmobject, vmobject.points), None
 
 
 def _display_face(self, vmobject, ctx):
@@ -130,8 +169,8 @@ def _display_face(self, vmobject, ctx):
     edge = _alpha(vmobject.get_stroke_rgbas()) if width else 0.0
     if fill <= 0 and edge <= 0:
         return self
-    xy = self.transform_points_pre_display(vmobject, vmobject.points)
-    if _outside(self, ctx, xy, width):
+    xy, box = _projected(self, vmobject)
+    if _outside(self, ctx, xy, width) if box is None else _outside_box(self, ctx, *box, width):
         return self
     # the path manim makes of four joined curves: one closed subpath
     ctx.new_path()
@@ -156,3 +195,4 @@ def _display_face(self, vmobject, ctx):
 
 ThreeDCamera.set_cairo_context_color = _set_colour
 ThreeDCamera.display_vectorized = _display_face
+ThreeDCamera.get_mobjects_to_display = get_mobjects_to_display

@@ -657,7 +657,7 @@ def test_a_stage_fades_as_one_picture_drawn_once(tmp_path):
 
 def test_a_smooth_face_is_drawn_in_one_pass_and_not_at_all_out_of_frame(seed_npz, tmp_path, monkeypatch):
     """A seamless stage's face is filled and edged with one mesh patch (its corners' colours, its points
-    projected once), and a face wholly outside the frame (zoomed in, many) is skipped: the frame is the
+    projected once, with the frame's other faces in one call), and a face wholly outside the frame (zoomed in, many) is skipped: the frame is the
     one manim's own drawing makes (each face's path, fill and edge, a patch for each), and every face
     skipped, drawn alone that way, leaves the frame empty."""
     from manim import ThreeDScene, tempconfig
@@ -687,6 +687,8 @@ def test_a_smooth_face_is_drawn_in_one_pass_and_not_at_all_out_of_frame(seed_npz
             camera.reset()
             camera.capture_mobjects(faces)
             frames.append((camera.pixel_array.copy(), list(patched)))
+            # every face's points came from the frame's one projection, not one projection each
+            assert set(camera.optviz_projected) == {id(f) for f in faces}
         (fast, once), (manims, each) = frames
         assert all(getattr(f, "optviz_chained", False) for f in faces)
         skipped = [f for f in faces if id(f) not in once]
