@@ -655,6 +655,15 @@ def test_a_stage_fades_as_one_picture_drawn_once(tmp_path):
     assert shown == [(True, False), 0.0, (False, False)]
 
 
+def test_plays_are_encoded_while_the_next_draws_only_where_manim_can():
+    """The flag that lets manim draw a play while the last is encoded goes only to a manim that has it
+    (0.22 on); every manim render in these tests runs the installed manim with it."""
+    from optviz.render.manim_video import manim_flags
+    assert "--max-inflight-encoders" not in manim_flags("preview", "mp4", manim_version="0.18.1")
+    assert manim_flags("preview", "mp4", manim_version="0.22.0")[-2:] == ["--max-inflight-encoders", "2"]
+    assert manim_flags("preview", "mp4", manim_version="0.22.0rc1")[-2:] == ["--max-inflight-encoders", "2"]
+
+
 def test_a_smooth_face_is_drawn_in_one_pass_and_not_at_all_out_of_frame(seed_npz, tmp_path, monkeypatch):
     """A seamless stage's face is filled and edged with one mesh patch (its corners' colours, its points
     projected once, with the frame's other faces in one call), and a face wholly outside the frame (zoomed in, many) is skipped: the frame is the
