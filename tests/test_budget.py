@@ -5,7 +5,7 @@ from PIL import Image
 
 from optviz import OptvizError, simulate
 from optviz.cli import main
-from optviz.render.animate import make_scene
+from optviz.render.animate import make_scene, render
 from optviz.render.budget import fit_gif, parse_size
 from optviz.render.style import Style
 from optviz.render.timeline import Timeline
@@ -38,10 +38,18 @@ def test_each_budget_is_met_and_every_ball_still_shows(seed_run, tmp_path, budge
 
 
 def test_budgets_are_tried_smallest_change_first(seed_run, tmp_path):
-    """A generous budget keeps the original; a tight one lowers fps before colours before scale."""
-    make = lambda st, tl: make_scene(seed_run, "2d", st, tl)  # noqa: E731
+    """A generous budget keeps the original, its scene built once (it gives the frame count too); a tight
+    one lowers fps before colours before scale."""
+    built = []
+
+    def make(st, tl):
+        built.append((st, tl))
+        return make_scene(seed_run, "2d", st, tl)
     roomy = fit_gif(tmp_path / "a.gif", make, Style(), Timeline(fps=20), parse_size("5MB"))
-    assert (roomy.fps, roomy.colors, roomy.scale, roomy.attempts) == (20, 255, 1.0, 1)
+    assert (roomy.fps, roomy.colors, roomy.scale, roomy.attempts) == (20, 255, 1.0, 1) and len(built) == 1
+    whole = tmp_path / "whole.gif"
+    render(seed_run, whole, view="2d", timeline=Timeline(fps=20))
+    assert (tmp_path / "a.gif").read_bytes() == whole.read_bytes()   # the same GIF as without a budget
     tight = fit_gif(tmp_path / "b.gif", make, Style(), Timeline(fps=20), parse_size("90kB"))
     assert tight.fps < 20 and tight.attempts > 1
 
@@ -95,3 +103,15 @@ def test_race_modes_state_their_settings(tmp_path, capsys):
     assert "best of 6 (grid, final-loss)" in capsys.readouterr().out
     assert main(["experiment", "race", "--mode", "fastest", "-o", str(tmp_path / "x.gif")]) == 2
     assert "unknown mode 'fastest'; choose from: shared, tuned" in capsys.readouterr().err
+
+
+def test_a_scene_already_built_is_drawn_not_built_again(seed_run, tmp_path, monkeypatch):
+    """The article hands render the 3-D scene its camera was chosen with: drawn, with or without a
+    budget, never built again."""
+    import optviz.render.animate as animate
+    style, timeline = Style(), Timeline(fps=20)
+    scene = make_scene(seed_run, "2d", style, timeline)
+    monkeypatch.setattr(animate, "make_scene", lambda *a: pytest.fail("the scene was built again"))
+    render(seed_run, tmp_path / "a.gif", view="2d", style=style, timeline=timeline, max_size="5MB", scene=scene)
+    render(seed_run, tmp_path / "b.gif", view="2d", style=style, timeline=timeline, scene=scene)
+    assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "b.gif").read_bytes()

@@ -39,10 +39,11 @@ def make_scene(exp: Experiment, view: str, style: Style, timeline: Timeline):
 
 
 def render(exp: Experiment, path, *, view: str = "2d", style: Style = Style(), timeline: Timeline = Timeline(),
-           progress=None, workers: int | None = None, max_size=None, report=None) -> Path:
+           progress=None, workers: int | None = None, max_size=None, report=None, scene=None) -> Path:
     """Render `exp` to `path` (format from the extension): views 2d/3d/grid animate (gif, mp4, webm, html, png
     poster); views map/surface are static figures (png, svg, pdf). `max_size` ("2MB") makes a GIF fit
-    (see render.budget); `report` receives a line saying what it chose."""
+    (see render.budget); `report` receives a line saying what it chose. `scene`: one already built
+    for this view, style and timeline (drawn instead of building it again)."""
     if check_output(path, view) == "npz":   # the data every picture is drawn from, to draw again later
         return exp.save(path)
     if view in STATIC:
@@ -51,12 +52,12 @@ def render(exp: Experiment, path, *, view: str = "2d", style: Style = Style(), t
     if max_size is not None and Path(path).suffix.lower() == ".gif":
         from .budget import fit_gif, parse_size
         budget = parse_size(max_size)
-        fit = fit_gif(path, lambda st, tl: make_scene(exp, view, st, tl), style, timeline, budget,
-                      workers=workers)
+        fit = fit_gif(path, lambda st, tl: scene if scene is not None and st is style and tl is timeline
+                      else make_scene(exp, view, st, tl), style, timeline, budget, workers=workers)
         if report:
             report(f"{Path(path).name}: {fit.describe(budget)}")
         return Path(path)
-    scene = make_scene(exp, view, style, timeline)
+    scene = scene if scene is not None else make_scene(exp, view, style, timeline)
     out = write_animation(path, scene, timeline.fps, loop=timeline.loop, progress=progress, workers=workers)
     if report and view == "3d" and style.camera == "fixed" and not scene.ghost:   # ghosts are drawn on purpose
         for label, share in zip(exp.labels, scene.hidden_share()):

@@ -47,11 +47,13 @@ class Fit:
 
 def fit_gif(path, make_scene, style, timeline, budget: int, *, workers=None, progress=None) -> Fit:
     """Render GIFs down the ladder until one is at most `budget` bytes; write it to `path`.
-    `make_scene(style, timeline)` builds the scene. One-frame-per-step timelines are first given the
-    duration they had, so a lower fps means fewer frames, not slower motion."""
+    `make_scene(style, timeline)` builds the scene (once for the first rung, which most GIFs fit). One-
+    frame-per-step timelines are first given the duration they had, so a lower fps means fewer frames,
+    not slower motion."""
     from .encode import write_gif
 
-    steps_shown = make_scene(style, timeline).frame_steps
+    first = make_scene(style, timeline)   # drawn on the first rung, which keeps style and timeline
+    steps_shown = first.frame_steps
     hold_frames = int(round(timeline.hold * timeline.fps))
     motion = max(len(steps_shown) - hold_frames, 2) / timeline.fps
     w, h = style.size
@@ -60,7 +62,7 @@ def fit_gif(path, make_scene, style, timeline, budget: int, *, workers=None, pro
         fps = min(timeline.fps, fps_cap or timeline.fps)
         tl = timeline if fps == timeline.fps else replace(timeline, fps=fps, duration=timeline.duration or motion)
         st = style if scale == 1.0 else replace(style, width=int(w * scale), height=int(h * scale))
-        scene = make_scene(st, tl)
+        scene = first if st is style and tl is timeline else make_scene(st, tl)
         try:
             with atomic_path(path) as tmp:
                 write_gif(tmp, scene, fps, tl.loop, progress, workers, colors)

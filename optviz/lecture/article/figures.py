@@ -93,7 +93,7 @@ def draw(shot, data, folder: Path, stem: str, *, fmt: str = "gif", theme: str = 
             out.append(Drawn(f"{name}.png") if fmt == "png" else Drawn(f"{name}.mp4", f"{name}.png"))
         else:
             render(exp, folder / f"{name}.gif", view=view, style=style, timeline=timeline, workers=workers,
-                   max_size=max_size)
+                   max_size=max_size, scene=scene)
             out.append(Drawn(f"{name}.gif"))
     if shot.kind == "landscape":
         from ...render.generalization import save_generalization_chart
