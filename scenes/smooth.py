@@ -109,11 +109,7 @@ def _outside(camera, ctx, xy, width: float) -> bool:
     """Whether a face leaves no pixel in the frame: every control point of its curves (whose hull holds
     the curves) beyond one edge of the frame by more than its edge's reach (a mitred corner reaches at
     most ten line widths, cairo's limit; two pixels more for antialiasing)."""
-    xx, _, _, yy, x0, y0 = ctx.get_matrix()
-    reach = 10 * camera.cairo_line_width_multiple * width * abs(xx) + 2
-    px, py = xy[:, 0] * xx + x0, xy[:, 1] * yy + y0
-    return bool(px.max() < -reach or px.min() > camera.pixel_width + reach or
-                py.max() < -reach or py.min() > camera.pixel_height + reach)
+    return _outside_box(camera, ctx, xy[:, :2].min(axis=0), xy[:, :2].max(axis=0), width)
 
 
 def _outside_box(camera, ctx, lo, hi, width: float) -> bool:

@@ -22,6 +22,7 @@ from PIL import Image
 
 from ..data.files import atomic_path
 from ..errors import OptvizError
+from .gif import GifStream, changed_box, gif_seconds
 from .parallel import iter_frames, sample_rgb
 
 VIDEO_FORMATS = ("gif", "mp4", "webm", "html", "png")
@@ -33,7 +34,6 @@ def media_seconds(path) -> float | None:
     if suffix not in (".mp4", ".webm", ".mov", ".gif"):
         return None
     if suffix == ".gif":   # its delays, read without importing PyAV (a tenth of a re-render's start)
-        from .gif import gif_seconds
         try:
             return gif_seconds(Path(path).read_bytes()) or None
         except (IndexError, struct.error, OSError):
@@ -133,10 +133,10 @@ class PaletteMapper:
             h, w = frame.shape[:2]
             return (0, h, 0, w), self.map(frame)
         changed = np.ascontiguousarray(frame).view(np.uint32)[..., 0] != self.background
-        rows, cols = np.flatnonzero(changed.any(1)), np.flatnonzero(changed.any(0))
-        if not rows.size:
+        box = changed_box(changed)
+        if box is None:
             return (0, 0, 0, 0), np.zeros((0, 0), np.uint8)
-        r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        r0, r1, c0, c1 = box
         # only the pixels that changed are mapped (in a trail's box most did not): a row of them
         where = np.flatnonzero(changed[r0:r1, c0:c1])
         crop = self.background_index[r0:r1, c0:c1].copy()
@@ -153,7 +153,6 @@ class PaletteMapper:
 
 def write_gif(path: Path, scene, fps: int, loop: bool = True, progress=None, workers=None,
               colors: int = 255) -> None:
-    from .gif import GifStream
     palette = shared_palette(scene, colors)
     mapper = PaletteMapper(palette, scene.background_rgba)
     with open(path, "wb") as fp:

@@ -50,11 +50,11 @@ class GifStream:
             return
         a, b, c, d = within if within is not None else (0, index.shape[0], 0, index.shape[1])
         changed = prev[a:b, c:d] != index[a:b, c:d]
-        rows, cols = np.flatnonzero(changed.any(1)), np.flatnonzero(changed.any(0))
-        if not rows.size:   # the same picture: the pending frame lasts one frame longer
+        box = changed_box(changed)
+        if box is None:   # the same picture: the pending frame lasts one frame longer
             return
-        changed = changed[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-        r0, r1, c0, c1 = a + rows[0], a + rows[-1] + 1, c + cols[0], c + cols[-1] + 1
+        changed = changed[box[0]:box[1], box[2]:box[3]]
+        r0, r1, c0, c1 = a + box[0], a + box[1], c + box[2], c + box[3]
         crop = index[r0:r1, c0:c1]
         if self.clear is not None:   # what did not change shows through
             crop = np.where(changed, crop, np.uint8(self.clear))
@@ -81,6 +81,14 @@ class GifStream:
             packed = (1 << 2) | (clear is not None)   # disposal 1: leave the frame in place
             self.fp.write(b"!\xf9\x04" + struct.pack("<BHB", packed, max(delay, 2), clear or 0) + b"\0" + data)
         self.pending = None if blocks is None else (self.count - 1, blocks, transparent)
+
+
+def changed_box(changed: np.ndarray):
+    """(r0, r1, c0, c1): the smallest box holding every True of a 2-D mask; None when there is none."""
+    rows, cols = np.flatnonzero(changed.any(1)), np.flatnonzero(changed.any(0))
+    if not rows.size:
+        return None
+    return rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
 
 
 def gif_seconds(data: bytes) -> float:
