@@ -13,9 +13,14 @@ from optviz.data import Experiment
 
 RACE = ["--surface", "ravine", "--steps", "30", "--optimizer", "sgd:lr=0.1", "--optimizer", "adam:lr=0.3",
         "--start=-4.5,1.5", "--width", "320", "--height", "240", "--fps", "10", "--hold", "0"]
-# runs the command in this process, then says whether torch (or any of optviz.core) was imported
-PROBE = ("import json, sys; from optviz.cli import main; code = main(sys.argv[1:]); "
-         "print(json.dumps([code, sorted(m for m in sys.modules if m == 'torch' or m.startswith('optviz.core'))]))")
+# runs the command in this process, then says whether torch (or any of optviz.core) was imported here, and
+# how many times runs were simulated (here, or in the child a first render computes them in)
+PROBE = ("import json, os, sys, tempfile; import optviz.cli.run as run; calls = tempfile.mktemp(); "
+         "simulate = run.surface_spec; "
+         "run.surface_spec = lambda *a, **k: (open(calls, 'a').write('x'), simulate(*a, **k))[1]; "
+         "from optviz.cli import main; code = main(sys.argv[1:]); "
+         "n = len(open(calls).read()) if os.path.exists(calls) else 0; "
+         "print(json.dumps([code, sorted(m for m in sys.modules if m == 'torch' or m.startswith('optviz.core')), n]))")
 
 
 def probe(cache_dir, *args):
@@ -27,14 +32,15 @@ def probe(cache_dir, *args):
 
 def test_a_cached_render_is_the_same_file_and_never_imports_torch(tmp_path):
     first, again, fresh = (tmp_path / f"{n}.gif" for n in ("first", "again", "fresh"))
-    code, imported = probe(tmp_path / "cache", "render", *RACE, "-o", str(first))
-    assert code == 0 and "torch" in imported   # computed: the engine ran
-    code, imported = probe(tmp_path / "cache", "render", *RACE, "--view", "2d", "-o", str(again))
-    assert code == 0 and imported == [], imported
+    code, imported, simulated = probe(tmp_path / "cache", "render", *RACE, "-o", str(first))
+    # computed, in a child forked while this process imported the renderers: torch is the child's
+    assert code == 0 and simulated == 1 and "torch" not in imported, imported
+    code, imported, simulated = probe(tmp_path / "cache", "render", *RACE, "--view", "2d", "-o", str(again))
+    assert code == 0 and imported == [] and simulated == 0, imported
     assert again.read_bytes() == first.read_bytes()
     # --no-cache computes again (and gets the same picture: the cache changed nothing)
-    code, imported = probe(tmp_path / "cache", "render", *RACE, "--no-cache", "-o", str(fresh))
-    assert "torch" in imported and fresh.read_bytes() == first.read_bytes()
+    code, imported, simulated = probe(tmp_path / "cache", "render", *RACE, "--no-cache", "-o", str(fresh))
+    assert simulated == 1 and fresh.read_bytes() == first.read_bytes()
     assert len(list((tmp_path / "cache" / "runs").glob("*.npz"))) == 1
 
 
@@ -118,9 +124,9 @@ def test_cache_command_shows_and_clears(tmp_path):
 @pytest.mark.slow
 def test_a_cached_network_run_is_not_trained_again(tmp_path):
     args = ["trajectory", "--task", "moons-mlp", "--steps", "20", "--resolution", "9", "--optimizer", "adam:lr=0.01"]
-    code, imported = probe(tmp_path, *args, "-o", str(tmp_path / "a.npz"))
+    code, imported, _ = probe(tmp_path, *args, "-o", str(tmp_path / "a.npz"))
     assert "torch" in imported
-    code, imported = probe(tmp_path, *args, "-o", str(tmp_path / "b.npz"))
+    code, imported, _ = probe(tmp_path, *args, "-o", str(tmp_path / "b.npz"))
     assert imported == []
     a, b = Experiment.load(tmp_path / "a.npz"), Experiment.load(tmp_path / "b.npz")
     np.testing.assert_array_equal(a.grid_z, b.grid_z)

@@ -5,6 +5,7 @@ commands the parser and the commands; `main(argv)` turns user errors into one li
 args     the run, look and time flags, overlaid on a spec file
 spec     TOML render specs, checked key by key before anything runs
 run      carrying out a checked spec: simulate, then write every output (matplotlib or manim)
+ahead    a first render's runs computed in a forked child while the renderers are imported
 gallery  the entries `make render` writes into assets/, skipping what is up to date
 browser  headless Chromium for the interactive page (the gallery's screenshot, its tests and bench)
 doctor   what is installed and working here, each missing piece with the command that installs it

@@ -54,6 +54,21 @@ def simulate_spec(run: dict, progress_label="simulating", cache: bool = True):
     return exp
 
 
+def simulate_ahead(run: dict, cache: bool = True):
+    """The run computed in a forked child (`ahead.Ahead`) while this process goes on, or None where
+    computing it later here is as good: it is cached (read in a hundredth of a second), or forking
+    does not pay or is unsafe (`ahead.worth_forking`)."""
+    from .ahead import Ahead, worth_forking
+    if not worth_forking(run):
+        return None
+    if cache:
+        from .. import cache as store
+        entry = store.run_entry(run)
+        if entry is not None and entry.exists():
+            return None
+    return Ahead(lambda: simulate_spec(run, cache=cache))
+
+
 def surface_spec(run: dict, progress_label="simulating"):
     """Simulate the run's optimizers on its surface."""
     from ..core.engine import simulate
@@ -87,8 +102,6 @@ def landscape_spec(run: dict):
 
 def render_spec(spec, workers=None, exp=None, cache: bool = True) -> list[Path]:
     """Simulate (unless given `exp`, or cached) and write every output of a checked spec."""
-    from ..render.animate import render
-
     style, timeline = spec.build()
     if spec.interactive:
         check_interactive(spec)
@@ -98,7 +111,14 @@ def render_spec(spec, workers=None, exp=None, cache: bool = True) -> list[Path]:
         check_manim(f"the manim scene {spec.manim.get('scene', 'rolling')!r}")
         if lecture:
             return render_lecture_spec(spec, workers)
-    exp = exp if exp is not None else simulate_spec(spec.run, cache=cache)
+    ahead = simulate_ahead(spec.run, cache) if exp is None else None
+    try:
+        from ..render.animate import render   # while a child (if forked) computes the runs
+        if exp is None:
+            exp = ahead.result() if ahead else simulate_spec(spec.run, cache=cache)
+    finally:
+        if ahead:
+            ahead.cancel()
     if spec.engine == "manim":
         from ..render.manim_video import render_manim
         # manim videos are dark (3Blue1Brown style) unless a theme is asked for

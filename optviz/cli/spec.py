@@ -186,7 +186,7 @@ def parse_spec(doc: dict, source: str = "spec") -> RenderSpec:
             if "pace" in manim and not 0.05 <= manim["pace"] <= 4:
                 raise OptvizError(f"manim.pace must be from 0.05 to 4 (1 is the lecture's own pace), got {manim['pace']!r}")
         else:
-            from ..render.animate import check_output
+            from ..render.outputs import check_output
             for view, path in outputs:
                 check_output(path, view)
         return spec

@@ -4,27 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..data.experiment import Experiment
-from ..errors import OptvizError
-from .encode import VIDEO_FORMATS, write_animation
-from .figures import FIGURE_FORMATS, line_figure, save_figure, surface_figure, trajectory_figure
+from .encode import write_animation
+from .figures import line_figure, save_figure, surface_figure, trajectory_figure
+from .outputs import STATIC, check_output
 from .style import Style
 from .timeline import Timeline
-
-VIEWS = {"2d": "animated map", "3d": "animated surface", "grid": "animated small multiples, a panel per optimizer",
-         "map": "static map with trajectories", "surface": "static 3-D surface",
-         "line": "static 1-D loss profile between two points (a network's landscape with a line)"}
-STATIC = ("map", "surface", "line")
-
-
-def check_output(path, view: str) -> str:
-    """The output format of `path` for `view`, or an OptvizError naming the valid choices."""
-    if view not in VIEWS:
-        raise OptvizError(f"unknown view {view!r}; choose from: {', '.join(VIEWS)}")
-    fmt = Path(path).suffix.lstrip(".").lower()
-    valid = (*(FIGURE_FORMATS if view in STATIC else VIDEO_FORMATS), "npz")   # npz: the experiment itself
-    if fmt not in valid:
-        raise OptvizError(f"unknown format {fmt!r} for the {view} view ({str(path)!r}); choose from: {', '.join(valid)}")
-    return fmt
 
 
 def make_scene(exp: Experiment, view: str, style: Style, timeline: Timeline):

@@ -23,9 +23,9 @@ from PIL import Image
 from ..data.files import atomic_path
 from ..errors import OptvizError
 from .gif import GifStream, changed_box, gif_seconds
+from .outputs import VIDEO_FORMATS
 from .parallel import iter_frames, sample_rgb
 
-VIDEO_FORMATS = ("gif", "mp4", "webm", "html", "png")
 
 
 def media_seconds(path) -> float | None:

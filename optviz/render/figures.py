@@ -14,10 +14,10 @@ from ..data.files import atomic_path
 from ..errors import OptvizError
 from .base import axis_labels, draw_header, surface_cmap
 from .geometry import display_z
+from .outputs import FIGURE_FORMATS
 from .scene2d import draw_map
 from .style import Style, optimizer_colors
 
-FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
 def draw_curve(ax, x, y, z, plot_3d: bool, cmap, title: str):

@@ -41,7 +41,7 @@ def output_paths(prefix: str, *suffixes: str) -> list[Path]:
 
 
 def animation_paths(base: Path, formats: str) -> list[Path]:
-    from ..render.encode import VIDEO_FORMATS
+    from ..render.outputs import VIDEO_FORMATS
     out = []
     for fmt in (f.strip().lower() for f in formats.split(",") if f.strip()):
         if fmt not in VIDEO_FORMATS or fmt == "png":
