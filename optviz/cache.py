@@ -8,6 +8,7 @@ $XDG_CACHE_HOME/optviz, else ~/.cache/optviz. Every entry is named by a hash of 
 table as the spec gave it, optviz's version, the sources of optviz.core that compute it and torch's
 version (read from the installed metadata, not by importing torch). A run whose optimizer or task is
 a user's code reached by import path is never cached: that code may change under the same name.
+`scenes/` holds scenes' static pictures (optviz.render.static_cache), bounded with the runs.
 The store is bounded ($OPTVIZ_CACHE_SIZE, default 2GB): after each write the oldest entries (by last
 use) go first. Two processes may share it: an entry is written to a temp file and renamed into place,
 and a reader that finds an entry gone (trimmed by another) computes the run again.
@@ -128,12 +129,15 @@ def store_run(run: dict, exp) -> None:
     trim(limit)
 
 
+STORES = ("runs", "scenes")   # the computed runs; the scenes' static pictures (render.static_cache)
+
+
 def trim(limit: int) -> int:
-    """Remove the runs store's least recently used entries until it holds at most `limit` bytes;
-    the bytes removed."""
-    folder = cache_root() / "runs"
+    """Remove the least recently used entries of the stores (runs and scenes together) until they hold
+    at most `limit` bytes; the bytes removed."""
     entries = []
-    for p in folder.glob("*.npz") if folder.is_dir() else []:
+    folders = [cache_root() / name for name in STORES]
+    for p in (p for folder in folders if folder.is_dir() for p in folder.glob("*.npz")):
         try:
             st = p.stat()
         except OSError:

@@ -26,7 +26,8 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cloud", type=int, metavar="K", help="run every start K times with its own noise")
     p.add_argument("--seed", type=int, help="default 0")
     p.add_argument("--no-cache", dest="no_cache", action="store_true",
-                   help="compute the runs even if they are cached, and do not cache them (`optviz cache` shows the cache)")
+                   help="compute the runs (and draw the static pictures) even if cached, and keep nothing "
+                        "(`optviz cache` shows the cache)")
     g = p.add_argument_group("real networks", "train a task's model and draw its paths on a slice of its landscape")
     g.add_argument("--task", help="digits-mlp, digits-cnn, moons-mlp, or pkg.mod:make_task (instead of --surface)")
     g.add_argument("--plane", help="pca[:CENTRE] (default), random[:CENTRE] or points:A,B,C; points are init, an "

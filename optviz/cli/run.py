@@ -151,7 +151,7 @@ def render_spec(spec, workers=None, exp=None, cache: bool = True) -> list[Path]:
         with progress_bar(frames if budget is None else 0, f"rendering {Path(path).name}", "frames", minimum=60) as bar:
             written.append(render(exp, path, view=view, style=style, timeline=timeline,
                                   progress=bar.update if bar else None, workers=workers, max_size=budget,
-                                  report=lambda line: print(line, file=sys.stderr)))
+                                  report=lambda line: print(line, file=sys.stderr), cache=cache))
     return written
 
 

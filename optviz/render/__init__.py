@@ -9,6 +9,8 @@ occlusion     the 3-D surface's depth buffer, and what it hides
 figures       static figures: the seed's surface and trajectory plots, to PNG/SVG/PDF
 landing       the landing chart of the minima study; trainability: trainability maps and their zoom
 encode        GIF / MP4 / WebM / HTML / PNG writers, atomic (temp file + rename); budget: GIF size budgets
+outputs       the views and the formats each writes (checked without matplotlib)
+static_cache  a scene's static picture, depth buffer and palette kept in optviz's cache for the next draw
 gif           GIFs written as their frames arrive; glyphs: text from cached glyph bitmaps; lines3d: trails drawn
               from plain arrays (both matplotlib's pixels, sooner)
 parallel      frames rendered in forked worker processes, in order; orphans: children that end with their parent
@@ -22,6 +24,6 @@ interactive   the interactive page: one HTML file whose optimizers run live in t
 A new output format is a writer in `encode` (and its extension in VIDEO_FORMATS); a new view is a scene
 here, picked in `animate.make_scene`.
 
-May import: optviz.errors, optviz.extras, optviz.parsing, optviz.data; third-party: numpy, matplotlib, mpl_toolkits (matplotlib's), PIL, imageio_ffmpeg, av, manim
+May import: optviz.errors, optviz.extras, optviz.parsing, optviz.data, optviz.cache, optviz.version; third-party: numpy, matplotlib, mpl_toolkits (matplotlib's), PIL, imageio_ffmpeg, av, manim
 (in manim_fork's server only, never at import).
 """

@@ -11,23 +11,27 @@ from .style import Style
 from .timeline import Timeline
 
 
-def make_scene(exp: Experiment, view: str, style: Style, timeline: Timeline):
+def make_scene(exp: Experiment, view: str, style: Style, timeline: Timeline, cache: bool = False):
+    """The animated scene of `view`; `cache`: its static picture kept in optviz's cache and drawn from
+    there the next time (render.static_cache)."""
     if view == "grid":
         from .panels import PanelScene
-        return PanelScene(exp, style, timeline)
+        return PanelScene(exp, style, timeline, cache=cache)
     if view == "3d":
         from .scene3d import Scene3D
-        return Scene3D(exp, style, timeline)
+        return Scene3D(exp, style, timeline, cache=cache)
     from .scene2d import Scene2D
-    return Scene2D(exp, style, timeline)
+    return Scene2D(exp, style, timeline, cache=cache)
 
 
 def render(exp: Experiment, path, *, view: str = "2d", style: Style = Style(), timeline: Timeline = Timeline(),
-           progress=None, workers: int | None = None, max_size=None, report=None, scene=None) -> Path:
+           progress=None, workers: int | None = None, max_size=None, report=None, scene=None,
+           cache: bool = False) -> Path:
     """Render `exp` to `path` (format from the extension): views 2d/3d/grid animate (gif, mp4, webm, html, png
     poster); views map/surface are static figures (png, svg, pdf). `max_size` ("2MB") makes a GIF fit
     (see render.budget); `report` receives a line saying what it chose. `scene`: one already built
-    for this view, style and timeline (drawn instead of building it again)."""
+    for this view, style and timeline (drawn instead of building it again). `cache`: the scene's static
+    picture and palette kept in optviz's cache, and taken from there when kept before."""
     if check_output(path, view) == "npz":   # the data every picture is drawn from, to draw again later
         return exp.save(path)
     if view in STATIC:
@@ -37,11 +41,11 @@ def render(exp: Experiment, path, *, view: str = "2d", style: Style = Style(), t
         from .budget import fit_gif, parse_size
         budget = parse_size(max_size)
         fit = fit_gif(path, lambda st, tl: scene if scene is not None and st is style and tl is timeline
-                      else make_scene(exp, view, st, tl), style, timeline, budget, workers=workers)
+                      else make_scene(exp, view, st, tl, cache), style, timeline, budget, workers=workers)
         if report:
             report(f"{Path(path).name}: {fit.describe(budget)}")
         return Path(path)
-    scene = scene if scene is not None else make_scene(exp, view, style, timeline)
+    scene = scene if scene is not None else make_scene(exp, view, style, timeline, cache)
     out = write_animation(path, scene, timeline.fps, loop=timeline.loop, progress=progress, workers=workers)
     if report and view == "3d" and style.camera == "fixed" and not scene.ghost:   # ghosts are drawn on purpose
         for label, share in zip(exp.labels, scene.hidden_share()):

@@ -109,7 +109,7 @@ def _has_data(artist) -> bool:
 class SceneBase:
     """Figure and per-frame plumbing; subclasses build axes/artists and implement `update(s)`."""
 
-    def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline()):
+    def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline(), cache: bool = False):
         self.exp, self.style, self.timeline = exp, style, timeline
         self.frame_steps = timeline.frame_steps(exp.steps)
         self.M, self.N = exp.position.shape[:2]
@@ -125,6 +125,16 @@ class SceneBase:
         self.landing = nearest_minimum(exp) if style.color_by == "minimum" else None
         self.animated = []
         self.background_rgba = None   # the static picture every frame starts from (None: no such picture)
+        # `cache`: the static picture kept from an earlier draw of this very scene (render.static_cache),
+        # restored by prepare() instead of drawn; `static` is None when there is none yet
+        self.static_key = self.static = None
+        if cache:
+            from . import static_cache
+            self.static_key = static_cache.scene_key(self)
+            self.static = static_cache.load(self.static_key, "static")
+            if self.static is not None and (self.static.get("picture", np.empty(0)).shape != (h, w, 4)
+                                            or "positions" not in self.static):
+                self.static = None   # not what this version keeps: drawn again
 
     # ---- colours and labels -----------------------------------------------------------------
     def ball_colors(self, m: int):
@@ -245,10 +255,38 @@ class SceneBase:
             self.canvas.draw()
 
     def prepare(self, drawn: bool = False):
-        """Draw everything static once (unless `drawn`, see draw_static) and keep it as the background."""
-        self.draw_static(drawn)
+        """Draw everything static once (unless `drawn`, see draw_static), or restore it from the cache,
+        and keep it as the background."""
+        if self.static is not None:
+            self.restore_static()
+        else:
+            self.draw_static(drawn)
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
         self.background_rgba = np.array(self.canvas.buffer_rgba())
+        if self.static is None and self.static_key is not None:
+            from . import static_cache
+            positions = np.array([ax.get_position(original=True).bounds for ax in self.fig.axes]).reshape(-1, 4)
+            static_cache.store(self.static_key, "static", {"picture": self.background_rgba, "positions": positions,
+                                                           **self.static_arrays()})
+
+    def static_arrays(self) -> dict:
+        """What else a drawn static picture leaves behind that the frames need (kept with it)."""
+        return {}
+
+    def restore_static(self):
+        """What drawing the static picture does for the frames, from the cache: every axes placed where
+        that drawing placed it (its aspect applied, a 3-D axes' projection computed, as drawing does
+        before it draws anything) and the picture put on the canvas."""
+        for a in self.animated:
+            a.set_animated(True)
+        for ax, bounds in zip(self.fig.axes, self.static["positions"]):
+            ax.set_position(bounds, which="original")
+            ax._unstale_viewLim()
+            ax.apply_aspect()
+            if hasattr(ax, "get_proj"):
+                ax.M = ax.get_proj()
+                ax.invM = np.linalg.inv(ax.M)
+        np.asarray(self.canvas.get_renderer().buffer_rgba())[...] = self.static["picture"]
 
     def render(self, i: int) -> np.ndarray:
         """Frame i as a uint8 RGBA array [H, W, 4] (RGBA: copying it whole is a plain memcpy)."""

@@ -151,9 +151,25 @@ class PaletteMapper:
         return index
 
 
+def scene_palette(scene, colors: int = 255) -> Image.Image:
+    """`shared_palette`, kept with the scene's static picture when it has one in the cache."""
+    key = getattr(scene, "static_key", None)
+    if key is None:
+        return shared_palette(scene, colors)
+    from . import static_cache
+    kept = static_cache.load(key, f"palette{colors}")
+    if kept is not None:
+        palette = Image.new("P", (1, 1))
+        palette.putpalette(kept["entries"].tolist())
+        return palette
+    palette = shared_palette(scene, colors)
+    static_cache.store(key, f"palette{colors}", {"entries": np.array(palette.getpalette(), np.uint8)})
+    return palette
+
+
 def write_gif(path: Path, scene, fps: int, loop: bool = True, progress=None, workers=None,
               colors: int = 255) -> None:
-    palette = shared_palette(scene, colors)
+    palette = scene_palette(scene, colors)
     mapper = PaletteMapper(palette, scene.background_rgba)
     with open(path, "wb") as fp:
         gif = GifStream(fp, palette.getpalette(), scene.size, fps, loop)

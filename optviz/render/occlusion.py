@@ -148,11 +148,12 @@ def prefix_runs(pts: np.ndarray, vis, k: float) -> list[np.ndarray]:
 class Occluder:
     """The surface's depth per pixel for the camera of a drawn 3-D axes, and visibility tests.
 
-    `ax` must have been drawn once (its projection is computed at draw time); `mesh` is the
+    `ax` must have been drawn once, or placed as drawing places it (its projection is computed at draw
+    time; `SceneBase.restore_static`); `depth`: the buffer rasterized before for this camera. `mesh` is the
     (gx [nx], gy [ny], gz [ny, nx]) grid the surface was drawn from, in display heights.
     """
 
-    def __init__(self, ax, mesh, shape: tuple[int, int]):
+    def __init__(self, ax, mesh, shape: tuple[int, int], depth: np.ndarray | None = None):
         self.M = ax.get_proj()
         self.trans = ax.transData
         self.affine = self.trans.get_affine().get_matrix()   # the 2-D part is affine: skip its Python layers
@@ -164,6 +165,9 @@ class Occluder:
         # screen pixels per world unit across the view at eye depth w is focal * S / w
         (a, b), (c, d) = self.trans.transform([[0.0, 0.0], [1.0, 1.0]])
         self.k = focal * np.sqrt(abs((c - a) * (d - b)))
+        if depth is not None:   # rasterized for this very camera and mesh before (render.static_cache)
+            self.depth = depth
+            return
         gx, gy, gz = mesh
         X, Y = np.meshgrid(gx, gy)
         col, row, w = self.project(np.column_stack([X.ravel(), Y.ravel(), np.asarray(gz, float).ravel()]))

@@ -27,8 +27,8 @@ def grid_shape(exp: Experiment) -> tuple[int, int]:
 
 
 class PanelScene(SceneBase):
-    def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline()):
-        super().__init__(exp, style, timeline)
+    def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline(), cache: bool = False):
+        super().__init__(exp, style, timeline, cache=cache)
         # panels already tell the settings apart: one optimizer keeps one colour (no shades per copy)
         self.colors = [optimizer_colors([n])[0] for n in exp.names]
         c, sc = style.colors, style.scale

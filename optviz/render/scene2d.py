@@ -38,8 +38,8 @@ def draw_map(ax, exp: Experiment, style: Style, *, levels: int = 28):
 
 
 class Scene2D(SceneBase):
-    def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline()):
-        super().__init__(exp, style, timeline)
+    def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline(), cache: bool = False):
+        super().__init__(exp, style, timeline, cache=cache)
         c = style.colors
         fig, sc = self.fig, style.scale
         top = 0.8

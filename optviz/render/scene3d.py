@@ -47,8 +47,9 @@ def fit_inside(fig, ax, top: float, pad: float = 4.0, tries: int = 8) -> None:
 
 
 class Scene3D(SceneBase):
-    def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline()):
-        super().__init__(exp, style, timeline)
+    def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline(), cache: bool = False):
+        # an orbiting camera draws its static picture every frame: nothing to keep
+        super().__init__(exp, style, timeline, cache=cache and style.camera == "fixed")
         c, sc, fig = style.colors, style.scale, self.fig
         ax = fig.add_axes([0.0, 0.0, 1.0, 0.86], projection="3d", computed_zorder=False)
         self.ax = ax
@@ -85,7 +86,8 @@ class Scene3D(SceneBase):
         # the header first: the last drawing fit_inside makes is then the whole static picture, which
         # prepare() keeps instead of drawing it again (the moving artists are added after it)
         draw_header(fig, exp, style, self.title, 0.9, handles=self.legend_handles(), handlelength=1.6)
-        fit_inside(fig, ax, top=0.86)
+        if self.static is None:   # else the axes go where the kept picture has them (prepare)
+            fit_inside(fig, ax, top=0.86)
         self.stars = []   # (artist, [K, 3] points, radius in pixels): markers that never move
         if style.show_minima and exp.minima:
             mx, my = np.array([[mn["x"], mn["y"]] for mn in exp.minima]).T
@@ -153,11 +155,23 @@ class Scene3D(SceneBase):
         """The surface and axes, then (for this camera) the depth buffer and the minima, which never
         move but can be hidden."""
         super().draw_static(drawn)
+        self.occlude()
+        self.draw_markers(self.stars)
+
+    def occlude(self, depth=None):
+        """The depth buffer for this camera (drawn, or `depth` kept with the static picture) and which
+        points of the trails it hides."""
         if self.style.occlude:
-            self.occluder = occ = Occluder(self.ax, self.mesh, (self.size[1], self.size[0]))
+            self.occluder = occ = Occluder(self.ax, self.mesh, (self.size[1], self.size[0]), depth=depth)
             # trails are fixed paths: find once per camera which points hide and where they cross
             self.seen = [occ.visibility(d, slack_px=self.line_px) for d in self.dense]
-        self.draw_markers(self.stars)
+
+    def static_arrays(self) -> dict:
+        return {} if self.occluder is None else {"depth": self.occluder.depth}
+
+    def restore_static(self):
+        super().restore_static()
+        self.occlude(self.static.get("depth"))
 
     def draw_markers(self, markers):
         """Draw point markers [(artist, [K, 3] points, radius px)], then put back the picture under
