@@ -393,13 +393,15 @@ def test_a_landscape_path_that_fits_exactly_is_drawn_at_the_lowest_loss_not_minu
     assert frame.shape[2] == 4 and frame.any()
 
 
-@pytest.mark.parametrize("case", ["fixed", "orbit", "diverged", "ghost"])
+@pytest.mark.parametrize("case", ["fixed", "orbit", "diverged", "ghost", "swarm"])
 def test_3d_lines_projected_as_plain_arrays_draw_matplotlib_s_pixels(seed_exp, case):
-    """Issue 32: ProjectedLine (render/lines3d.py) skips matplotlib's masked arrays; every frame drawn
-    with it equals the frame drawn by matplotlib's own Line3D, on a fixed camera, an orbit (points
-    leave the view), a run that diverges (NaN balls, exit markers) and ghosted hidden paths."""
+    """Issue 32: ProjectedLine (render/lines3d.py) skips matplotlib's masked arrays and draws trails and
+    markers without Line2D's caching; every frame drawn with it equals the frame drawn by matplotlib's
+    own Line3D, on a fixed camera, an orbit (points leave the view), a run that diverges (NaN balls,
+    exit markers), ghosted hidden paths and a swarm (small balls without an edge)."""
     from mpl_toolkits.mplot3d.art3d import Line3D
-    exp = simulate("pathological", ["sgd:lr=30", "adam:lr=1"], [[7, 7]], 30) if case == "diverged" else seed_exp
+    exp = {"diverged": lambda: simulate("pathological", ["sgd:lr=30", "adam:lr=1"], [[7, 7]], 30),
+           "swarm": lambda: simulate("pathological", ["sgd:lr=10", "adam:lr=1"], 16, 30)}.get(case, lambda: seed_exp)()
     style = Style(width=320, height=240, camera="orbit" if case == "orbit" else "fixed",
                   behind="ghost" if case == "ghost" else "auto")
     scene = Scene3D(exp, style, Timeline(fps=10, hold=0))

@@ -9,8 +9,11 @@ is NaN: what Line2D turns a masked point into anyway, so the path drawn is the s
 A plain line (no marker, solid or dashed, no effects) then skips Line2D.draw too, whose caching of
 the data it is handed, units and transformed path cost more than Agg drawing the trail: it hands Agg
 the same path, transform and graphics context Line2D would (the steps below are Line2D.draw's own).
+Markers without a line (the balls, the exit markers) likewise skip to Line2D's marker steps.
 """
 from __future__ import annotations
+
+from numbers import Real
 
 import numpy as np
 from matplotlib.colors import to_rgba
@@ -33,6 +36,8 @@ class ProjectedLine(Line3D):
         x, y = np.where(inside, tx, np.nan), np.where(inside, ty, np.nan)
         if self._plain():
             self._draw_path(renderer, np.column_stack([x, y]))
+        elif self._markers_only():
+            self._draw_markers(renderer, np.column_stack([x, y]))
         else:
             self.set_data(x, y)
             Line2D.draw(self, renderer)
@@ -42,6 +47,41 @@ class ProjectedLine(Line3D):
         return (self.get_visible() and not (self._marker and self._markersize > 0) and self._drawstyle == "default"
                 and not self.get_path_effects() and self.get_sketch_params() is None and self._gapcolor is None
                 and self._lineStyles[self._linestyle] != "_draw_nothing")
+
+    def _markers_only(self) -> bool:
+        """Markers and no line (a ball, an exit marker), drawn in the plainest way Line2D has."""
+        m = self._marker
+        return (self.get_visible() and bool(m) and self._markersize > 0
+                and self._lineStyles[self._linestyle] == "_draw_nothing" and self._drawstyle == "default"
+                and not self.get_path_effects() and self.get_sketch_params() is None and self._markevery is None
+                and not m.get_alt_path() and m.get_marker() != ",")
+
+    def _draw_markers(self, renderer, xy: np.ndarray) -> None:
+        """Line2D.draw's marker steps, for markers only: the same graphics context, marker path and
+        transforms handed to Agg, without recaching the line's data and its transformed path."""
+        gc = renderer.new_gc()
+        self._set_gc_clip(gc)
+        gc.set_url(self.get_url())
+        gc.set_linewidth(self._markeredgewidth)
+        gc.set_antialiased(self._antialiased)
+        ec_rgba = to_rgba(self.get_markeredgecolor(), self._alpha)
+        fc_rgba = to_rgba(self._get_markerfacecolor(), self._alpha)
+        # an "auto" edge takes the face's alpha (as Line2D has it)
+        if isinstance(self._markeredgecolor, str) and self._markeredgecolor == "auto" \
+                and not (isinstance(self.get_markerfacecolor(), str) and self.get_markerfacecolor().lower() == "none"):
+            ec_rgba = ec_rgba[:3] + (fc_rgba[3],)
+        gc.set_foreground(ec_rgba, isRGBA=True)
+        marker = self._marker
+        snap = marker.get_snap_threshold()
+        if isinstance(snap, Real):
+            snap = renderer.points_to_pixels(self._markersize) >= snap
+        gc.set_snap(snap)
+        gc.set_joinstyle(marker.get_joinstyle())
+        gc.set_capstyle(marker.get_capstyle())
+        w = renderer.points_to_pixels(self._markersize)
+        renderer.draw_markers(gc, marker.get_path(), marker.get_transform().scale(w), Path(xy),
+                              self.get_transform().get_affine().frozen(), fc_rgba)
+        gc.restore()
 
     def _draw_path(self, renderer, xy: np.ndarray) -> None:
         if not len(xy):
