@@ -22,24 +22,34 @@ from matplotlib.path import Path
 from mpl_toolkits.mplot3d.art3d import Line3D
 
 
+def _project(ax, xs, ys, zs) -> np.ndarray:
+    """[K, 2] projected points of the axes' camera, NaN where matplotlib would mask them (outside
+    the view cube)."""
+    w = ax.M @ np.array([xs, ys, zs, np.ones_like(xs)])
+    tx, ty, tz = w[:3] / w[3]
+    with np.errstate(invalid="ignore"):
+        inside = (np.ones(tx.shape, bool) if np.isinf(ax._focal_length) else
+                  (-1 <= tx) & (tx <= 1) & (-1 <= ty) & (ty <= 1) & (tz <= 0))
+    return np.column_stack([np.where(inside, tx, np.nan), np.where(inside, ty, np.nan)])
+
+
+def _own_masks(ax, line) -> bool:
+    """Whether the line needs matplotlib's own masks: clipping to the axes' limits, log axes."""
+    return line._axlim_clip or any(s != "linear" for s in (ax.get_xscale(), ax.get_yscale(), ax.get_zscale()))
+
+
 class ProjectedLine(Line3D):
     def draw(self, renderer):
         ax = self.axes
-        if self._axlim_clip or any(s != "linear" for s in (ax.get_xscale(), ax.get_yscale(), ax.get_zscale())):
-            return super().draw(renderer)   # matplotlib's own masks: clipping, log axes
-        xs, ys, zs = (np.asarray(v, dtype=float).ravel() for v in self._verts3d)
-        w = ax.M @ np.array([xs, ys, zs, np.ones_like(xs)])
-        tx, ty, tz = w[:3] / w[3]
-        with np.errstate(invalid="ignore"):
-            inside = (np.ones(tx.shape, bool) if np.isinf(ax._focal_length) else
-                      (-1 <= tx) & (tx <= 1) & (-1 <= ty) & (ty <= 1) & (tz <= 0))
-        x, y = np.where(inside, tx, np.nan), np.where(inside, ty, np.nan)
+        if _own_masks(ax, self):
+            return super().draw(renderer)
+        xy = _project(ax, *(np.asarray(v, dtype=float).ravel() for v in self._verts3d))
         if self._plain():
-            self._draw_path(renderer, np.column_stack([x, y]))
+            self._draw_path(renderer, xy)
         elif self._markers_only():
-            self._draw_markers(renderer, np.column_stack([x, y]))
+            self._draw_markers(renderer, xy)
         else:
-            self.set_data(x, y)
+            self.set_data(xy[:, 0], xy[:, 1])
             Line2D.draw(self, renderer)
         self.stale = False
 
@@ -83,7 +93,8 @@ class ProjectedLine(Line3D):
                               self.get_transform().get_affine().frozen(), fc_rgba)
         gc.restore()
 
-    def _draw_path(self, renderer, xy: np.ndarray) -> None:
+    def _draw_path(self, renderer, xy: np.ndarray, affine=None) -> None:
+        """Line2D.draw's steps for a plain line; `affine`: the axes' frozen data affine, when known."""
         if not len(xy):
             return
         gc = renderer.new_gc()
@@ -101,8 +112,37 @@ class ProjectedLine(Line3D):
         else:
             gc.set_dashes(0, None)
         # the line's transform is the axes' affine one, applied by Agg as Line2D has it applied
-        renderer.draw_path(gc, Path(xy), self.get_transform().get_affine().frozen())
+        if affine is None:
+            affine = self.get_transform().get_affine().frozen()
+        renderer.draw_path(gc, Path(xy), affine)
         gc.restore()
+
+
+def draw_lines(renderer, lines) -> None:
+    """Draw lines of one 3-D axes in order: the plain ProjectedLines' points projected in one product
+    (the per-point arithmetic is the same), each handed to Agg as `ProjectedLine.draw` would; any
+    other line drawn by itself."""
+    lines = [line for line in lines if len(line._verts3d[0])]
+    if not lines:
+        return
+    ax = lines[0].axes
+    plain = [isinstance(line, ProjectedLine) and line.axes is ax and line.get_transform() is ax.transData
+             and not _own_masks(ax, line) and line._plain() for line in lines]
+    batch = [line for line, p in zip(lines, plain) if p]
+    if batch:
+        coords = [np.concatenate([np.asarray(line._verts3d[k], dtype=float).ravel() for line in batch])
+                  for k in range(3)]
+        xy = _project(ax, *coords)
+        bounds = np.cumsum([0] + [np.size(line._verts3d[0]) for line in batch])
+        affine = ax.transData.get_affine().frozen()
+    k = 0
+    for line, p in zip(lines, plain):
+        if p:
+            line._draw_path(renderer, xy[bounds[k]:bounds[k + 1]], affine)
+            line.stale = False
+            k += 1
+        else:
+            line.draw(renderer)
 
 
 def fast(line: Line3D) -> Line3D:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.experiment import Experiment
-from .base import SceneBase, _has_data, draw_header, surface_cmap, wrapped_axis_labels
+from .base import SceneBase, draw_header, surface_cmap, wrapped_axis_labels
 from .geometry import bilinear, dense_path, display_z, mesh_z, surface_mesh
-from .lines3d import fast
+from .lines3d import draw_lines, fast
 from .occlusion import Occluder
 from .style import Style
 from .timeline import Timeline, interpolate
@@ -200,9 +200,7 @@ class Scene3D(SceneBase):
             self.ax.view_init(elev=self.style.elev, azim=self.style.azim + self.style.orbit * i / n)
             self.draw_static()
         self.update(float(self.frame_steps[i]))
-        for line in self.lines:
-            if _has_data(line):
-                self.ax.draw_artist(line)
+        draw_lines(self.canvas.get_renderer(), self.lines)
         self.draw_markers([*((g, xyz, self.gone_radius) for g, xyz in zip(self.gone, self.gone_xyz)),
                            *((b, xyz, self.ball_radius) for b, xyz in zip(self.balls, self.ball_xyz))])
         self.fig.draw_artist(self.counter)
