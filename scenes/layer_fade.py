@@ -8,6 +8,10 @@ transparent canvas (at the first frame the fade is drawn; a part that skips the 
 and each frame paints that canvas with the fade's opacity (cairo, premultiplied: the surface fades as
 one layer, its far faces not showing through its near ones on the way). The layer is drawn where the
 surface's faces are, before everything else the frame holds.
+
+A shot's closing beat fades out everything it showed the same way (`FadeAway`): one picture of it all,
+drawn once, painted at the fade's opacity on each frame (a chapter's last frames cost what a still
+frame costs, not what redrawing every glyph and face at a new opacity does).
 """
 from __future__ import annotations
 
@@ -19,7 +23,8 @@ import fades
 
 
 class Layer(VMobject):
-    """Stands in for `surface` while it fades: drawn as the picture of it (`picture`), at `opacity`."""
+    """Stands in for `surface` (a mobject, or a list drawn in order) while it fades: drawn as the
+    picture of it (`picture`), at `opacity`."""
 
     def __init__(self, surface, camera):
         super().__init__()
@@ -39,12 +44,13 @@ class Layer(VMobject):
 
 
 def snapshot(camera, mobject):
-    """(canvas, cairo surface over it): `mobject` alone as `camera` draws it now, on transparent pixels."""
+    """(canvas, cairo surface over it): `mobject` (or a list of them) alone as `camera` draws it now,
+    on transparent pixels."""
     keep = camera.pixel_array
     canvas = np.zeros_like(keep)
     camera.pixel_array = canvas
     try:
-        camera.capture_mobjects([mobject])
+        camera.capture_mobjects(list(mobject) if isinstance(mobject, (list, tuple)) else [mobject])
     finally:
         camera.pixel_array = keep
         # manim keeps a drawing context per pixel array by its id, which a later array could reuse
@@ -78,6 +84,34 @@ class FadeStage(Animation):
         if self.appear:
             scene.add(self.surface)
             scene.bring_to_back(self.surface)
+
+
+class FadeAway(Animation):
+    """Everything a shot showed leaving as one picture: drawn once as the camera draws it now (at the
+    first frame of the fade), then painted at the fade's opacity on each frame, where fading each of
+    them (the surface's faces, every glyph of every text, the balls) redrew them all on every frame.
+    Like a video's fade, what overlaps fades as one: a ball does not show the surface through it on
+    the way out. Afterwards they are gone from the scene."""
+
+    def __init__(self, mobjects, camera, **kwargs):
+        self.gone = list(mobjects)
+        super().__init__(Layer(self.gone, camera), **kwargs)
+
+    def create_starting_mobject(self):
+        return self.mobject
+
+    def _setup_scene(self, scene) -> None:
+        # the layer goes where the first of them was: below whatever stays (the title) that came after
+        first = min((scene.mobjects.index(m) for m in self.gone if m in scene.mobjects), default=len(scene.mobjects))
+        scene.remove(*self.gone)
+        scene.mobjects.insert(min(first, len(scene.mobjects)), self.mobject)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        self.mobject.opacity = 1.0 - self.rate_func(alpha)
+
+    def clean_up_from_scene(self, scene) -> None:
+        super().clean_up_from_scene(scene)
+        scene.remove(self.mobject)
 
 
 def fade_out(mobject, camera):

@@ -17,7 +17,7 @@ from manim import (DEGREES, DR, UL, UP, BackgroundRectangle, Mobject, Replacemen
                    ValueTracker, VGroup, Write, config)
 from common import FONT, Stage, axis_labels
 from fades import fade_in
-from layer_fade import FadeStage, fade_out
+from layer_fade import FadeAway, FadeStage, fade_out
 from lecture_rules import clear_of_edges, fixed, map_stage, rule_panel, surface_moments
 from rolling import add_race, add_swarm
 
@@ -99,7 +99,7 @@ def run_shot(ctx: Ctx, entrance=(), moments=None, steady_first=()):
     gone = [*ctx.shown, *ctx.rule, *ctx.texts.values()] + ([ctx.title] if ctx.last else [])
     for m in gone:   # what follows a clock would set itself visible again, frame after frame
         m.clear_updaters()
-    beats(*[fade_out(m, ctx.scene.camera) for m in gone])
+    beats(FadeAway(gone, ctx.scene.camera))
 
 
 def quick(*animations):

@@ -655,6 +655,64 @@ def test_a_stage_fades_as_one_picture_drawn_once(tmp_path):
     assert shown == [(True, False), 0.0, (False, False)]
 
 
+def test_a_shot_s_closing_fade_is_one_picture_drawn_once(tmp_path):
+    """A shot's closing beat fades out all it showed as one layer (layer_fade.FadeAway): each frame of
+    the fade is the picture of them all blended with the fade's opacity over the background (the
+    closed form, to rounding); the surface's faces and the text's glyphs are painted once for the
+    whole fade, not on every frame; what stays (the title) is drawn as it was; afterwards they are
+    gone from the scene and the frame is the background with the title."""
+    from manim import DEGREES, DR, UL, Dot, Surface, Text, ThreeDScene, config, linear, tempconfig
+    sys.path.insert(0, str(SCENES))
+    import common  # noqa: F401  (the 3-D camera's fixes: its sorting puts the layer first)
+    import layer_fade
+
+    frames, painted, state = [], [], {}
+    manims = layer_fade._display_vectorized
+
+    def spy(self, vmobject, ctx):
+        painted.append(id(vmobject))
+        return manims(self, vmobject, ctx)
+
+    class Closing(ThreeDScene):
+        def construct(self):
+            self.set_camera_orientation(phi=55 * DEGREES)
+            surface = Surface(lambda u, v: np.array([u, v, 0.3 * np.sin(2 * u) * v]), u_range=[-2, 2],
+                              v_range=[-1.5, 1.5], resolution=(8, 8), fill_opacity=0.9)
+            words, title = Text("Going", font_size=36).to_corner(DR), Text("Title", font_size=30).to_corner(UL)
+            self.add_fixed_in_frame_mobjects(words, title)
+            gone = [surface, Dot(color="#ff0000", radius=0.3), words]
+            self.add(*gone)
+            self.wait(1 / config.frame_rate)
+            state["full"] = self.camera.pixel_array.astype(float)
+            self.remove(*gone)
+            self.wait(1 / config.frame_rate)
+            state["title"] = self.camera.pixel_array.astype(float)
+            self.add(*gone)
+            state["ids"] = {id(m) for g in gone for m in g.family_members_with_points()}
+            add_frame = self.renderer.add_frame
+            self.renderer.add_frame = lambda frame, num_frames=1: (frames.append(frame.astype(float)),
+                                                                   add_frame(frame, num_frames))
+            layer_fade._display_vectorized = spy
+            try:
+                self.play(layer_fade.FadeAway(gone, self.camera), rate_func=linear, run_time=0.5)
+            finally:
+                layer_fade._display_vectorized = manims
+            state["left"] = [m for m in self.mobjects if m.family_members_with_points()]   # not the camera's trackers
+            state["fps"] = config.frame_rate
+
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING",
+                     "disable_caching": True, "progress_bar": "none"}):
+        Closing().render()
+    full, title = state["full"], state["title"]
+    assert len(frames) >= 5
+    for k, frame in enumerate(frames):
+        opacity = 1 - linear(k / (state["fps"] * 0.5))   # manim's frames at t = k / fps
+        want = opacity * full + (1 - opacity) * title
+        assert np.abs(frame - want).max() <= 3, (k, np.abs(frame - want).max())
+    assert sum(p in state["ids"] for p in painted) <= len(state["ids"])   # painted once, for the picture
+    assert len(state["left"]) == 1 and state["left"][0].original_text == "Title", state["left"]
+
+
 def test_plays_are_encoded_while_the_next_draws_only_where_manim_can():
     """The flag that lets manim draw a play while the last is encoded goes only to a manim that has it
     (0.22 on); every manim render in these tests runs the installed manim with it."""
