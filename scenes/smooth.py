@@ -6,14 +6,16 @@ steps read as a surface, zoomed in (the stochastic clouds, 14x) they read as til
 smoothed surface is drawn as a cairo mesh patch whose four corners carry the colour of the surface at
 that vertex (its height on the colour scale), lit along the surface's normal there (averaged over the
 faces around the vertex) by manim's own light: faces that meet agree along their whole edge, so colour
-and light vary continuously (Gouraud shading), and an edge in the face's own colours hides the seam.
+and light vary continuously (Gouraud shading). The faces a frame draws one after another go into one
+mesh pattern, painted once: cairo lays its patches edge to edge, so no seam shows where two faces
+meet (faces filled one by one leave a faint line of background along every edge, which an edge
+stroked in the faces' own colours used to cover, at as much again as the fills cost).
 """
 from __future__ import annotations
 
 import cairo
 import numpy as np
 from manim import ManimColor, ThreeDCamera
-from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP
 from manim.mobject.three_d.three_d_utils import get_3d_vmob_start_corner_unit_normal
 from manim.utils.color import get_shaded_rgb
 
@@ -154,41 +156,68 @@ def _projected(camera, vmobject):
     return camera.transform_points_pre_display(vmobject, vmobject.points), None
 
 
+def _smoothed(camera, vmobject) -> bool:
+    """Whether the face is drawn by `_paint_faces` (a smoothed face of four joined curves, shaded, with no
+    background stroke); anything else is drawn manim's way."""
+    return (getattr(vmobject, "optviz_chained", False) and len(vmobject.points) == 16 and camera.should_apply_shading
+            and vmobject.get_stroke_width(True) == 0)
+
+
+def _paint_faces(camera, ctx, faces) -> None:
+    """Smoothed faces, in order, as the patches of one mesh pattern painted once: each face's points
+    projected once (from the frame's one projection), its corners in their colours at the face's fill
+    opacity; a face wholly outside the frame (zoomed in, most are) or wholly transparent is left out."""
+    mesh = None
+    for face in faces:
+        fill = _alpha(face.get_fill_rgbas())
+        if fill <= 0:
+            continue
+        xy, box = _projected(camera, face)
+        if _outside(camera, ctx, xy, 0.0) if box is None else _outside_box(camera, ctx, *box, 0.0):
+            continue
+        if mesh is None:
+            mesh = cairo.MeshPattern()
+        mesh.begin_patch()
+        mesh.move_to(*xy[0, :2])
+        for k in range(4):   # the face's own four curves: its edges bend with the surface
+            mesh.curve_to(*xy[4 * k + 1, :2], *xy[4 * k + 2, :2], *xy[4 * k + 3, :2])
+        for i, c in enumerate(corner_colours(camera, face)):
+            mesh.set_corner_color_rgba(i, *c, fill)
+        mesh.end_patch()
+    if mesh is not None:
+        ctx.set_source(mesh)
+        ctx.paint()
+
+
 def _display_face(self, vmobject, ctx):
-    """A smoothed face drawn as manim would (its path, fill and edge; nothing when neither shows), in
-    one pass: its points projected once, one patch for its fill and edge, and nothing at all when it
-    falls wholly outside the frame (zoomed in, most faces do). Anything else, manim's way."""
-    if not (getattr(vmobject, "optviz_chained", False) and len(vmobject.points) == 16 and self.should_apply_shading and
-            vmobject.get_stroke_width(True) == 0):
+    """A smoothed face drawn alone, as `_paint_faces` draws it among others; anything else, manim's way."""
+    if not _smoothed(self, vmobject):
         return _display(self, vmobject, ctx)
-    fill, width = _alpha(vmobject.get_fill_rgbas()), vmobject.get_stroke_width()
-    edge = _alpha(vmobject.get_stroke_rgbas()) if width else 0.0
-    if fill <= 0 and edge <= 0:
-        return self
-    xy, box = _projected(self, vmobject)
-    if _outside(self, ctx, xy, width) if box is None else _outside_box(self, ctx, *box, width):
-        return self
-    # the path manim makes of four joined curves: one closed subpath
-    ctx.new_path()
-    ctx.new_sub_path()
-    ctx.move_to(xy[0, 0], xy[0, 1])
-    for k in range(1, 16, 4):
-        ctx.curve_to(xy[k, 0], xy[k, 1], xy[k + 1, 0], xy[k + 1, 1], xy[k + 2, 0], xy[k + 2, 1])
-    ctx.close_path()
-    patch = _patch(self, vmobject, xy, fill)
-    ctx.set_source(patch)
-    ctx.fill_preserve()
-    if width:
-        if edge != fill:
-            patch = _patch(self, vmobject, xy, edge)
-        ctx.set_source(patch)
-        ctx.set_line_width(width * self.cairo_line_width_multiple)   # manim's, less its frame_width / frame_width
-        ctx.set_line_join(LINE_JOIN_MAP[vmobject.joint_type])
-        ctx.set_line_cap(CAP_STYLE_MAP[vmobject.cap_style])
-        ctx.stroke_preserve()
+    _paint_faces(self, ctx, [vmobject])
+    return self
+
+
+_display_many = ThreeDCamera.display_multiple_non_background_colored_vmobjects
+
+
+def display_many(self, vmobjects, pixel_array):
+    """manim's loop over a frame's shapes, each run of smoothed faces in it painted as one mesh."""
+    ctx = self.get_cairo_context(pixel_array)
+    run = []
+    for vmobject in vmobjects:
+        if _smoothed(self, vmobject):
+            run.append(vmobject)
+            continue
+        if run:
+            _paint_faces(self, ctx, run)
+            run = []
+        self.display_vectorized(vmobject, ctx)
+    if run:
+        _paint_faces(self, ctx, run)
     return self
 
 
 ThreeDCamera.set_cairo_context_color = _set_colour
 ThreeDCamera.display_vectorized = _display_face
 ThreeDCamera.get_mobjects_to_display = get_mobjects_to_display
+ThreeDCamera.display_multiple_non_background_colored_vmobjects = display_many
