@@ -110,6 +110,7 @@ _manim_camera.Image = _PillowForManim()
 import shade_cache  # noqa: E402,F401  (faces that hold still are shaded and sorted once)
 import unseen  # noqa: E402,F401  (what is faded out is not painted)
 import layer_fade  # noqa: E402,F401  (a stage fades as one picture)
+import static_frames  # noqa: E402,F401  (a play's static picture drawn once for every play that holds it)
 
 
 def options() -> dict:

@@ -771,3 +771,52 @@ def test_a_frame_s_smooth_faces_are_one_mesh_painted_once(seed_npz, tmp_path, mo
         empty = camera.pixel_array.copy()
         camera.capture_mobjects(skipped)
         assert np.array_equal(camera.pixel_array, empty)
+
+
+def test_a_play_s_static_picture_is_drawn_once_for_the_same_state(tmp_path):
+    """A play whose static mobjects and camera are in the very state a play before drew them takes that
+    picture again (scenes/static_frames.py) and draws the same frames as drawing it anew; a change to
+    any static mobject (a colour) or to the camera (its angle) draws it anew."""
+    from manim import DEGREES, Dot, Square, ThreeDScene, tempconfig
+    sys.path.insert(0, str(SCENES))
+    import common  # noqa: F401  (the scenes' patches, static_frames among them)
+    import static_frames
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    drawn, frames = [], {}
+
+    class Plays(ThreeDScene):
+        def construct(self):
+            self.set_camera_orientation(phi=60 * DEGREES, theta=-45 * DEGREES)
+            square, dot = Square(2, fill_opacity=0.8, color="#3366cc"), Dot(color="#ff0000")
+            self.add(square, dot)
+            add_frame = self.renderer.add_frame
+            self.renderer.add_frame = lambda frame, num_frames=1: (frames.setdefault(self.key, []).append(frame.copy()),
+                                                                   add_frame(frame, num_frames))
+            for self.key, change in (("first", None), ("same", None), ("colour", lambda: square.set_fill("#33cc66")),
+                                     ("again", None), ("camera", lambda: self.set_camera_orientation(phi=50 * DEGREES))):
+                if change:
+                    change()
+                dot.move_to([-1, 0, 0])
+                self.play(dot.animate.move_to([1, 0, 0]), run_time=0.3)
+
+    real = static_frames._save
+    static_frames._save = lambda self, scene, mobjects: (drawn.append(1), real(self, scene, mobjects))[1]
+    try:
+        with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING",
+                         "disable_caching": True, "progress_bar": "none"}):
+            Plays().render()
+            kept = dict(frames)
+            frames.clear()
+            CairoRenderer.save_static_frame_data = real   # every static picture drawn anew
+            try:
+                Plays().render()
+            finally:
+                CairoRenderer.save_static_frame_data = static_frames.save_static_frame_data
+    finally:
+        static_frames._save = real
+    assert len(drawn) == 3   # drawn: first, colour, camera; "same" took the first's, "again" the colour's
+    for key, made in frames.items():
+        assert len(made) == len(kept[key]) and all(np.array_equal(a, b) for a, b in zip(made, kept[key])), key
+    assert not np.array_equal(kept["colour"][0], kept["first"][0]) and not np.array_equal(kept["camera"][0],
+                                                                                          kept["again"][0])
