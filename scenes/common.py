@@ -34,6 +34,7 @@ from manim import (
     Circle,
     Dot,
     Line,
+    ManimColor,
     Surface,
     Text,
     ThreeDAxes,
@@ -41,7 +42,9 @@ from manim import (
     VGroup,
     VMobject,
     config,
+    interpolate_color,
 )
+from manim.utils.bezier import bezier
 
 from optviz.data import Experiment
 from optviz.render.base import plain_axis_labels
@@ -170,6 +173,56 @@ def ease(u: np.ndarray | float, kind: str = "linear"):
     return u * u if kind == "ease-in" else u
 
 
+def midpoints(faces) -> np.ndarray:
+    """[F, 3]: each face's `get_midpoint()` (the point half way along its outline by manim's measure of
+    length: ten samples a curve) for faces of four cubic curves each, the same arithmetic in one pass
+    over all of them, where manim measures each face's curves one call at a time."""
+    P = np.stack([f.points for f in faces]).reshape(len(faces), 4, 4, 3)   # face, curve, control point, xyz
+    curves = bezier(np.moveaxis(P, 2, 0).reshape(4, -1, 3))                   # all the curves, one function
+    samples = np.stack([curves(a) for a in np.linspace(0, 1, 10)])            # [10, F*4, 3]
+    pieces = np.linalg.norm(samples[1:] - samples[:-1], axis=2)               # [9, F*4]
+    lengths = np.ascontiguousarray(pieces.T).sum(axis=1).reshape(-1, 4)       # each curve's, as np.sum of 9
+    total = ((lengths[:, 0] + lengths[:, 1]) + lengths[:, 2]) + lengths[:, 3]  # sum() of four, in order
+    target = 0.5 * total
+    out = np.empty((len(faces), 3))
+    done = np.zeros(len(faces), bool)
+    current = np.zeros(len(faces))
+    for n in range(4):   # the first curve where the length so far reaches half the outline's
+        here = ~done & (current + lengths[:, n] >= target)
+        if here.any():
+            length = lengths[here, n]
+            residue = np.where(length != 0, (target[here] - current[here]) / np.where(length != 0, length, 1), 0.0)
+            out[here] = bezier(np.moveaxis(P[here, n], 1, 0))(residue[:, None])
+            done |= here
+        current = current + lengths[:, n]
+    if not done.all():
+        raise ValueError("a face whose outline's half-way point was not found")
+    return out
+
+
+def fill_by_height(surface, axes, colours) -> None:
+    """manim's Surface.set_fill_by_value(axes, colorscale=colours, axis=2): each face coloured by the
+    height of its midpoint on a scale of evenly spaced colours (the same colours: the same midpoints,
+    measured for all faces at once, and manim's own steps for each)."""
+    faces = surface.family_members_with_points()
+    new_colors = [ManimColor(c) for c in colours]
+    pivot_min, pivot_max = axes.z_range[0], axes.z_range[1]
+    pivot_frequency = (pivot_max - pivot_min) / (len(new_colors) - 1)
+    pivots = np.arange(start=pivot_min, stop=pivot_max + pivot_frequency, step=pivot_frequency)
+    for mob, mid in zip(faces, midpoints(faces)):
+        value = axes.point_to_coords(mid)[2]
+        if value <= pivots[0]:
+            mob.set_color(new_colors[0])
+        elif value >= pivots[-1]:
+            mob.set_color(new_colors[-1])
+        else:
+            for i, pivot in enumerate(pivots):
+                if pivot > value:
+                    index = min((value - pivots[i - 1]) / (pivots[i] - pivots[i - 1]), 1)
+                    mob.set_color(interpolate_color(new_colors[i - 1], new_colors[i], index), family=False)
+                    break
+
+
 class Stage:
     """3-D axes scaled so the surface's shape shows, its surface coloured by height, and the mapping
     from an experiment's data to scene points."""
@@ -213,7 +266,7 @@ class Stage:
         for f, pts in zip(faces, np.split(lifted, np.cumsum([len(f.points) for f in faces])[:-1])):
             f.points = pts
         self.surface.scale_handle_to_anchor_distances(1.0 / factor)
-        self.surface.set_fill_by_value(axes=self.axes, colorscale=HEIGHT_COLORS, axis=2)
+        fill_by_height(self.surface, self.axes, HEIGHT_COLORS)
         if seamless:
             # for a camera that comes close: shaded smoothly, no edge drawn (see smooth.py)
             from smooth import smooth

@@ -820,3 +820,28 @@ def test_a_play_s_static_picture_is_drawn_once_for_the_same_state(tmp_path):
         assert len(made) == len(kept[key]) and all(np.array_equal(a, b) for a, b in zip(made, kept[key])), key
     assert not np.array_equal(kept["colour"][0], kept["first"][0]) and not np.array_equal(kept["camera"][0],
                                                                                           kept["again"][0])
+
+
+def test_a_stage_is_coloured_as_manim_colours_a_surface_by_height(seed_npz):
+    """A stage's faces are coloured by height as manim's Surface.set_fill_by_value colours them (every
+    face's fill and edge, exactly), their midpoints measured for all faces at once (common.midpoints:
+    exactly each face's get_midpoint())."""
+    import copy
+    sys.path.insert(0, str(SCENES))
+    from common import HEIGHT_COLORS, Stage, fill_by_height, midpoints
+
+    from optviz import simulate
+    from optviz.data import Experiment
+    for exp in (Experiment.load(seed_npz), simulate("rosenbrock", ["adam:lr=0.1"], [[-1.5, 2]], 10)):
+        stage = Stage(exp, theme="dark")
+        faces = stage.surface.family_members_with_points()
+        assert np.array_equal(midpoints(faces), np.array([f.get_midpoint() for f in faces]))
+        ours, manims = copy.deepcopy(stage.surface), copy.deepcopy(stage.surface)
+        for f in (*ours.family_members_with_points(), *manims.family_members_with_points()):
+            f.set_color("#000000")
+        fill_by_height(ours, stage.axes, HEIGHT_COLORS)
+        manims.set_fill_by_value(axes=stage.axes, colorscale=HEIGHT_COLORS, axis=2)
+        pairs = list(zip(ours.family_members_with_points(), manims.family_members_with_points()))
+        assert all(np.array_equal(a.fill_rgbas, b.fill_rgbas) and np.array_equal(a.stroke_rgbas, b.stroke_rgbas)
+                   for a, b in pairs)
+        assert len({tuple(a.fill_rgbas[0]) for a, _ in pairs}) > 20   # a scale of colours, not one
