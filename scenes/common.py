@@ -314,9 +314,10 @@ class Stage:
         xyz = dense_path(exp if exp is not None else self.exp, m, dense, self.zf, slice(n, n + 1), grid=self.exp)[0]
         return self.points(self.rest(xyz))
 
-    def to_data(self, pts: np.ndarray) -> np.ndarray:
-        """Inverse of `points`: scene points [..., 3] to data (x, y, display z)."""
-        origin, basis = self.frame()
+    def to_data(self, pts: np.ndarray, frame=None) -> np.ndarray:
+        """Inverse of `points`: scene points [..., 3] to data (x, y, display z); `frame`: this moment's
+        `frame()`, when the caller has it."""
+        origin, basis = frame if frame is not None else self.frame()
         return (np.asarray(pts, dtype=np.float64) - origin) @ np.linalg.inv(basis).T
 
     def hidden(self, pts: np.ndarray, camera, samples: int = 96, foot: float = 0.15) -> np.ndarray:
@@ -328,13 +329,14 @@ class Stage:
         eye = np.asarray(camera.frame_center, dtype=np.float64) + rot.T @ np.array([0.0, 0.0, camera.get_focal_distance()])
         span = np.linalg.norm(pts - eye, axis=1)
         (x0, x1), (y0, y1) = self.exp.box
-        reach = np.linalg.norm(self.frame()[1] @ np.array([x1 - x0, y1 - y0, self.zmax - self.zmin]))
+        frame = self.frame()   # read once: four c2p calls, most of a ball's test
+        reach = np.linalg.norm(frame[1] @ np.array([x1 - x0, y1 - y0, self.zmax - self.zmin]))
         # only the part of the ray within reach of the stage can meet it
         t0 = np.clip(1 - (reach + 1.0) / np.maximum(span, 1e-9), 0, 1)
         t1 = np.clip(1 - foot / np.maximum(span, 1e-9), 0, 1)
         u = np.linspace(0, 1, samples)[:, None]
         t = t0[None] + u * (t1 - t0)[None]                       # [S, K]
-        q = self.to_data(eye + t[..., None] * (pts - eye)[None])  # [S, K, 3]
+        q = self.to_data(eye + t[..., None] * (pts - eye)[None], frame)  # [S, K, 3]
         inside = (q[..., 0] >= x0) & (q[..., 0] <= x1) & (q[..., 1] >= y0) & (q[..., 1] <= y1)
         below = inside & (q[..., 2] < mesh_z(*self.mesh, q[..., 0], q[..., 1]))
         return below.any(axis=0)
