@@ -16,6 +16,7 @@ import math
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,18 +133,21 @@ def build_lecture(lecture: Lecture, path, *, fps: int, fmt: str, chapters: str |
     with tempfile.TemporaryDirectory(prefix="optviz-lecture-") as scratch:
         scratch = Path(scratch)
         files = run_part(jobs, plan, plan_to_json(plan, fps)) if jobs else {}
-        silent = {}
-        for i in chosen:
-            if i in todo:
-                target = scratch / f"silent{i}.{fmt}"
-                join([files[p] for p in jobs if p.chapter == i], target, None)
-                if store:
-                    tmp = cached[i].with_name(f".{cached[i].name}.{os.getpid()}.tmp")
-                    shutil.copyfile(target, tmp)
-                    tmp.replace(cached[i])
-                silent[i] = target
-            else:
-                silent[i] = cached[i]
+
+        def drawn(i):
+            """Chapter i's silent video: its parts joined (and kept in the cache)."""
+            target = scratch / f"silent{i}.{fmt}"
+            join([files[p] for p in jobs if p.chapter == i], target, None)
+            if store:
+                tmp = cached[i].with_name(f".{cached[i].name}.{os.getpid()}.tmp")
+                shutil.copyfile(target, tmp)
+                tmp.replace(cached[i])
+            return target
+
+        # each join is an ffmpeg process, mostly its start: several at once
+        with ThreadPoolExecutor(max(1, min(workers, len(todo)))) as pool:
+            joined = dict(zip(todo, pool.map(drawn, todo)))
+        silent = {i: joined[i] if i in joined else cached[i] for i in chosen}
         written = write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join, report,
                                 reused=[i for i in chosen if i not in todo],
                                 about={"voice": voice, "quality": (look or {}).get("quality"), "fps": fps,
@@ -190,16 +194,20 @@ def write_outputs(path, fmt, plan, chosen, times, timing, silent, speaker, join,
     tmp_folder.mkdir(parents=True)
     tracks = narration_tracks(timing, chosen) if speaker is not None else {}
     try:
-        chapter_files = []
-        for n, ch in enumerate(times, 1):
+        def chapter(n, ch):
             i = ch["index"]
             target = tmp_folder / chapter_file(n, ch["chapter"], fmt)
             if speaker is None:
                 shutil.copyfile(silent[i], target)
             else:
                 mux(silent[i], tracks[i], RATE, target, fmt)
-            chapter_files.append(target)
-            note = ", drawn before" if i in reused else ""
+            return target
+
+        # each chapter's file is an ffmpeg process with a voice: several at once, reported in order
+        with ThreadPoolExecutor(max(1, min(os.cpu_count() or 1, len(times)))) as pool:
+            list(pool.map(chapter, range(1, len(times) + 1), times))
+        for n, ch in enumerate(times, 1):
+            note = ", drawn before" if ch["index"] in reused else ""
             report(f"chapter {n}/{len(times)}: {ch['chapter'].title} ({ch['end'] - ch['start']:.1f} s{note})")
         with atomic_path(path) as target:
             if speaker is None:
