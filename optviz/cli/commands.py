@@ -109,8 +109,8 @@ def cmd_cache(args) -> int:
     if args.part:
         raise OptvizError(f"{args.part!r}: only `optviz cache clear` takes a part")
     parts = cache.usage()
-    print(f"{cache.cache_root()} (set OPTVIZ_CACHE_DIR to move it; runs are kept under {cache.size_limit() / 1e9:g} GB, "
-          "OPTVIZ_CACHE_SIZE)")
+    print(f"{cache.cache_root()} (set OPTVIZ_CACHE_DIR to move it; runs and scenes are kept under "
+          f"{cache.size_limit() / 1e9:g} GB together, OPTVIZ_CACHE_SIZE)")
     for name, (files, size) in parts.items():
         print(f"  {name:8s} {files:6d} files  {human_size(size)}")
     if not parts:
