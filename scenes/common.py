@@ -394,7 +394,9 @@ class StepCounter(VGroup):
         self.every = every
         steps = steps * every
         width = len(str(steps))
-        self.glyphs = [Text(str(d), font=FONT, font_size=font_size, color=fg) for d in range(10)]
+        # the ten digits as laid out in one Text (one SVG to make and parse, not ten): each is moved
+        # into its slot below, so where it was laid out does not matter
+        self.glyphs = Text("0123456789", font=FONT, font_size=font_size, color=fg).submobjects
         # one Text lays out the line, so the digit slots sit on the same baseline as the words
         line = Text(f"step {'0' * width} / {steps}", font=FONT, font_size=font_size, color=fg)
         self.slots = VGroup(*line.submobjects[4:4 + width])
