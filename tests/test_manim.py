@@ -793,8 +793,9 @@ def test_a_play_s_static_picture_is_drawn_once_for_the_same_state(tmp_path):
             add_frame = self.renderer.add_frame
             self.renderer.add_frame = lambda frame, num_frames=1: (frames.setdefault(self.key, []).append(frame.copy()),
                                                                    add_frame(frame, num_frames))
-            for self.key, change in (("first", None), ("same", None), ("colour", lambda: square.set_fill("#33cc66")),
-                                     ("again", None), ("camera", lambda: self.set_camera_orientation(phi=50 * DEGREES))):
+            changes = (("first", None), ("same", None), ("colour", lambda: square.set_fill("#33cc66")),
+                       ("again", None), ("camera", lambda: self.set_camera_orientation(phi=50 * DEGREES)))
+            for self.key, change in changes:
                 if change:
                     change()
                 dot.move_to([-1, 0, 0])
