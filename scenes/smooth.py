@@ -78,17 +78,22 @@ def corner_colours(camera, face) -> list:
 _plain = ThreeDCamera.set_cairo_context_color
 
 
-def _patch(camera, face, xy, alpha: float):
-    """The face as a cairo mesh patch: it follows the face's own four curves (its edges bend with the
-    surface; `xy` its points projected), corner i where curve i starts, in its corners' colours."""
-    patch = cairo.MeshPattern()
-    patch.begin_patch()
-    patch.move_to(*xy[0, :2])
+def _add_patch(mesh, camera, face, xy, alpha: float) -> None:
+    """Add the face to a cairo mesh as a patch: it follows the face's own four curves (its edges bend
+    with the surface; `xy` its points projected), corner i where curve i starts, in its corners' colours."""
+    mesh.begin_patch()
+    mesh.move_to(*xy[0, :2])
     for k in range(4):
-        patch.curve_to(*xy[4 * k + 1, :2], *xy[4 * k + 2, :2], *xy[4 * k + 3, :2])
+        mesh.curve_to(*xy[4 * k + 1, :2], *xy[4 * k + 2, :2], *xy[4 * k + 3, :2])
     for i, c in enumerate(corner_colours(camera, face)):
-        patch.set_corner_color_rgba(i, *c, alpha)
-    patch.end_patch()
+        mesh.set_corner_color_rgba(i, *c, alpha)
+    mesh.end_patch()
+
+
+def _patch(camera, face, xy, alpha: float):
+    """The face alone as a cairo mesh pattern (`_add_patch`)."""
+    patch = cairo.MeshPattern()
+    _add_patch(patch, camera, face, xy, alpha)
     return patch
 
 
@@ -107,18 +112,17 @@ def _alpha(rgbas) -> float:
     return float(rgbas[:2, 3].max())
 
 
-def _outside(camera, ctx, xy, width: float) -> bool:
+def _outside(camera, ctx, xy) -> bool:
     """Whether a face leaves no pixel in the frame: every control point of its curves (whose hull holds
-    the curves) beyond one edge of the frame by more than its edge's reach (a mitred corner reaches at
-    most ten line widths, cairo's limit; two pixels more for antialiasing)."""
-    return _outside_box(camera, ctx, xy[:, :2].min(axis=0), xy[:, :2].max(axis=0), width)
+    the curves) beyond one edge of the frame by more than the two pixels antialiasing may reach."""
+    return _outside_box(camera, ctx, xy[:, :2].min(axis=0), xy[:, :2].max(axis=0))
 
 
-def _outside_box(camera, ctx, lo, hi, width: float) -> bool:
+def _outside_box(camera, ctx, lo, hi) -> bool:
     """_outside from the corners of the box around a face's projected points: rounding is monotonic, so
     the largest transformed coordinate is the transformed largest (or smallest, where the axis flips)."""
     xx, _, _, yy, x0, y0 = ctx.get_matrix()
-    reach = 10 * camera.cairo_line_width_multiple * width * abs(xx) + 2
+    reach = 2
     (px0, px1), (py0, py1) = sorted((lo[0] * xx + x0, hi[0] * xx + x0)), sorted((lo[1] * yy + y0, hi[1] * yy + y0))
     return bool(px1 < -reach or px0 > camera.pixel_width + reach or py1 < -reach or py0 > camera.pixel_height + reach)
 
@@ -173,17 +177,11 @@ def _paint_faces(camera, ctx, faces) -> None:
         if fill <= 0:
             continue
         xy, box = _projected(camera, face)
-        if _outside(camera, ctx, xy, 0.0) if box is None else _outside_box(camera, ctx, *box, 0.0):
+        if _outside(camera, ctx, xy) if box is None else _outside_box(camera, ctx, *box):
             continue
         if mesh is None:
             mesh = cairo.MeshPattern()
-        mesh.begin_patch()
-        mesh.move_to(*xy[0, :2])
-        for k in range(4):   # the face's own four curves: its edges bend with the surface
-            mesh.curve_to(*xy[4 * k + 1, :2], *xy[4 * k + 2, :2], *xy[4 * k + 3, :2])
-        for i, c in enumerate(corner_colours(camera, face)):
-            mesh.set_corner_color_rgba(i, *c, fill)
-        mesh.end_patch()
+        _add_patch(mesh, camera, face, xy, fill)
     if mesh is not None:
         ctx.set_source(mesh)
         ctx.paint()

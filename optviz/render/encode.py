@@ -27,7 +27,6 @@ from .outputs import VIDEO_FORMATS
 from .parallel import iter_frames, sample_rgb
 
 
-
 def media_seconds(path) -> float | None:
     """How long a video or GIF file plays, in seconds (None for other files)."""
     suffix = Path(path).suffix.lower()
