@@ -60,19 +60,20 @@ def snapshot(camera, mobject):
 
 
 class FadeStage(Animation):
-    """The surface fading in (`appear`) or out as a Layer; afterwards the surface itself is in the scene
-    (in) or gone (out)."""
+    """The surface (a mobject, or a list of them) fading in (`appear`) or out as a Layer; afterwards
+    the surface itself is in the scene (in) or gone (out)."""
 
     def __init__(self, surface, camera, appear: bool, **kwargs):
         self.surface, self.appear = surface, appear
+        self.members = list(surface) if isinstance(surface, (list, tuple)) else [surface]
         super().__init__(Layer(surface, camera), **kwargs)
 
     def create_starting_mobject(self):
         return self.mobject   # nothing to interpolate from (a copy would copy the surface)
 
     def _setup_scene(self, scene) -> None:
-        scene.remove(self.surface)
-        scene.add(self.mobject)
+        scene.remove(*self.members)
+        scene.add(self.mobject)   # where it is listed does not matter: the 3-D camera draws a layer first
 
     def interpolate_mobject(self, alpha: float) -> None:
         alpha = self.rate_func(alpha)   # as manim's own animations apply it, per (sub)mobject
@@ -82,36 +83,17 @@ class FadeStage(Animation):
         super().clean_up_from_scene(scene)
         scene.remove(self.mobject)
         if self.appear:
-            scene.add(self.surface)
-            scene.bring_to_back(self.surface)
+            scene.add(*self.members)
+            scene.bring_to_back(*self.members)
 
 
-class FadeAway(Animation):
-    """Everything a shot showed leaving as one picture: drawn once as the camera draws it now (at the
-    first frame of the fade), then painted at the fade's opacity on each frame, where fading each of
-    them (the surface's faces, every glyph of every text, the balls) redrew them all on every frame.
-    Like a video's fade, what overlaps fades as one: a ball does not show the surface through it on
-    the way out. Afterwards they are gone from the scene."""
-
-    def __init__(self, mobjects, camera, **kwargs):
-        self.gone = list(mobjects)
-        super().__init__(Layer(self.gone, camera), **kwargs)
-
-    def create_starting_mobject(self):
-        return self.mobject
-
-    def _setup_scene(self, scene) -> None:
-        # the layer goes where the first of them was: below whatever stays (the title) that came after
-        first = min((scene.mobjects.index(m) for m in self.gone if m in scene.mobjects), default=len(scene.mobjects))
-        scene.remove(*self.gone)
-        scene.mobjects.insert(min(first, len(scene.mobjects)), self.mobject)
-
-    def interpolate_mobject(self, alpha: float) -> None:
-        self.mobject.opacity = 1.0 - self.rate_func(alpha)
-
-    def clean_up_from_scene(self, scene) -> None:
-        super().clean_up_from_scene(scene)
-        scene.remove(self.mobject)
+def FadeAway(mobjects, camera, **kwargs) -> FadeStage:
+    """Everything a shot showed leaving as one picture, as a stage's surface fades out: drawn once as
+    the camera draws it now (at the first frame of the fade), then painted at the fade's opacity on
+    each frame, where fading each of them (the surface's faces, every glyph of every text, the balls)
+    redrew them all on every frame. Like a video's fade, what overlaps fades as one: a ball does not
+    show the surface through it on the way out. Afterwards they are gone from the scene."""
+    return FadeStage(list(mobjects), camera, appear=False, **kwargs)
 
 
 def fade_out(mobject, camera):
