@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import cache
+from ..data.experiment import ARRAYS
 from ..data.files import atomic_path
 from ..errors import OptvizError
 from ..version import __version__
@@ -55,8 +56,7 @@ def scene_key(scene) -> str:
     h = hashlib.sha256()
     h.update(cache.digest(f"{type(scene).__module__}.{type(scene).__qualname__}", repr(scene.style),
                           repr(scene.timeline), exp.meta, _drawn_by(), __version__).encode())
-    _arrays_digest(h, {k: getattr(exp, k) for k in ("position", "loss", "grad", "diverged_at", "starts", "grid_x",
-                                                    "grid_y", "grid_z")})
+    _arrays_digest(h, {k: getattr(exp, k) for k in ARRAYS})
     _arrays_digest(h, {f"state_{k}": v for k, v in exp.state.items()})
     _arrays_digest(h, {f"extra_{k}": v for k, v in exp.extra.items()})
     if exp.lr is not None:
