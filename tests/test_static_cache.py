@@ -1,6 +1,7 @@
 """Issue 32: a scene drawn again takes its static picture, depth buffer and palette from optviz's cache
 (render.static_cache) instead of drawing them: the same frames, byte for byte, on every view; a key
 that is what decides the picture; a broken entry drawn again; the cache's bound covers it."""
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -74,6 +75,8 @@ def test_the_key_is_what_decides_the_picture(exp):
                   make_scene(exp, "grid", style, TIME),
                   make_scene(other, "2d", style, TIME)):
         assert static_cache.scene_key(scene) != key
+    with matplotlib.rc_context({"font.size": 13}):   # rcParams changed in the same process (a notebook)
+        assert static_cache.scene_key(make_scene(exp, "2d", style, TIME)) != key
 
 
 def test_an_orbit_keeps_nothing(exp, store):

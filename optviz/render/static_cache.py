@@ -32,15 +32,24 @@ FOLDER = "scenes"
 
 
 @functools.lru_cache(maxsize=1)
-def _drawn_by() -> str:
-    """What draws a picture, besides the scene's own inputs: versions, sources, rcParams, fonts."""
+def _versions() -> str:
+    """The versions and sources that draw a picture (fixed for a process)."""
     import matplotlib
     import PIL
+    return cache.digest(matplotlib.__version__, np.__version__, PIL.__version__,
+                        cache.sources_digest(Path(__file__).parent))
+
+
+def _drawn_by() -> str:
+    """What draws a picture, besides the scene's own inputs: versions, sources, and matplotlib's
+    rcParams and fonts as they are now (a notebook may change them between two renders)."""
+    import matplotlib
     from matplotlib import font_manager
     fonts = sorted((f.fname, f.name, f.style, f.weight, f.stretch) for f in font_manager.fontManager.ttflist)
-    return cache.digest(matplotlib.__version__, np.__version__, PIL.__version__,
-                        cache.sources_digest(Path(__file__).parent), sorted(map(str, matplotlib.rcParams.items())),
-                        fonts)
+    # the stored values, read past RcParams' lookup: looking up "backend" resolves it by importing
+    # pyplot (a third of a cached re-render's set-up), and scenes draw on their own Agg canvas anyway
+    params = sorted((k, str(v)) for k, v in dict.items(matplotlib.rcParams) if k != "backend")
+    return cache.digest(_versions(), params, fonts)
 
 
 def _arrays_digest(h, arrays: dict) -> None:
