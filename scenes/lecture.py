@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import subprocess
 import sys
@@ -53,7 +54,8 @@ class Beats:
     then the frame holds (a static wait, which manim writes without drawing); `steady` ones (a clock
     driving the balls) run evenly over the whole beat; `windows` are (animation, start, end, linear):
     from `start` seconds into the beat to `end` (None: the beat's end), evenly or eased, so a moment
-    starts where its mark is spoken. Every beat lasts exactly the frames timing.frames gives it.
+    starts where its mark is spoken; once the last of them has ended the frame holds too. Every beat
+    lasts exactly the frames timing.frames gives it.
 
     $OPTVIZ_BEATS "FIRST,LAST" renders only those beats: the earlier ones are played without drawing
     (so the part starts in the state they leave), the scene ends after LAST."""
@@ -88,14 +90,20 @@ class Beats:
         if movers:
             self.scene.bring_to_front(*movers)
         if animations or steady or windows:
-            # beside steady or timed ones the play spans the beat, so entrances finish early within it
-            played = total if (steady or windows) else quick
+            # beside steady ones the play spans the beat; beside timed ones it lasts until the last of
+            # them ends (a moment's quick fade early in a long beat: the rest is a wait, drawn once
+            # when nothing moves), so entrances finish early within it
+            beat_span = total / fps
+            bounds = []
+            for _, start, end, _ in windows:
+                s = min(max(0.0, float(start)), beat_span - 1 / fps)
+                bounds.append((s, beat_span if end is None else min(beat_span, max(s + 1 / fps, float(end)))))
+            played = total if steady else max([quick] + [min(total, math.ceil(e * fps - 1e-9) + 1) for _, e in bounds])
             span = played / fps
             early = lambda t, k=played / quick: smooth(min(1.0, t * k))  # noqa: E731
             timed = [(a, early) for a in animations] + [(a, linear) for a in steady]
-            for a, start, end, even in windows:
-                s = min(max(0.0, float(start)), span - 1 / fps)
-                e = span if end is None else min(span, max(s + 1 / fps, float(end)))
+            for (a, _, _, even), (s, e) in zip(windows, bounds):
+                s, e = min(s, span - 1 / fps), min(e, span)
                 ease = linear if even else smooth
                 timed.append((a, lambda t, s=s, e=e, ease=ease: ease(min(1.0, max(0.0, (t * span - s) / (e - s))))))
             built = []

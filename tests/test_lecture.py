@@ -401,6 +401,38 @@ def test_an_entrance_beside_a_steady_animation_is_done_in_the_first_seconds(monk
     assert alone[0].rate_func(1.0) == pytest.approx(1.0) and alone[0].rate_func(0.5) == pytest.approx(0.5)
 
 
+def test_a_beat_holds_once_its_last_timed_moment_has_ended(monkeypatch):
+    """A moment timed inside a long beat (a quick fade at its mark) is played until it ends and the
+    rest of the beat is a wait (drawn once when nothing moves), not frames redrawn with nothing
+    changing; a moment that runs to the beat's end plays the whole beat. Either way the beat lasts
+    its frames, and the moment is done where it ends."""
+    from types import SimpleNamespace
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "scenes"))
+    from manim import ValueTracker, config
+    import lecture
+
+    plays, waits = [], []
+    scene = SimpleNamespace(mobjects=[], renderer=SimpleNamespace(), always_update_mobjects=False, updaters=[],
+                            play=lambda *a, run_time: plays.append((a, run_time)), wait=waits.append,
+                            get_mobject_family_members=lambda: [], bring_to_front=lambda *m: None)
+    chapter = SimpleNamespace(key="x", beats=[SimpleNamespace(seconds=8.0)] * 2)
+    beats = lecture.Beats(scene, chapter, "dark")
+    fps = config.frame_rate
+    beats(windows=[(ValueTracker(0).animate.set_value(1), 1.0, 2.0, True)])
+    beats(windows=[(ValueTracker(0).animate.set_value(1), 1.0, None, True)])
+    ((fade,), early), ((run,), whole) = plays
+    assert early == pytest.approx(2.0, abs=1.5 / fps) and whole == pytest.approx(8.0, abs=1 / fps)
+    assert len(waits) == 1 and early + waits[0] == pytest.approx(8.0, abs=1 / fps)   # the held rest, still
+    # a play of n frames runs (n - 0.5) / fps; its frames are at k / fps, k < n; rate t: t * n / fps
+    # seconds into the beat. By the last frame the fade is done; halfway through it, half done
+    n = round(early * fps + 0.5)
+    assert fade.rate_func((n - 1) / (n - 0.5)) == pytest.approx(1.0)
+    assert fade.rate_func(1.5 / (n / fps)) == pytest.approx(0.5)
+    m = round(whole * fps + 0.5)
+    assert run.rate_func(4.5 / (m / fps)) == pytest.approx(0.5) and run.rate_func(1.0) == pytest.approx(1.0)
+
+
 def test_lengths_read_as_minutes_and_tenths_and_carry_into_the_minute():
     from optviz.render.encode import clock
     assert [clock(t) for t in (0, 6.0, 45.04, 349.5, 59.96, 119.95)] == \
