@@ -715,11 +715,18 @@ def test_a_shot_s_closing_fade_is_one_picture_drawn_once(tmp_path):
 
 def test_plays_are_encoded_while_the_next_draws_only_where_manim_can():
     """The flag that lets manim draw a play while the last is encoded goes only to a manim that has it
-    (0.22 on); every manim render in these tests runs the installed manim with it."""
+    (0.22 on); every manim render in these tests runs the installed manim with it. So do a preview's
+    x264 draft options, and only for x264 (WebM is VP9, a transparent MOV is QuickTime RLE)."""
     from optviz.render.manim_video import manim_flags
     assert "--max-inflight-encoders" not in manim_flags("preview", "mp4", manim_version="0.18.1")
-    assert manim_flags("preview", "mp4", manim_version="0.22.0")[-2:] == ["--max-inflight-encoders", "2"]
-    assert manim_flags("preview", "mp4", manim_version="0.22.0rc1")[-2:] == ["--max-inflight-encoders", "2"]
+    assert manim_flags("1080p30", "mp4", manim_version="0.22.0")[-2:] == ["--max-inflight-encoders", "2"]
+    assert manim_flags("1080p30", "mp4", manim_version="0.22.0rc1")[-2:] == ["--max-inflight-encoders", "2"]
+    # a preview's H.264 encoded as a draft: veryfast, in one thread (its parts fill the cores)
+    draft = ["--encoder-option", "preset=veryfast", "--encoder-option", "threads=1"]
+    assert manim_flags("preview", "mp4", manim_version="0.22.0")[-6:] == ["--max-inflight-encoders", "2", *draft]
+    assert not set(draft[1::2]) & set(manim_flags("preview", "webm", manim_version="0.22.0") +
+                                      manim_flags("preview", "mov", True, manim_version="0.22.0") +
+                                      manim_flags("preview", "mp4", manim_version="0.18.1"))
 
 
 def test_a_frame_s_smooth_faces_are_one_mesh_painted_once(seed_npz, tmp_path, monkeypatch):
