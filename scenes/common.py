@@ -114,6 +114,7 @@ import shade_cache  # noqa: E402,F401  (faces that hold still are shaded and sor
 import unseen  # noqa: E402,F401  (what is faded out is not painted)
 import layer_fade  # noqa: E402,F401  (a stage fades as one picture)
 import static_frames  # noqa: E402,F401  (a play's static picture drawn once for every play that holds it)
+import facing  # noqa: E402,F401  (a label facing the camera: its centre found once a frame)
 
 
 def options() -> dict:

@@ -853,3 +853,38 @@ def test_a_stage_is_coloured_as_manim_colours_a_surface_by_height(seed_npz):
         assert all(np.array_equal(a.fill_rgbas, b.fill_rgbas) and np.array_equal(a.stroke_rgbas, b.stroke_rgbas)
                    for a, b in pairs)
         assert len({tuple(a.fill_rgbas[0]) for a, _ in pairs}) > 20   # a scale of colours, not one
+
+
+def test_a_label_facing_the_camera_finds_its_centre_once_a_frame(tmp_path, monkeypatch):
+    """A text added with add_fixed_orientation_mobjects (an axis's name) is turned to the camera glyph by
+    glyph about the text's centre; within one frame that centre is computed once, not once a glyph, and
+    the frame is the one manim draws computing it for every glyph."""
+    from manim import Text, ThreeDScene, tempconfig
+    sys.path.insert(0, str(SCENES))
+    import common  # noqa: F401  (the scenes' camera patches, facing's among them)
+    import facing
+
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING"}):
+        scene = ThreeDScene()
+        scene.set_camera_orientation(phi=60 * np.pi / 180, theta=-60 * np.pi / 180, zoom=1.5)
+        label = Text("PC 1 (74% of the variance)", font_size=30).shift([1.0, 0.5, 0.8])
+        scene.add_fixed_orientation_mobjects(label)
+        camera = scene.renderer.camera
+        glyphs = label.family_members_with_points()
+        calls = []
+        centre = label.get_center
+        monkeypatch.setattr(label, "get_center", lambda: (calls.append(1), centre())[1])
+        for submob in label.get_family():   # registered again: the counting one
+            camera.fixed_orientation_mobjects[submob] = label.get_center
+        camera.capture_mobjects([label])
+        once = camera.pixel_array.copy()
+        assert len(calls) == 1 and len(glyphs) > 20
+        calls.clear()
+        with monkeypatch.context() as m:   # manim's own: the centre for every glyph
+            m.setattr(type(camera), "capture_mobjects", facing._capture)
+            m.setattr(type(camera), "transform_points_pre_display", facing._transform)
+            camera.reset()
+            camera.capture_mobjects([label])
+        assert len(calls) >= len(glyphs)
+        np.testing.assert_array_equal(camera.pixel_array, once)
+        assert once[..., :3].max() > 200   # the label was drawn
