@@ -150,3 +150,34 @@ def test_a_folder_that_cannot_be_made_is_one_line_exit_2_nothing_left(tmp_path, 
     assert done.returncode == 2 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
     assert "cannot make the" in lines[0] and repr(str(out)) in lines[0], lines[0]
     assert sorted(tmp_path.rglob("*")) == before and not out.exists()
+
+
+def test_a_terminal_shows_the_gif_s_bar_then_its_notes_and_the_file_each_on_its_own_line(tmp_path):
+    """In a real terminal (tmux), `optviz render` of a 3-D GIF shows a bar of frames; what it says of
+    the render while the bar is up (a path behind the surface) is a line of its own, not run on from
+    the bar's, and the bar is gone once the file is written."""
+    import os
+    import re
+    import time
+    session = f"optviz-gif-{tmp_path.name}"
+    cmd = (f"{sys.executable} -m optviz render --surface pathological --steps 400 --optimizer sgd:lr=10 "
+           "--optimizer adam:lr=1 --start 7,7 --view 3d -o r.gif; echo EXIT=$?; sleep 60")
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "20", "-c", str(tmp_path), cmd],
+                   check=True, env={**os.environ, "OPTVIZ_CACHE_DIR": str(tmp_path / "cache")})
+    bars, screen = [], ""
+    try:
+        end = time.time() + 120
+        while time.time() < end and "EXIT=" not in screen:
+            screen = subprocess.run(["tmux", "capture-pane", "-p", "-J", "-t", session], capture_output=True,
+                                    text=True).stdout
+            bars += re.findall(r"rendering r\.gif: +\d+%\|.*\| \d+/(\d+)", screen)
+            time.sleep(0.1)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session])
+    assert "EXIT=0" in screen, screen
+    assert bars, screen   # the bar was seen
+    notes = re.findall(r"^(.*)r\.gif: \d+% of .*'s path is behind the surface", screen, re.M)
+    assert notes and all(n == "" for n in notes), screen   # each note at the start of its own line
+    # (a line the bar was cleared from keeps its blanks in tmux's capture)
+    assert re.search(r"^wrote r\.gif \(0:\d\d\.\d, [\d.]+ kB\) *$", screen, re.M), screen
+    assert "rendering" not in screen.split("wrote r.gif")[-1]

@@ -149,9 +149,12 @@ def render_spec(spec, workers=None, exp=None, cache: bool = True) -> list[Path]:
         frames = len(timeline.frame_steps(exp.steps)) if animated else 0
         budget = spec.max_size if Path(path).suffix.lower() == ".gif" else None
         with progress_bar(frames if budget is None else 0, f"rendering {Path(path).name}", "frames", minimum=60) as bar:
+            # a line said while the bar is up goes above it (printed plainly it ran on from the bar's line)
+            say = ((lambda line: bar.write(line, file=sys.stderr)) if bar else
+                   (lambda line: print(line, file=sys.stderr)))
             written.append(render(exp, path, view=view, style=style, timeline=timeline,
                                   progress=bar.update if bar else None, workers=workers, max_size=budget,
-                                  report=lambda line: print(line, file=sys.stderr), cache=cache))
+                                  report=say, cache=cache))
     return written
 
 
