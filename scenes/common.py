@@ -48,7 +48,7 @@ from manim.utils.bezier import bezier
 
 from optviz.data import Experiment
 from optviz.render.base import plain_axis_labels
-from optviz.render.geometry import bilinear, dense_path, display_z, exit_points, mesh_z
+from optviz.render.geometry import bilinear, cut_at_exit, dense_path, display_z, exit_points, mesh_z
 from optviz.render.occlusion import prefix_runs, visibility, visible_runs
 from optviz.render.orphans import die_with_parent_from_env
 from optviz.render.style import THEMES, optimizer_colors
@@ -312,7 +312,12 @@ class Stage:
     def path(self, m: int, n: int = 0, dense: int = 4, exp: Experiment | None = None) -> np.ndarray:
         """[(T-1)*dense+1, 3] scene points of start n of optimizer m of `exp` (default: the stage's own),
         subdivided so the trail hugs this stage's surface; at the steps the height is the recorded loss."""
-        xyz = dense_path(exp if exp is not None else self.exp, m, dense, self.zf, slice(n, n + 1), grid=self.exp)[0]
+        exp = exp if exp is not None else self.exp
+        xyz = dense_path(exp, m, dense, self.zf, slice(n, n + 1), grid=self.exp)[0]
+        if exp.diverged_at[m, n] >= 0:   # drawn to its exit marker, on the box's edge: not off the stage
+            xyz, end = cut_at_exit(xyz, exp.box)
+            if end is not None:   # at the marker's height (rolling.add_race)
+                xyz[end, 2] = self.z_at(xyz[end, :1], xyz[end, 1:2])[0]
         return self.points(self.rest(xyz))
 
     def to_data(self, pts: np.ndarray, frame=None) -> np.ndarray:

@@ -25,7 +25,7 @@ from manim import (
 )
 from common import FONT, Ball, colors_for, legend, set_trail, trail_mobject
 from fades import fade_in, fade_out
-from rules import fmt, map_ball, surface_map
+from rules import fmt, map_ball, map_positions, surface_map
 
 from optviz.lecture.layout import BOTTOM, COLUMN, LEFT as FRAME_LEFT, MAP_RIGHT, RIGHT as FRAME_RIGHT, VALUES_ROOM
 from optviz.lecture.timing import QUICK
@@ -148,7 +148,7 @@ def map_stage(ctx, exp, clock, steps_at):
     colors = colors_for(exp)
     movers = []
     for m, color in enumerate(colors):
-        pts = to_frame(exp.position[m, 0])
+        pts = to_frame(map_positions(exp, m))
         k = ValueTracker(0)
         k.add_updater(lambda t: t.set_value(min(steps_at(clock.get_value()), len(pts) - 1)))
         dot, trail = map_ball(pts, k, color, radius=0.1, width=4)
@@ -215,7 +215,7 @@ def rule_panel(ctx):
     top = ctx.title.get_bottom()[1] - 0.3
     tiles, to_frame = map_tiles(ctx, exp, top)
     clock, alpha = ValueTracker(0), ValueTracker(0)
-    dot, trail = map_ball(to_frame(exp.position[0, 0]), clock, color, radius=0.1, width=4)
+    dot, trail = map_ball(to_frame(map_positions(exp, 0)), clock, color, radius=0.1, width=4)
     trail.add_updater(lambda m: None)   # moving, so drawn over the map (its ball sets its points)
     values = Values(exp, o["walk"], ctx.theme, clock, alpha)
     values.move_to([COLUMN, BOTTOM + VALUES_ROOM - 0.15, 0], aligned_edge=UL)

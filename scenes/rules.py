@@ -37,7 +37,7 @@ from manim import (
 sys.path.insert(0, str(Path(__file__).parent))
 from common import FONT, HEIGHT_COLORS, colors_for, has_latex, load_experiment, options, track_progress  # noqa: E402
 
-from optviz.render.geometry import bilinear, display_z  # noqa: E402
+from optviz.render.geometry import bilinear, cut_at_exit, display_z  # noqa: E402
 from optviz.render.style import THEMES  # noqa: E402
 
 RULES = {  # name -> [(pango text, latex)]
@@ -107,16 +107,26 @@ def surface_map(exp, height: float) -> ImageMobject:
     return image.stretch_to_fit_height(height).stretch_to_fit_width(height * aspect).move_to(ORIGIN)
 
 
+def map_positions(exp, m: int) -> np.ndarray:
+    """Optimizer m's first start's positions [T, 2] as a map draws them: a start that diverged only to
+    where it leaves the map (geometry.cut_at_exit), not off its edge into the frame."""
+    xy = exp.position[m, 0].astype(float)
+    return cut_at_exit(xy, exp.box)[0] if exp.diverged_at[m, 0] >= 0 else xy
+
+
 def map_ball(pts: np.ndarray, clock: ValueTracker, color: str, radius: float = 0.09, width: float = 3):
-    """A dot and its trail along scene points pts [T, 3], at fractional row clock (steps taken)."""
+    """A dot and its trail along scene points pts [T, 3], at fractional row clock (steps taken); past
+    the last finite row (a run that diverged) the dot stays there."""
     trail = VMobject(stroke_color=color, stroke_width=width)
     dot = Dot(pts[0], radius=radius, color=color)
     dot.optviz_ball = True   # the lecture's layout log measures it
+    finite = np.flatnonzero(np.isfinite(pts).all(axis=1))
+    end = int(finite[-1]) if len(finite) else 0
 
     def follow(mob):
-        s = clock.get_value()
-        i = min(int(s), len(pts) - 2)
-        here = pts[i] + (s - i) * (pts[i + 1] - pts[i])
+        s = min(clock.get_value(), end)
+        i = max(min(int(s), len(pts) - 2, end - 1), 0)
+        here = pts[i] + (s - i) * (pts[i + 1] - pts[i]) if s > i else pts[i]
         mob.move_to(here)
         path = np.vstack([pts[:i + 1], here])
         trail.set_points_as_corners(path) if len(path) > 1 else None
@@ -187,7 +197,7 @@ class UpdateRules(Scene):
         clock = ValueTracker(0)
         dots, trails = [], []
         for m, color in enumerate(colors):
-            dot, trail = map_ball(np.array([to_img(*p) for p in exp.position[m, 0].astype(float)]), clock, color)
+            dot, trail = map_ball(np.array([to_img(*p) for p in map_positions(exp, m)]), clock, color)
             dots.append(dot)
             trails.append(trail)
         self.add(*trails, *dots)

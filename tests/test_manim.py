@@ -888,3 +888,45 @@ def test_a_label_facing_the_camera_finds_its_centre_once_a_frame(tmp_path, monke
         assert len(calls) >= len(glyphs)
         np.testing.assert_array_equal(camera.pixel_array, once)
         assert once[..., :3].max() > 200   # the label was drawn
+
+
+def test_a_run_that_leaves_the_box_is_drawn_to_its_exit_marker_on_the_stage_and_the_map(tmp_path):
+    """RAdam at lr=0.05 on Beale steps out of the box, far, one step before its loss is NaN. The 3-D
+    stage's trail and the map's ball and trail end where its exit marker stands (the box's edge, as
+    exit_points puts it), instead of running off the stage or the map into the frame; a run that stays
+    inside is drawn whole."""
+    from manim import ThreeDScene, ValueTracker, tempconfig
+    sys.path.insert(0, str(SCENES))
+    from common import Stage
+    from rules import map_ball, map_positions
+
+    from optviz.render.geometry import exit_points
+    exp = simulate("beale", ["radam:lr=0.05", "adadelta:lr=5"], [[1, 1.5]], 12)
+    (x0, x1), (y0, y1) = exp.box
+    inside = lambda xy: (xy[:, 0] >= x0 - 1e-9) & (xy[:, 0] <= x1 + 1e-9) & (xy[:, 1] >= y0 - 1e-9) & \
+        (xy[:, 1] <= y1 + 1e-9)   # noqa: E731
+    recorded = exp.position[0, 0].astype(float)
+    finite = np.isfinite(recorded).all(1)
+    assert exp.diverged_at[0, 0] > 0 and (~inside(recorded[finite])).any()   # it does leave, finite, first
+    exit_at = exit_points(exp)[0, 0]
+    # the map: its positions end at the exit, NaN after; the ball stops there however long the clock runs
+    xy = map_positions(exp, 0)
+    kept = xy[np.isfinite(xy).all(1)]
+    assert inside(kept).all() and np.allclose(kept[-1], exit_at)
+    np.testing.assert_array_equal(map_positions(exp, 1), exp.position[1, 0])   # stays inside: whole
+    pts = np.column_stack([xy, np.zeros(len(xy))])
+    clock = ValueTracker(len(xy) - 1)
+    dot, trail = map_ball(pts, clock, "#ff0000")
+    dot.update()
+    assert np.allclose(dot.get_center()[:2], exit_at) and np.isfinite(trail.points).all()
+    # the stage: the trail's points all on the box, the last where the marker stands
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING"}):
+        ThreeDScene()
+        stage = Stage(exp, theme="dark")
+        path = stage.path(0, 0, 4)
+        drawn = path[np.isfinite(path).all(1)]
+        assert inside(stage.to_data(drawn)).all()
+        marker = stage.points(stage.rest(np.array([[*exit_at, stage.z_at(*exit_at)]])))[0]
+        assert np.allclose(drawn[-1], marker)
+        whole = stage.path(1, 0, 4)
+        assert np.isfinite(whole).all() and len(whole) == len(path)

@@ -161,6 +161,22 @@ def test_diverged_run_renders_with_exit_marker(tmp_path):
     assert "diverged at step" in scene.label(0)
 
 
+def test_a_3d_trail_that_leaves_the_box_ends_at_its_exit_marker():
+    """RAdam at lr=0.05 on Beale steps far out of the box one step before its loss is NaN: the 3-D
+    view's trail ends on the box's edge where its exit marker stands (matplotlib draws a 3-D line past
+    the axes' limits), and the run that stays inside keeps its whole trail."""
+    exp = simulate("beale", ["radam:lr=0.05", "adadelta:lr=5"], [[1, 1.5]], 12)
+    (x0, x1), (y0, y1) = exp.box
+    xy = exp.position[0, 0][np.isfinite(exp.position[0, 0]).all(1)]
+    assert exp.diverged_at[0, 0] > 0 and (xy[:, 0] > x1).any()   # it leaves, while still finite
+    scene = Scene3D(exp, Style(), Timeline(hold=0))
+    trail = scene.dense[0][0]
+    drawn = trail[np.isfinite(trail).all(1)]
+    assert ((drawn[:, 0] >= x0) & (drawn[:, 0] <= x1 + 1e-9) & (drawn[:, 1] >= y0) & (drawn[:, 1] <= y1)).all()
+    np.testing.assert_allclose(drawn[-1], [*scene.exits[0, 0], scene.exit_z[0, 0]])
+    assert np.isfinite(scene.dense[1]).all()
+
+
 def test_swarm_coloured_by_minimum(tmp_path):
     exp = simulate("himmelblau", ["adam:lr=0.1"], 60, 150, seed=4)
     scene = Scene2D(exp, Style(color_by="minimum"), Timeline(hold=0))

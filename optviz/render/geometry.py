@@ -47,16 +47,41 @@ def exit_points(exp: Experiment) -> np.ndarray:
         last = int(np.nonzero(inside)[0][-1]) if inside.any() else 0
         p = path[last]
         if last + 1 < len(path):  # clip the segment leaving the box to its edge
-            q = path[last + 1]
-            t = 1.0
-            for lo, hi, a, b in ((x0, x1, p[0], q[0]), (y0, y1, p[1], q[1])):
-                if b > hi:
-                    t = min(t, (hi - a) / (b - a))
-                elif b < lo:
-                    t = min(t, (lo - a) / (b - a))
-            p = p + max(t, 0.0) * (q - p)
+            p = box_crossing(p, path[last + 1], exp.box)
         out[m, n] = p
     return out
+
+
+def box_crossing(p: np.ndarray, q: np.ndarray, box) -> np.ndarray:
+    """Where the segment from p (inside `box`) to q meets the box's edge: q itself when it is inside.
+    Points may carry more coordinates than x and y (a height): all are interpolated alike."""
+    (x0, x1), (y0, y1) = box
+    t = 1.0
+    for lo, hi, a, b in ((x0, x1, p[0], q[0]), (y0, y1, p[1], q[1])):
+        if b > hi:
+            t = min(t, (hi - a) / (b - a))
+        elif b < lo:
+            t = min(t, (lo - a) / (b - a))
+    return p + max(t, 0.0) * (q - p)
+
+
+def cut_at_exit(path: np.ndarray, box):
+    """(points, end): a diverged start's path [K, k] drawn only to where `exit_points` puts its marker:
+    its last point inside the box, then the crossing of the box's edge towards the next point (index
+    `end`), NaN after. A path that does not leave the box before it ends (or has no point inside) is
+    returned as it is, with end None."""
+    path = np.array(path, dtype=np.float64)
+    (x0, x1), (y0, y1) = box
+    finite = np.isfinite(path).all(axis=1)
+    inside = finite & (path[:, 0] >= x0) & (path[:, 0] <= x1) & (path[:, 1] >= y0) & (path[:, 1] <= y1)
+    if not inside.any():
+        return path, None
+    last = int(np.flatnonzero(inside)[-1])
+    if last + 1 >= len(path) or not finite[last + 1]:
+        return path, None
+    path[last + 1] = box_crossing(path[last], path[last + 1], box)
+    path[last + 2:] = np.nan
+    return path, last + 1
 
 
 def nearest_minimum(exp: Experiment) -> np.ndarray:

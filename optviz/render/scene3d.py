@@ -15,7 +15,7 @@ import numpy as np
 
 from ..data.experiment import Experiment
 from .base import SceneBase, draw_header, surface_cmap, wrapped_axis_labels
-from .geometry import bilinear, dense_path, display_z, mesh_z, surface_mesh
+from .geometry import bilinear, cut_at_exit, dense_path, display_z, mesh_z, surface_mesh
 from .lines3d import draw_lines, fast
 from .occlusion import Occluder
 from .style import Style
@@ -102,6 +102,10 @@ class Scene3D(SceneBase):
         self.dense = []
         for m in range(self.M):
             d = dense_path(exp, m, DENSE, f)
+            for n in np.flatnonzero(exp.diverged_at[m] >= 0):   # drawn to its exit marker, not past the box
+                d[n], end = cut_at_exit(d[n], exp.box)
+                if end is not None:   # at the marker's height (exit_z)
+                    d[n, end, 2] = f(bilinear(exp.grid_x, exp.grid_y, exp.grid_z, d[n, end, :1], d[n, end, 1:2]))[0]
             d[..., 2] = self.rest(d[..., 2], d[..., 0], d[..., 1])
             self.dense.append(d)
         self.rows = [d[:, ::DENSE] for d in self.dense]
