@@ -1,6 +1,7 @@
-"""A first render computes its runs in a forked child while it imports the renderers (cli.ahead): the
+"""A first render computes its runs in a child forked first thing (cli.ahead): the
 child's errors are the render's own (one line, exit 2, nothing written), and its runs are the ones
 the engine computes in process."""
+import json
 import os
 import subprocess
 import sys
@@ -36,7 +37,10 @@ from optviz.cli.run import simulate_spec
 run = {"surface": "pathological", "steps": 60, "optimizers": ["sgd:lr=10", "momentum:lr=10,momentum=0.9"],
        "starts": [[7, 7]]}
 assert worth_forking(run)
-forked = Ahead(lambda: simulate_spec(run, cache=False)).result()
+child = Ahead()
+child.submit(run, False)
+forked = child.result()
+child.close()
 assert "torch" not in sys.modules   # computed in the child
 here = simulate_spec(run, cache=False)
 print(json.dumps(all(np.array_equal(getattr(forked, k), getattr(here, k), equal_nan=True)
@@ -49,3 +53,50 @@ def test_the_child_s_runs_are_the_engine_s(tmp_path):
                          env={**os.environ, "OPTVIZ_CACHE_DIR": str(tmp_path)})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "true"
+
+
+EARLY = """
+import json, os, sys
+import optviz.cli.ahead as ahead
+forks = []
+init = ahead.Ahead.__init__
+def spy(self):
+    forked_before_parsing = "optviz.cli.commands" not in sys.modules
+    init(self)
+    forks.append((forked_before_parsing, self.pid))
+ahead.Ahead.__init__ = spy
+sys.argv = ["optviz", *sys.argv[1:]]
+from optviz.cli import command
+code = command()
+def gone(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+print(json.dumps([code, [(before, gone(pid)) for before, pid in forks], "torch" in sys.modules]))
+"""
+
+
+def test_optviz_render_forks_its_child_first_and_leaves_none_behind(tmp_path):
+    """`optviz render` forks the child before it reads its arguments; the child computes the runs and
+    stores them in the cache after sending them (the render waits for that); a render that needs no
+    run, or fails, ends it: no process is left."""
+    env = {**os.environ, "OPTVIZ_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["render", "--surface", "ravine", "--steps", "20", "--optimizer", "adam:lr=0.3", "--width", "320",
+            "--height", "240", "--fps", "10", "--hold", "0"]
+
+    def render(*more):
+        out = subprocess.run([sys.executable, "-c", EARLY, *args, *more], capture_output=True, text=True, env=env,
+                             timeout=120)
+        return json.loads(out.stdout.strip().splitlines()[-1]), out.stderr
+
+    (code, forks, torch), err = render("-o", str(tmp_path / "first.gif"))
+    assert code == 0 and forks == [[True, True]] and not torch, err
+    assert len(list((tmp_path / "cache" / "runs").glob("*.npz"))) == 1   # stored by the child
+    (code, forks, torch), err = render("-o", str(tmp_path / "again.gif"))   # cached: the child ended unused
+    assert code == 0 and forks == [[True, True]] and not torch, err
+    assert (tmp_path / "again.gif").read_bytes() == (tmp_path / "first.gif").read_bytes()
+    (code, forks, torch), err = render("--fps", "zero", "-o", str(tmp_path / "bad.gif"))
+    assert code == 2 and forks == [[True, True]] and "zero" in err, err
+    assert not (tmp_path / "bad.gif").exists()

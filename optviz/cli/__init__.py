@@ -5,7 +5,8 @@ commands the parser and the commands; `main(argv)` turns user errors into one li
 args     the run, look and time flags, overlaid on a spec file
 spec     TOML render specs, checked key by key before anything runs
 run      carrying out a checked spec: simulate, then write every output (matplotlib or manim)
-ahead    a first render's runs computed in a forked child while the renderers are imported
+ahead    a first render's runs computed in a child forked first thing, while the spec is read and the
+         renderers are imported
 gallery  the entries `make render` writes into assets/, skipping what is up to date
 browser  headless Chromium for the interactive page (the gallery's screenshot, its tests and bench)
 doctor   what is installed and working here, each missing piece with the command that installs it
@@ -20,6 +21,7 @@ cairo, manimpango (the doctor reads their versions).
 """
 
 import gc
+import sys
 
 
 def main(argv=None) -> int:
@@ -33,6 +35,11 @@ def command() -> int:
     interpreter's exit collects garbage through every object still alive (a 3-D scene's figure: about
     0.1 s, a fifteenth of a cached GIF re-render); frozen, the collection skips them. Nothing is lost:
     outputs are written in `with` blocks and renamed before `main` returns, and atexit still runs."""
-    status = main()
+    from . import ahead
+    ahead.start(sys.argv[1:])   # `optviz render`: the child that may compute its runs starts on torch now
+    try:
+        status = main()
+    finally:
+        ahead.stop()
     gc.freeze()
     return status

@@ -55,18 +55,25 @@ def simulate_spec(run: dict, progress_label="simulating", cache: bool = True):
 
 
 def simulate_ahead(run: dict, cache: bool = True):
-    """The run computed in a forked child (`ahead.Ahead`) while this process goes on, or None where
-    computing it later here is as good: it is cached (read in a hundredth of a second), or forking
-    does not pay or is unsafe (`ahead.worth_forking`)."""
-    from .ahead import Ahead, worth_forking
-    if not worth_forking(run):
+    """The run computed in a forked child (`ahead.Ahead`: the one `optviz render` forked first thing,
+    or a new one) while this process goes on, or None where computing it later here is as good: it is
+    cached (read in a hundredth of a second), or forking does not pay or is unsafe
+    (`ahead.worth_forking`)."""
+    from . import ahead
+    child = ahead.take()
+    if not ahead.worth_forking(run) or (cache and _cached(run)):
+        if child:
+            child.cancel()
         return None
-    if cache:
-        from .. import cache as store
-        entry = store.run_entry(run)
-        if entry is not None and entry.exists():
-            return None
-    return Ahead(lambda: simulate_spec(run, cache=cache))
+    child = child or ahead.Ahead()
+    child.submit(run, cache)
+    return child
+
+
+def _cached(run: dict) -> bool:
+    from .. import cache as store
+    entry = store.run_entry(run)
+    return entry is not None and entry.exists()
 
 
 def surface_spec(run: dict, progress_label="simulating"):
@@ -106,6 +113,9 @@ def render_spec(spec, workers=None, exp=None, cache: bool = True) -> list[Path]:
     if spec.interactive:
         check_interactive(spec)
     lecture = spec.engine == "manim" and spec.manim.get("scene") == "lecture"
+    if lecture or exp is not None:   # no run for the child `optviz render` forked to compute
+        from .ahead import stop
+        stop()
     if spec.engine == "manim":   # before any run is computed
         from ..render.manim_video import check_manim
         check_manim(f"the manim scene {spec.manim.get('scene', 'rolling')!r}")
@@ -113,12 +123,24 @@ def render_spec(spec, workers=None, exp=None, cache: bool = True) -> list[Path]:
             return render_lecture_spec(spec, workers)
     ahead = simulate_ahead(spec.run, cache) if exp is None else None
     try:
-        from ..render.animate import render   # while a child (if forked) computes the runs
+        from ..render.animate import render, warm_up   # while a child (if forked) computes the runs
+        if ahead:
+            warm_up()
         if exp is None:
             exp = ahead.result() if ahead else simulate_spec(spec.run, cache=cache)
-    finally:
+    except BaseException:
         if ahead:
             ahead.cancel()
+        raise
+    try:
+        return write_outputs(spec, exp, style, timeline, render, workers, cache)
+    finally:
+        if ahead:   # it stores the runs in the cache once it has sent them
+            ahead.close()
+
+
+def write_outputs(spec, exp, style, timeline, render, workers=None, cache: bool = True) -> list[Path]:
+    """Write every output of a checked spec from its experiment (`render`: render.animate's)."""
     if spec.engine == "manim":
         from ..render.manim_video import render_manim
         # manim videos are dark (3Blue1Brown style) unless a theme is asked for
