@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from optviz.cli import main
@@ -175,6 +176,9 @@ def test_values_print_as_the_format_says_pairs_each_number():
     assert format_value([1.23456, -0.5], None) == "(1.2, -0.5)"
     assert format_value(0.9444, ".1%") == "94.4%" and format_value(50, None) == "50"
     assert g(0.000012345) == "1.2e-05" and g(123456.0) == "120000" and g(float("nan")) == "diverged"
+    # a diverged run's value reads as a word whatever the format (Python's "nan" is read aloud as "nan")
+    assert format_value(float("nan"), ".3g") == "diverged" and format_value(np.float32("nan"), ".1%") == "diverged"
+    assert format_value(float("inf"), ".2g") == "∞" and format_value([float("nan")] * 2, ".2f") == "diverged"
 
 
 # ---- the commands ------------------------------------------------------------------------------------
@@ -330,3 +334,21 @@ def test_editing_a_shot_recomputes_only_that_shots_runs(tmp_path, monkeypatch):
     now = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache" / "lecture" / "shots").iterdir()}
     assert len(now) == 3 and all(now[p] == t for p, t in made.items())   # shot a's runs: not made again
     assert second.plan[1].beats[0].say == "z"
+
+
+def test_a_quoted_value_of_a_diverged_run_reads_diverged_and_the_teacher_is_told(tmp_path, monkeypatch):
+    """A run that diverges has NaN for a loss: quoted with a format it read "nan" (Python's), in the
+    voice and on screen; it reads "diverged", and the render names the line that quotes it."""
+    from optviz import simulate
+    from optviz.lecture import runs
+    monkeypatch.setenv("OPTVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "l.md"
+    source.write_text(HEAD + "# A\n\n::: race surface=rosenbrock start=-1.5,2 optimizers=\"sgd:lr=1 adam:lr=0.01\" "
+                      "steps=10 name=a\nSGD ends at {a.loss.sgd:.3g}, Adam at {a.loss.adam:.3g}.\n")
+    assert np.isnan(simulate("rosenbrock", "sgd:lr=1", [[-1.5, 2]], 10).loss[0, 0, -1])   # it diverges
+    said = []
+    lecture = runs.prepare(source, report=said.append)
+    spoken = lecture.plan[0].beats[0].say
+    assert spoken.startswith("SGD ends at diverged, Adam at ") and "nan" not in spoken, spoken
+    assert said[1:] == [f"{source}:{HEAD.count(chr(10)) + 4}: {{a.loss.sgd:.3g}} is from a run that diverged: "
+                    "it reads \"diverged\""], said

@@ -12,6 +12,8 @@ beat lasts at least what the moment needs.
 """
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import replace
 
 from ..errors import OptvizError
@@ -46,6 +48,7 @@ class Values:
         self.real = real
         self.shots = {s.name: s for _, s in doc.shots() if s.kind in SHOTS}
         self.options, self.broken = {}, set()   # broken: shots whose own line has problems (said there)
+        self.diverged = {}   # (line, as written): the quoted run diverged, its number reads "diverged"
         for name, s in self.shots.items():
             opts, bad = parse_options(SHOTS[s.kind], s.options)
             self.options[name] = opts
@@ -83,6 +86,9 @@ class Values:
                                  f"shot on line {s.line}")
             kind_of = kind.values[value]
             v = self.real[ref.shot][value] if self.real is not None else SAMPLE[kind_of]
+        if self.real is not None and any(isinstance(x, numbers.Real) and not math.isfinite(x)
+                                         for x in (v if isinstance(v, (list, tuple)) else [v])):
+            self.diverged[(ref.line, ref.source)] = None
         try:
             return format_value(v, ref.format)
         except (ValueError, TypeError) as e:

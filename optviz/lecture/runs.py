@@ -135,7 +135,10 @@ def prepare(path=None, *, report=lambda line: None, progress=None) -> Lecture:
         values[s.name] = SHOTS[s.kind].read(opts, load_data(folders[s.name]))
         if progress:
             progress(k + 1, len(shots))
-    plan = build(doc, Values(doc, values))
+    quoted = Values(doc, values)
+    plan = build(doc, quoted)
+    for line, source in sorted(quoted.diverged):   # not an error: the video says so, but the teacher should know
+        report(f"{doc.path}:{line}: {source} is from a run that diverged: it reads \"diverged\"")
     plan = [replace(c, shots=tuple(replace(s, data=str(folders[s.name]) if s.name in folders else "")
                                    for s in c.shots)) for c in plan]
     return Lecture(lecture_file(path), doc, folders, plan)
