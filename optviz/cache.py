@@ -130,6 +130,8 @@ def store_run(run: dict, exp) -> None:
 
 
 STORES = ("runs", "scenes")   # the computed runs; the scenes' static pictures (render.static_cache)
+# every part optviz keeps (`optviz cache clear PART`), whether or not it holds anything yet
+PARTS = (*STORES, "lecture", "voice", "article")   # shots' runs and chapters; spoken lines; posts' figures
 
 
 def trim(limit: int) -> int:
@@ -162,11 +164,11 @@ def usage() -> dict:
 
 
 def clear(part: str | None = None) -> int:
-    """Remove the whole cache, or one part of it (`runs`, `lecture`, `voice`); the bytes removed."""
+    """Remove the whole cache, or one part of it (`PARTS`; an empty one: nothing); the bytes removed."""
     root = cache_root()
     parts = usage()
-    if part is not None and part not in parts:
-        raise OptvizError(f"no part {part!r} in the cache at {root}; choose from: {', '.join(parts) or 'none (it is empty)'}")
+    if part is not None and part not in parts and part not in PARTS:
+        raise OptvizError(f"no part {part!r} in optviz's cache; choose from: {', '.join(sorted({*PARTS, *parts}))}")
     freed = 0
     for name, (_, size) in parts.items():
         if part in (None, name):

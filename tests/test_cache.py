@@ -114,7 +114,10 @@ def test_cache_command_shows_and_clears(tmp_path):
     assert shown.returncode == 0 and str(tmp_path) in shown.stdout and "runs" in shown.stdout and "1 files" in shown.stdout
     bad = cli("cache", "clear", "chapters")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "'chapters'" in bad.stderr and "runs" in bad.stderr
+    assert "lecture" in bad.stderr and "voice" in bad.stderr   # every part, not only those holding something
     assert cli("cache", "clear", "runs").returncode == 0 and not (tmp_path / "runs").exists()
+    again = cli("cache", "clear", "runs")   # already empty: nothing to remove, not an error
+    assert again.returncode == 0 and "removed 0 B" in again.stderr, again.stderr
     bad = subprocess.run([sys.executable, "-m", "optviz", "trajectory", "--steps", "5", "-o", str(tmp_path / "u.npz")],
                          capture_output=True, text=True, env={**env, "OPTVIZ_CACHE_SIZE": "lots"})
     assert bad.returncode == 2 and "'lots'" in bad.stderr and "Traceback" not in bad.stderr
