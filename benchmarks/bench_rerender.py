@@ -43,7 +43,7 @@ import numpy as np
 from PIL import Image
 from optviz.cli.commands import build_parser
 from optviz.cli.args import spec_from_args
-from optviz.cli.run import simulate_spec
+from optviz.cli.compute import simulate_spec
 from optviz.render.animate import make_scene
 from optviz.render.encode import _pipe, _raw_input
 from optviz.render.gif import GifStream

@@ -33,7 +33,7 @@ PROBE = """
 import json, sys
 import numpy as np
 from optviz.cli.ahead import Ahead, worth_forking
-from optviz.cli.run import simulate_spec
+from optviz.cli.compute import simulate_spec
 run = {"surface": "pathological", "steps": 60, "optimizers": ["sgd:lr=10", "momentum:lr=10,momentum=0.9"],
        "starts": [[7, 7]]}
 assert worth_forking(run)

@@ -15,7 +15,7 @@ RACE = ["--surface", "ravine", "--steps", "30", "--optimizer", "sgd:lr=0.1", "--
         "--start=-4.5,1.5", "--width", "320", "--height", "240", "--fps", "10", "--hold", "0"]
 # runs the command in this process, then says whether torch (or any of optviz.core) was imported here, and
 # how many times runs were simulated (here, or in the child a first render computes them in)
-PROBE = ("import json, os, sys, tempfile; import optviz.cli.run as run; calls = tempfile.mktemp(); "
+PROBE = ("import json, os, sys, tempfile; import optviz.cli.compute as run; calls = tempfile.mktemp(); "
          "simulate = run.surface_spec; "
          "run.surface_spec = lambda *a, **k: (open(calls, 'a').write('x'), simulate(*a, **k))[1]; "
          "from optviz.cli import main; code = main(sys.argv[1:]); "
@@ -47,7 +47,7 @@ def test_a_cached_render_is_the_same_file_and_never_imports_torch(tmp_path):
 def test_the_cached_runs_equal_the_engine_s():
     """Through the cache (store, then load), every array and the meta come back exactly."""
     run = {"surface": "pathological", "steps": 40, "optimizers": ["sgd:lr=10", "adam:lr=1"], "starts": [[7, 7]]}
-    from optviz.cli.run import simulate_spec
+    from optviz.cli.compute import simulate_spec
     computed = simulate_spec(run, cache=False)
     cache.store_run(run, computed)
     loaded = cache.load_run(run)

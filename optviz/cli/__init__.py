@@ -4,7 +4,8 @@ spec`.
 commands the parser and the commands; `main(argv)` turns user errors into one line and exit status 2
 args     the run, look and time flags, overlaid on a spec file
 spec     TOML render specs, checked key by key before anything runs
-run      carrying out a checked spec: simulate, then write every output (matplotlib or manim)
+compute  a checked spec's run computed (or read from the cache)
+run      carrying out a checked spec: compute its run, then write every output (matplotlib or manim)
 ahead    a first render's runs computed in a child forked first thing, while the spec is read and the
          renderers are imported
 gallery  the entries `make render` writes into assets/, skipping what is up to date

@@ -158,7 +158,7 @@ def _serve(job_read: int, write: int) -> int:
     if not job:   # the parent needed no run
         return 0
     run, cache = pickle.loads(job)
-    from .run import simulate_spec
+    from .compute import simulate_spec
     try:
         result = (True, simulate_spec(run, cache=False))
     except BaseException as exc:  # noqa: BLE001 - the parent raises it

@@ -14,7 +14,8 @@ from ..errors import OptvizError
 from ..parsing import Parser, argument, parse_workers
 from ..version import __version__
 from .args import add_render_arguments, add_run_arguments, run_from_args, spec_from_args
-from .run import render_spec, report_written, simulate_spec
+from .compute import simulate_spec
+from .run import render_spec, report_written
 
 
 def cmd_trajectory(args) -> int:

@@ -13,7 +13,8 @@ from ..extras import install_hint, problem, require
 from ..studies import run_argv
 from ..version import __version__
 from .browser import ARGS, browser
-from .run import render_spec, simulate_spec, write_interactive
+from .compute import simulate_spec
+from .run import render_spec, write_interactive
 from .spec import parse_spec
 
 SEED = [{"name": "sgd", "lr": 10}, {"name": "momentum", "lr": 10, "momentum": 0.9}, {"name": "adam", "lr": 1}]
