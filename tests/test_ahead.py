@@ -100,3 +100,43 @@ def test_optviz_render_forks_its_child_first_and_leaves_none_behind(tmp_path):
     (code, forks, torch), err = render("--fps", "zero", "-o", str(tmp_path / "bad.gif"))
     assert code == 2 and forks == [[True, True]] and "zero" in err, err
     assert not (tmp_path / "bad.gif").exists()
+
+
+
+COLLECTOR = """
+import gc, json, os, sys
+import optviz.render.animate as animate
+seen = []
+make = animate.make_scene
+def spy(*a, **k):   # where drawing starts: the renderers imported, frozen or not
+    seen.append((gc.get_freeze_count(), gc.isenabled()))
+    return make(*a, **k)
+animate.make_scene = spy
+from optviz.cli import command, main
+if os.environ["HOW"] == "command":
+    sys.argv = ["optviz", *sys.argv[1:]]
+    code = command()
+else:
+    code = main(sys.argv[1:])
+print(json.dumps([code, seen]))
+"""
+
+
+def test_optviz_s_own_process_imports_without_the_collector_and_a_caller_s_is_left_alone(tmp_path):
+    """The command's process imports the renderers with the garbage collector off, then freezes them
+    out of every later collection (cli.imports) and turns it on again, before it draws; a library
+    caller's process (a notebook calling `optviz.cli.main`) keeps its collector as it was."""
+    args = ["render", "--surface", "ravine", "--steps", "10", "--width", "320", "--height", "240", "--fps", "10",
+            "--hold", "0"]
+    out = {}
+    for how in ("command", "library"):
+        env = {**os.environ, "OPTVIZ_CACHE_DIR": str(tmp_path / how), "HOW": how}
+        done = subprocess.run([sys.executable, "-c", COLLECTOR, *args, "-o", str(tmp_path / f"{how}.gif")],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        out[how] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["command"][0] == 0 and len(out["command"][1]) == 1, out
+    frozen, on = out["command"][1][0]
+    assert frozen > 50_000 and on, out   # matplotlib and the renderers frozen; the collector on again
+    assert out["library"] == [0, [[0, True]]], out
+    assert (tmp_path / "command.gif").read_bytes() == (tmp_path / "library.gif").read_bytes()

@@ -3,6 +3,7 @@ video a new `python -m manim` process draws, from a user's script with no main g
 past its time killed; a failing part's own words in the error; a server killed replaced; the server
 gone with its starter."""
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -68,7 +69,7 @@ def test_a_script_without_a_main_guard_renders_through_the_server_as_a_new_proce
 
 def test_a_part_past_its_time_is_killed_and_a_failing_part_says_why(tmp_path):
     """The Runner's timeout kills the forked child (not the server); a scene that raises ends with its
-    own error in the part's log, a non-zero status."""
+    own error in the part's log, a non-zero status; a part starts with the server's imports frozen."""
     scene = tmp_path / "scene.py"
     scene.write_text(textwrap.dedent("""
         import time
@@ -81,6 +82,11 @@ def test_a_part_past_its_time_is_killed_and_a_failing_part_says_why(tmp_path):
         class Broken(Scene):
             def construct(self):
                 raise ValueError("no such surface: 'banana'")
+
+        class Frozen(Scene):
+            def construct(self):
+                import gc
+                raise ValueError(f"frozen {gc.get_freeze_count()} collector {gc.isenabled()}")
     """))
     flags = ["render", "-ql", "--disable_caching", "--progress_bar", "none", "--media_dir", str(tmp_path / "media")]
     env = dict(os.environ)
@@ -94,6 +100,10 @@ def test_a_part_past_its_time_is_killed_and_a_failing_part_says_why(tmp_path):
     assert code != 0
     assert "no such surface: 'banana'" in (tmp_path / "broken.log").read_text()
     assert manim_fork._server is server and server.alive()   # the server serves on
+    # a part starts with the server's imports (manim, matplotlib, scipy) frozen out of its collections
+    assert manim_fork.run([*flags, str(scene), "Frozen"], env, tmp_path, tmp_path / "frozen.log") != 0
+    frozen = re.search(r"frozen (\d+) collector (\w+)", (tmp_path / "frozen.log").read_text())
+    assert frozen and int(frozen[1]) > 100_000 and frozen[2] == "True", frozen
     server.proc.kill()   # gone (killed by someone): the next part starts a new one
     server.proc.wait()
     code = manim_fork.run([*flags, str(scene), "Broken"], env, tmp_path, tmp_path / "again.log")

@@ -8,6 +8,7 @@ compute  a checked spec's run computed (or read from the cache)
 run      carrying out a checked spec: compute its run, then write every output (matplotlib or manim)
 ahead    a first render's runs computed in a child forked first thing, while the spec is read and the
          renderers are imported
+imports  heavy imports without the garbage collector, in optviz's own processes
 gallery  the entries `make render` writes into assets/, skipping what is up to date
 browser  headless Chromium for the interactive page (the gallery's screenshot, its tests and bench)
 doctor   what is installed and working here, each missing piece with the command that installs it
@@ -27,7 +28,9 @@ import sys
 
 def main(argv=None) -> int:
     """Run the command line (`optviz ...`); returns the exit status."""
-    from .commands import main as run
+    from .imports import heavy
+    with heavy():
+        from .commands import main as run
     return run(argv)
 
 
@@ -36,7 +39,8 @@ def command() -> int:
     interpreter's exit collects garbage through every object still alive (a 3-D scene's figure: about
     0.1 s, a fifteenth of a cached GIF re-render); frozen, the collection skips them. Nothing is lost:
     outputs are written in `with` blocks and renamed before `main` returns, and atexit still runs."""
-    from . import ahead
+    from . import ahead, imports
+    imports.own()
     ahead.start(sys.argv[1:])   # `optviz render`: the child that may compute its runs starts on torch now
     try:
         status = main()

@@ -147,10 +147,13 @@ class Ahead:
 def _serve(job_read: int, write: int) -> int:
     """The child's work: import torch, read the job, compute it, send it back, then store it."""
     from .. import cache as store
+    from .imports import heavy, own
+    own()   # a process of optviz's own, whoever forked it
     try:   # while the parent reads its spec: the point of forking early
-        import torch  # noqa: F401
+        with heavy():
+            import torch  # noqa: F401
 
-        from ..core import engine  # noqa: F401
+            from ..core import engine  # noqa: F401
     except Exception:  # noqa: BLE001 - computing the run imports them again, and fails as the render's error
         pass
     with os.fdopen(job_read, "rb") as pipe:

@@ -50,7 +50,9 @@ def render_spec(spec, workers=None, exp=None, cache: bool = True) -> list[Path]:
             return render_lecture_spec(spec, workers)
     ahead = simulate_ahead(spec.run, cache) if exp is None else None
     try:
-        from ..render.animate import render, warm_up   # while a child (if forked) computes the runs
+        from .imports import heavy
+        with heavy():
+            from ..render.animate import render, warm_up   # while a child (if forked) computes the runs
         if ahead:
             warm_up()
         if exp is None:

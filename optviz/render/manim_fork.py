@@ -187,9 +187,15 @@ def serve() -> None:
     parent = os.environ.get(PARENT_ENV, "")
     die_with_parent(int(parent) if parent.isdigit() else None)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # a Ctrl-C reaches the children; the server ends on EOF
+    import gc
     import importlib
+    # manim, matplotlib and scipy make a few hundred thousand objects and no garbage: imported without
+    # the collector, then frozen out of every later collection (each part's walked them all again)
+    gc.disable()
     for name in PRELOAD:
         importlib.import_module(name)
+    gc.freeze()
+    gc.enable()
     running, pending = {}, b""
 
     def say(reply: dict) -> None:
