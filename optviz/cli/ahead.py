@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
@@ -100,6 +101,10 @@ class Ahead:
         with os.fdopen(self.job, "wb") as out:
             self.job = None
             out.write(pickle.dumps((run, cache), pickle.HIGHEST_PROTOCOL))
+
+    def ready(self) -> bool:
+        """Whether the child has sent its result (or died): `result()` would not wait."""
+        return self.read is None or bool(select.select([self.read], [], [], 0)[0])
 
     def result(self):
         """What the child computed (or the exception it raised, raised here)."""

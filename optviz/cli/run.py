@@ -53,8 +53,9 @@ def render_spec(spec, workers=None, exp=None, cache: bool = True) -> list[Path]:
         from .imports import heavy
         with heavy():
             from ..render.animate import render, warm_up   # while a child (if forked) computes the runs
-        if ahead:
-            warm_up()
+        if ahead:   # the runs' steps as the counter shows them (a network's are records of its training)
+            warm_up([view for view, _ in spec.outputs], style, timeline,
+                    None if "task" in spec.run else spec.run.get("steps", 100), until=ahead.ready)
         if exp is None:
             exp = ahead.result() if ahead else simulate_spec(spec.run, cache=cache)
     except BaseException:

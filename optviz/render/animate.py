@@ -14,22 +14,37 @@ from .timeline import Timeline
 def make_scene(exp: Experiment, view: str, style: Style, timeline: Timeline, cache: bool = False):
     """The animated scene of `view`; `cache`: its static picture kept in optviz's cache and drawn from
     there the next time (render.static_cache)."""
+    return (scene_class(view) or scene_class("2d"))(exp, style, timeline, cache=cache)
+
+
+def scene_class(view: str):
+    """The animated scene class of `view` (2d, 3d, grid), or None for a static view."""
     if view == "grid":
         from .panels import PanelScene
-        return PanelScene(exp, style, timeline, cache=cache)
+        return PanelScene
     if view == "3d":
         from .scene3d import Scene3D
-        return Scene3D(exp, style, timeline, cache=cache)
-    from .scene2d import Scene2D
-    return Scene2D(exp, style, timeline, cache=cache)
+        return Scene3D
+    if view == "2d":
+        from .scene2d import Scene2D
+        return Scene2D
+    return None
 
 
-def warm_up() -> None:
-    """Build what a process's first drawing builds once, for a caller with time on its hands (a first
-    render waiting for its runs): matplotlib's mathtext parser (a 3-D scene's log-scale axis name, a
-    formula), about 0.03 s the first time a label holds math."""
+def warm_up(views=(), style: Style = Style(), timeline: Timeline = Timeline(), steps: int | None = None,
+            until=lambda: False) -> None:
+    """Do now what a process's first drawing would, for a caller with time on its hands (a first render
+    waiting for its runs; `until()` says when that time is over): build matplotlib's mathtext parser (a
+    3-D scene's log-scale axis name, a formula: 0.03 s the first time a label holds math) and, for a
+    run of `steps` recorded steps drawn in `views`, measure and lay out every text its step counter will
+    show (`glyphs.prime`: 0.4 ms of a 3-D frame, otherwise spent by the frame workers)."""
     from matplotlib.mathtext import MathTextParser
+
+    from .glyphs import prime
     MathTextParser("agg").parse(r"$\log_{10}$", 72)
+    for cls in dict.fromkeys(scene_class(v) for v in views):
+        if cls is not None and steps is not None:
+            prime(cls.counter_texts(steps, timeline), cls.counter_font(style), style.dpi, until)
 
 
 def render(exp: Experiment, path, *, view: str = "2d", style: Style = Style(), timeline: Timeline = Timeline(),

@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
 from ..data.experiment import Experiment
@@ -106,8 +107,15 @@ def _has_data(artist) -> bool:
     return get is None or len(get(orig=True)) > 0
 
 
+def step_text(k: int, every: int, last: int) -> str:
+    """The step counter's first line at row k (a record every `every` steps, `last` the final step)."""
+    return f"step {min(k * every, last):>{len(str(last))}d} / {last}"
+
+
 class SceneBase:
     """Figure and per-frame plumbing; subclasses build axes/artists and implement `update(s)`."""
+
+    COUNTER_POINTS = 11.0   # the step counter's size (monospace), times the style's scale
 
     def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline(), cache: bool = False):
         self.exp, self.style, self.timeline = exp, style, timeline
@@ -174,13 +182,24 @@ class SceneBase:
         k = int(np.floor(s))
         every = int(self.exp.meta.get("record_every", 1))
         last = self.exp.meta.get("training_steps", self.exp.steps * every)
-        text = f"step {min(k * every, last):>{len(str(last))}d} / {last}"
+        text = step_text(k, every, last)
         lr = self.exp.lr
         for m, o in enumerate(self.exp.meta["optimizers"]):
             if o.get("schedule") and lr is not None:
                 value = lr[m, min(k, lr.shape[1] - 2)]
                 text += f"\n{o['title']}: lr {value:.3g}"
         return text
+
+    @classmethod
+    def counter_font(cls, style: Style) -> FontProperties:
+        return FontProperties(family="monospace", size=cls.COUNTER_POINTS * style.scale)
+
+    @staticmethod
+    def counter_texts(steps: int, timeline: Timeline) -> list[str]:
+        """What the counter shows over a run of `steps` recorded steps, each a step (no schedule):
+        what `glyphs.prime` can measure before the run is there."""
+        rows = np.unique(np.floor(timeline.frame_steps(steps)).astype(int))
+        return [step_text(int(k), 1, steps) for k in rows]
 
     # ---- geometry per frame -----------------------------------------------------------------
     def balls_at(self, m: int, s: float) -> np.ndarray:

@@ -27,6 +27,7 @@ def grid_shape(exp: Experiment) -> tuple[int, int]:
 
 
 class PanelScene(SceneBase):
+    COUNTER_POINTS = 10.5
     def __init__(self, exp: Experiment, style: Style = Style(), timeline: Timeline = Timeline(), cache: bool = False):
         super().__init__(exp, style, timeline, cache=cache)
         # panels already tell the settings apart: one optimizer keeps one colour (no shades per copy)
@@ -64,7 +65,7 @@ class PanelScene(SceneBase):
             self.balls.append(ball)
             self.gone.append(gone)
         self.counter = fig.text(0.5, 0.915, "", ha="center", va="center", color=c.foreground,
-                                fontsize=10.5 * sc, family="monospace")
+                                fontproperties=self.counter_font(style))
         self.rows = [exp.position[m].astype(np.float64) for m in range(self.M)]
         self.animated = [*(line for band in self.trails for line in band), *self.gone, *self.balls, self.counter]
         self.prepare()

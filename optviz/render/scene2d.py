@@ -54,7 +54,7 @@ class Scene2D(SceneBase):
         draw_header(fig, exp, style, style.title or exp.meta["surface"]["title"], (top + 0.93) / 2,
                     handles=self.legend_handles(), handlelength=1.6, columnspacing=1.5)
         self.counter = ax.text(0.015, 0.975, "", transform=ax.transAxes, ha="left", va="top", color=c.foreground,
-                               fontsize=11 * sc, family="monospace",
+                               fontproperties=self.counter_font(style),
                                bbox=dict(boxstyle="round,pad=0.3", fc=c.background, ec=c.muted, alpha=0.85))
         ms = (3.0 if self.swarm else 11.0) * sc ** 0.5
         lw = (0.8 if self.swarm else 2.2) * sc

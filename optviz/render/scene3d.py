@@ -97,7 +97,7 @@ class Scene3D(SceneBase):
                             ls="none", zorder=3)
             star.set_animated(True)   # drawn by draw_static, after the depth buffer exists
             self.stars.append((star, np.column_stack([mx, my, z]), self.radius_px(ms, 0.7)))
-        self.counter = fig.text(0.03, 0.05, "", color=c.foreground, fontsize=11 * sc, family="monospace")
+        self.counter = fig.text(0.03, 0.05, "", color=c.foreground, fontproperties=self.counter_font(style))
 
         self.dense = []
         for m in range(self.M):
