@@ -67,7 +67,7 @@ def spy(self):
 ahead.Ahead.__init__ = spy
 sys.argv = ["optviz", *sys.argv[1:]]
 from optviz.cli import command
-code = command()
+code = command(leave=False)
 def gone(pid):
     try:
         os.kill(pid, 0)
@@ -115,7 +115,7 @@ animate.make_scene = spy
 from optviz.cli import command, main
 if os.environ["HOW"] == "command":
     sys.argv = ["optviz", *sys.argv[1:]]
-    code = command()
+    code = command(leave=False)
 else:
     code = main(sys.argv[1:])
 print(json.dumps([code, seen]))

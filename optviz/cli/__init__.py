@@ -22,7 +22,8 @@ optviz.render, optviz.studies, optviz.lecture (all but the notebook front end); 
 cairo, manimpango (the doctor reads their versions).
 """
 
-import gc
+import atexit
+import os
 import sys
 
 
@@ -34,11 +35,13 @@ def main(argv=None) -> int:
     return run(argv)
 
 
-def command() -> int:
-    """The `optviz` process's entry: `main()`, then its objects left to the operating system. An
-    interpreter's exit collects garbage through every object still alive (a 3-D scene's figure: about
-    0.1 s, a fifteenth of a cached GIF re-render); frozen, the collection skips them. Nothing is lost:
-    outputs are written in `with` blocks and renamed before `main` returns, and atexit still runs."""
+def command(leave: bool = True) -> int:
+    """The `optviz` process's entry: `main()`, then (`leave`) out of the process without tearing it
+    down. What an interpreter's exit does that matters is done (the streams flushed, atexit run: a
+    manim server ended, logs flushed); what it does beyond that, collecting and freeing every object
+    still alive one by one (a 3-D scene's figure, matplotlib, numpy: 0.02 s of a 1 s re-render), is
+    left to the operating system. Nothing is lost: outputs are written in `with` blocks and renamed
+    before `main` returns. `leave=False` returns the status instead (a caller that goes on)."""
     from . import ahead, imports
     imports.own()
     ahead.start(sys.argv[1:])   # `optviz render`: the child that may compute its runs starts on torch now
@@ -46,5 +49,12 @@ def command() -> int:
         status = main()
     finally:
         ahead.stop()
-    gc.freeze()
-    return status
+    if not leave:
+        return status
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a closed pipe (`optviz list | head`): nothing more to say
+            pass
+    atexit._run_exitfuncs()
+    os._exit(status)
