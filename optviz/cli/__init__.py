@@ -57,4 +57,4 @@ def command(leave: bool = True) -> int:
         except (OSError, ValueError):   # a closed pipe (`optviz list | head`): nothing more to say
             pass
     atexit._run_exitfuncs()
-    os._exit(status)
+    os._exit(status if isinstance(status, int) else 0 if status is None else 1)   # as sys.exit reads it
