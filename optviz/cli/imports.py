@@ -5,8 +5,8 @@ yet the collector walks them again and again while they load: a tenth of torch's
 0.9 s on a 2-core machine), and again in every later collection that reaches the oldest generation.
 In a process that is optviz's own (the `optviz` command, the process computing a render's runs:
 `own()`), `heavy()` imports with the collector off, then freezes what was imported (`gc.freeze`:
-left out of every later collection, as `cli.command` already leaves it at exit). In any other
-process (a notebook calling optviz) it changes nothing.
+left out of every later collection). In any other process (a notebook calling optviz) it changes
+nothing.
 """
 from __future__ import annotations
 

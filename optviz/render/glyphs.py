@@ -41,7 +41,7 @@ def prime(texts, prop, dpi: float, until=lambda: False) -> None:
     as `until()` says the time to spare is over."""
     if not SUPPORTED:
         return
-    renderer = RendererAgg(1, 1, dpi)
+    renderer, prop = RendererAgg(1, 1, dpi), prop.copy()   # a key of its own: the caller's may change
     # a Text hands the renderer its lines one by one; math ($...$) is measured another way
     for s in dict.fromkeys(line for text in texts for line in text.split("\n") if "$" not in line):
         if until():
