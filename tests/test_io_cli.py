@@ -158,22 +158,12 @@ def test_a_terminal_shows_the_gif_s_bar_then_its_notes_and_the_file_each_on_its_
     the bar's, and the bar is gone once the file is written."""
     import os
     import re
-    import time
-    session = f"optviz-gif-{tmp_path.name}"
-    cmd = (f"{sys.executable} -m optviz render --surface pathological --steps 400 --optimizer sgd:lr=10 "
-           "--optimizer adam:lr=1 --start 7,7 --view 3d -o r.gif; echo EXIT=$?; sleep 60")
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "20", "-c", str(tmp_path), cmd],
-                   check=True, env={**os.environ, "OPTVIZ_CACHE_DIR": str(tmp_path / "cache")})
-    bars, screen = [], ""
-    try:
-        end = time.time() + 120
-        while time.time() < end and "EXIT=" not in screen:
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-J", "-t", session], capture_output=True,
-                                    text=True).stdout
-            bars += re.findall(r"rendering r\.gif: +\d+%\|.*\| \d+/(\d+)", screen)
-            time.sleep(0.1)
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session])
+
+    from terminal import watch
+    screen, bars = watch(f"{sys.executable} -m optviz render --surface pathological --steps 400 --optimizer sgd:lr=10 "
+                         "--optimizer adam:lr=1 --start 7,7 --view 3d -o r.gif", tmp_path,
+                         r"rendering r\.gif: +\d+%\|.*\| \d+/(\d+)", 120, joined=True,
+                         env={**os.environ, "OPTVIZ_CACHE_DIR": str(tmp_path / "cache")})
     assert "EXIT=0" in screen, screen
     assert bars, screen   # the bar was seen
     notes = re.findall(r"^(.*)r\.gif: \d+% of .*'s path is behind the surface", screen, re.M)

@@ -6,7 +6,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -244,21 +243,10 @@ def test_manim_ball_behind_a_ridge_is_hidden_where_the_ridge_is_in_the_way(tmp_p
 def test_a_terminal_shows_the_frames_bar_then_the_file_written(tmp_path, seed_npz):
     """In a real terminal (tmux), a manim render shows a bar of frames done out of the shot's frames with
     the time left while the manim processes work, then one line naming the file, its length and size."""
-    session = f"optviz-{tmp_path.name}"
-    cmd = (f"{sys.executable} -m optviz render --experiment {seed_npz} --engine manim --scene rolling "
-           "--quality preview --duration 6 --workers 2 -o r.mp4; echo EXIT=$?; sleep 60")
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "20", "-c", str(tmp_path), cmd],
-                   check=True)
-    bars, screen = [], ""
-    try:
-        end = time.time() + 180
-        while time.time() < end and "EXIT=" not in screen:
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
-                                    text=True).stdout
-            bars += re.findall(r"rendering r\.mp4: +\d+%\|.*\| (\d+)/(\d+) \[\d\d:\d\d<\d\d:\d\d", screen)
-            time.sleep(0.3)
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session])
+    from terminal import watch
+    screen, bars = watch(f"{sys.executable} -m optviz render --experiment {seed_npz} --engine manim --scene rolling "
+                         "--quality preview --duration 6 --workers 2 -o r.mp4", tmp_path,
+                         r"rendering r\.mp4: +\d+%\|.*\| (\d+)/(\d+) \[\d\d:\d\d<\d\d:\d\d", 180, every=0.3)
     assert "EXIT=0" in screen, screen
     assert bars and {int(t) for _, t in bars} == {90}            # 6 s at 15 fps
     assert any(0 < int(d) < 90 for d, _ in bars)                 # seen moving, not only at the end
