@@ -101,11 +101,17 @@ def run_entry(run: dict) -> Path | None:
     return cache_root() / "runs" / f"{digest('run', run, _computed_by())}.npz"
 
 
+def cached_entry(run: dict) -> Path | None:
+    """The run's entry if it is cached now, else None."""
+    entry = run_entry(run)
+    return entry if entry is not None and entry.exists() else None
+
+
 def load_run(run: dict):
     """The cached Experiment of `run`, or None (not cached, not cacheable, or trimmed meanwhile)."""
     from .data.experiment import Experiment
-    entry = run_entry(run)
-    if entry is None or not entry.exists():
+    entry = cached_entry(run)
+    if entry is None:
         return None
     try:
         exp = Experiment.load(entry)

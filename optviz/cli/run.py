@@ -17,21 +17,16 @@ def simulate_ahead(run: dict, cache: bool = True):
     or a new one) while this process goes on, or None where computing it later here is as good: it is
     cached (read in a hundredth of a second), or forking does not pay or is unsafe
     (`ahead.worth_forking`)."""
+    from .. import cache as store
     from . import ahead
     child = ahead.take()
-    if not ahead.worth_forking(run) or (cache and _cached(run)):
+    if not ahead.worth_forking(run) or (cache and store.cached_entry(run)):
         if child:
             child.cancel()
         return None
     child = child or ahead.Ahead()
     child.submit(run, cache)
     return child
-
-
-def _cached(run: dict) -> bool:
-    from .. import cache as store
-    entry = store.run_entry(run)
-    return entry is not None and entry.exists()
 
 
 def render_spec(spec, workers=None, exp=None, cache: bool = True) -> list[Path]:
