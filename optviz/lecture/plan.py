@@ -12,15 +12,13 @@ beat lasts at least what the moment needs.
 """
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import replace
 
 from ..errors import OptvizError
 from .layout import shot_texts
 from .markdown import VALUE, Document, Para, Problem, ShotLine, ref_of
 from .script import READING, Beat, Chapter, Shot, reading_issues, scaled, spoken, words
-from .shots import NAME, PAIR, SAMPLE, SHOTS, format_value, optimizer_index, optimizer_names, parse_options
+from .shots import NAME, PAIR, SAMPLE, SHOTS, diverged, format_value, optimizer_index, optimizer_names, parse_options
 
 TITLE = "title"   # the key of a chapter's title among its first beat's texts
 EXIT = 1.0        # seconds of a shot's closing beat
@@ -86,8 +84,7 @@ class Values:
                                  f"shot on line {s.line}")
             kind_of = kind.values[value]
             v = self.real[ref.shot][value] if self.real is not None else SAMPLE[kind_of]
-        if self.real is not None and any(isinstance(x, numbers.Real) and not math.isfinite(x)
-                                         for x in (v if isinstance(v, (list, tuple)) else [v])):
+        if self.real is not None and diverged(v):
             self.diverged[(ref.line, ref.source)] = None
         try:
             return format_value(v, ref.format)

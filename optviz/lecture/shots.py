@@ -180,20 +180,25 @@ def g(v, digits: int = 2) -> str:
     return np.format_float_positional(v, precision=digits, unique=True, fractional=False, trim="-")
 
 
+def diverged(v) -> bool:
+    """Whether a value (a number, or a pair) holds a number a diverged run left: NaN or infinite."""
+    return any(isinstance(x, (float, np.floating)) and not np.isfinite(x)
+               for x in (v if isinstance(v, (list, tuple)) else [v]))
+
+
 def format_value(v, spec: str | None) -> str:
     """A value as written into a line: a pair as (x, y), the format applied to each number; a number
     without a format at 2 significant digits (a whole number as it is); a name as it is; a diverged
     run's number (NaN, infinite) as g writes it ("diverged", "∞"), whatever the format."""
     if isinstance(v, (list, tuple)):
-        gone = [x for x in v if isinstance(x, (float, np.floating)) and not np.isfinite(x)]
-        if gone:   # a diverged run's position: one word, not "(diverged, diverged)"
-            return g(gone[0])
+        if diverged(v):   # a diverged run's position: one word, not "(diverged, diverged)"
+            return g(next(x for x in v if diverged(x)))
         return "(" + ", ".join(format_value(x, spec) for x in v) + ")"
     if isinstance(v, str):
         return format(v, spec or "")
     if isinstance(v, (bool, np.bool_)):
         return "yes" if v else "no"
-    if isinstance(v, (float, np.floating)) and not np.isfinite(v):   # a diverged run's: a word, whatever the format
+    if diverged(v):   # a diverged run's: a word, whatever the format
         return g(v)   # (Python formats NaN as "nan", which the voice reads as a word it is not)
     if spec:
         return format(int(v) if isinstance(v, (int, np.integer)) else float(v), spec)
