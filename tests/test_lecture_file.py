@@ -185,9 +185,11 @@ def test_values_print_as_the_format_says_pairs_each_number():
 
 def test_check_exits_0_clean_1_with_problems_2_unreadable(tmp_path, capsys):
     good = tmp_path / "good.md"
-    good.write_text(HEAD + "# A\n\n::: race surface=himmelblau optimizers=adam:lr=0.1\nx {race.loss.adam}\n")
+    # as Windows' Notepad saves it: a byte-order mark first, CRLF line ends
+    text = "\ufeff" + HEAD + "# A\n\n::: race surface=himmelblau optimizers=adam:lr=0.1\nx {race.loss.adam}\n"
+    good.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
     assert main(["lecture", "check", str(good)]) == 0
-    assert "fine (1 chapters, 1 shots, 1 beats)" in capsys.readouterr().err
+    assert "fine (1 chapter, 1 shot, 1 beat)" in capsys.readouterr().err
     bad = tmp_path / "bad.md"
     bad.write_text("# A\n\n::: racee\nx\n\n::: race surface=himmelblau optimizers=adam\n{goo}y\n")
     assert main(["lecture", "check", str(bad)]) == 1
@@ -197,6 +199,14 @@ def test_check_exits_0_clean_1_with_problems_2_unreadable(tmp_path, capsys):
                                     f"{bad}:7: unknown mark {{goo}} in a race shot; choose from: {{go}}"]
     assert main(["lecture", "check", str(tmp_path / "none.md")]) == 2
     assert "cannot read the lecture" in capsys.readouterr().err
+    latin = tmp_path / "latin.md"   # saved in another encoding: the line of its first foreign byte
+    latin.write_bytes((HEAD + "# Café\n").encode("latin-1"))
+    assert main(["lecture", "check", str(latin)]) == 2
+    assert f"{latin}:6: byte 0xe9 is not UTF-8 text" in capsys.readouterr().err
+    wide = tmp_path / "wide.md"
+    wide.write_text(HEAD, encoding="utf-16")
+    assert main(["lecture", "check", str(wide)]) == 2
+    assert f"{wide}:1: the file is UTF-16 text; save it as UTF-8" in capsys.readouterr().err
 
 
 def test_the_builtin_lecture_is_a_file_that_checks_clean_and_is_shown(capsys):

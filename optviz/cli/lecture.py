@@ -88,7 +88,9 @@ def check(path) -> int:
     if problems:
         print(f"{path}: {len(problems)} problem{'s' * (len(problems) > 1)}", file=sys.stderr)
         return 1
-    print(f"{path}: fine ({len(doc.chapters)} chapters, {len(doc.shots())} shots, {beats} beats)", file=sys.stderr)
+    counts = ", ".join(f"{n} {what}{'s' * (n != 1)}" for n, what in
+                       ((len(doc.chapters), "chapter"), (len(doc.shots()), "shot"), (beats, "beat")))
+    print(f"{path}: fine ({counts})", file=sys.stderr)
     return 0
 
 

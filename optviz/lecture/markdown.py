@@ -123,6 +123,8 @@ def parse(text: str, path: str = "<lecture>") -> Document:
     def problem(line: int, message: str) -> None:
         problems.append(Problem(path, line, message))
 
+    # a byte-order mark (what Windows' Notepad saves at the start of a UTF-8 file) is no text of the lecture
+    text = text.removeprefix("\ufeff")
     md = MarkdownIt("commonmark").use(front_matter_plugin)
     lines = text.splitlines()
     skip: set[int] = set()   # 0-based lines that hold no beat: front matter, comments

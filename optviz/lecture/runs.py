@@ -53,8 +53,19 @@ def read_lecture(path) -> Document:
     path = lecture_file(path)
     try:
         return read(path)
-    except (OSError, UnicodeDecodeError) as e:
-        raise OptvizError(f"cannot read the lecture {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
+    except UnicodeDecodeError as e:
+        raise OptvizError(not_utf8(path, e.object, e.start)) from None
+    except OSError as e:
+        raise OptvizError(f"cannot read the lecture {str(path)!r}: {e.strerror or e}") from None
+
+
+def not_utf8(path, data: bytes, at: int) -> str:
+    """FILE:LINE: what a lecture file that is not UTF-8 text says, and how to save it so."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return f"{path}:1: the file is UTF-16 text; save it as UTF-8 (a lecture file is UTF-8)"
+    line = data.count(b"\n", 0, at) + 1
+    return (f"{path}:{line}: byte 0x{data[at]:02x} is not UTF-8 text (the file was saved in another encoding, "
+            f"such as Latin-1 or Windows-1252); save it as UTF-8")
 
 
 def own_pace(doc: Document) -> float:
