@@ -129,6 +129,8 @@ def test_unmarked_moments_follow_the_beats_and_marked_ones_start_at_their_word()
     ("# A\n\n- a\n- b\n", "l.md:3: a list is not part of a lecture: write paragraphs (spoken), '> ' lines"),
     ("# A\n\n```\ncode\n```\n", "l.md:3: a code block is not part of a lecture"),
     ("# A\n\n## B\n\nx\n", "l.md:3: ## headings are not part of a lecture: '# ' starts a chapter"),
+    ("# A\n\nx\n\n#Second one\n\ny\n", "l.md:5: '#Second' starts no chapter: put a space after the '#' "
+                                         "('# Second one')"),
     ("# A\n\nx\n\n# A\n\ny\n", "l.md:5: chapter key 'a' is taken by line 1"),
     ("# A\n\n::: race surface=himmelblau optimizers=adam\n", "l.md:3: the race shot has no beat"),
     ("# A\n\n# B\n\nx\n", "l.md:1: chapter 'A' has nothing to play"),
@@ -138,6 +140,13 @@ def test_every_mistake_is_one_line_naming_its_line_the_bad_value_and_the_choices
     found = problems(text)
     assert any(message in p for p in found), found
     assert all(re.match(r"l\.md:\d+: \S", p) for p in found)
+
+
+def test_curly_double_quotes_quote_a_value_as_straight_ones_do():
+    straight = parse(HEAD + '# A\n\n::: race surface=himmelblau optimizers="adam:lr=0.1 sgd"\nx\n', "l.md")
+    curly = parse(HEAD + "# A\n\n::: race surface=himmelblau optimizers=\u201cadam:lr=0.1 sgd\u201d\nx\n", "l.md")
+    assert curly.problems == [] and curly.shots()[0][1].options == straight.shots()[0][1].options == {
+        "surface": "himmelblau", "optimizers": "adam:lr=0.1 sgd"}
 
 
 def test_a_shot_with_bad_settings_is_one_problem_not_one_per_value_quoting_it():

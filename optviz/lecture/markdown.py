@@ -185,6 +185,10 @@ def parse(text: str, path: str = "<lecture>") -> Document:
                 problem(at, f"chapter key {key!r} is taken by line {taken[0].line}: give this one its own "
                             f"with '# {title} {{#other-key}}'")
             chapters.append(Section(title, key, at))
+        elif re.match(r"#+[^\W\d_]", line):   # '#Title': CommonMark's text, not a heading, yet meant as one
+            problem(at, f"{line.split()[0]!r} starts no chapter: put a space after the '#' "
+                        f"('# {line.lstrip('#').strip()}')")
+            block.append((at, line))
         elif line.lstrip().startswith(":::"):
             flush()
             shot = read_shot(line.strip()[3:], at, problem)
@@ -234,12 +238,16 @@ def front_matter(content: str, first: int, problem) -> tuple[dict, dict]:
     return meta, where
 
 
+CURLY = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"'})
+
+
 def read_shot(rest: str, line: int, problem) -> ShotLine | None:
     """`KIND key=value ...` after ':::' (a value with spaces in double quotes); None for a bare ':::'."""
-    try:
-        words = shlex.split(rest)
-    except ValueError as e:
-        problem(line, f"a shot's line could not be read ({e}): put a value with spaces in double quotes")
+    try:   # curly double quotes, as a word processor or a phone types them, quote as straight ones do
+        words = shlex.split(rest.translate(CURLY))
+    except ValueError as e:   # shlex's one complaint here: a quote left open
+        problem(line, f"a shot's line could not be read ({str(e).lower()}): a value with spaces goes in double "
+                      f"quotes, opened and closed (optimizers=\"sgd:lr=0.1 adam\")")
         return None
     if not words:
         return None
