@@ -27,7 +27,7 @@ FRONT = ("title", "voice", "quality", "theme", "pace")   # front matter keys: as
 MARK = re.compile(r"\{([A-Za-z_]\w*)\}")
 VALUE = re.compile(r"\{([A-Za-z_][\w-]*)((?:\.[\w-]+)+)(?::([^{}]*))?\}")
 BRACES = re.compile(r"\{[^{}]*\}")
-PAUSE = re.compile(r"^\[pause\s+([^\]]*)\]$")
+PAUSE = re.compile(r"^\[\s*pause(?![a-z])\s*:?\s*([^\]]*)\]$", re.I)   # [Pause 2], [pause: 2] as well
 KEY = re.compile(r"\s*\{#([A-Za-z0-9][\w-]*)\}\s*$")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 # what markdown-it finds that a lecture has no use for, by token type: what to write instead
@@ -251,6 +251,7 @@ def read_shot(rest: str, line: int, problem) -> ShotLine | None:
         return None
     if not words:
         return None
+    words = joined_at_equals(words, line, problem)
     kind, options = words[0], {}
     for word in words[1:]:
         key, eq, value = word.partition("=")
@@ -265,6 +266,20 @@ def read_shot(rest: str, line: int, problem) -> ShotLine | None:
         problem(line, f"bad figure {figure!r} in this '::: {kind}' line: choose from: yes, no (no: the shot "
                       "stays out of the post)")
     return ShotLine(kind, options, options.pop("name", kind), line, figure != "no")
+
+
+def joined_at_equals(words: list[str], line: int, problem) -> list[str]:
+    """A shot line's words with `key = value` (spaces around '=') joined into key=value, said once."""
+    out: list[str] = []
+    for word in words:
+        if out and len(out) > 1 and (word.startswith("=") or out[-1].endswith("=") and "=" not in out[-1][:-1]):
+            out[-1] += word
+        else:
+            out.append(word)
+    bad = [w for w in out[1:] if w not in words]
+    if bad:
+        problem(line, f"no spaces around '=' in a shot's line: write {', '.join(bad)}")
+    return out
 
 
 def read_paragraph(block: list[tuple[int, str]], problem) -> Para | None:
