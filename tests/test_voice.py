@@ -157,6 +157,32 @@ def test_a_line_said_once_is_not_said_again(monkeypatch):
     assert other.seconds != first.seconds
 
 
+def test_a_number_in_scientific_notation_is_said_as_a_teacher_says_it(monkeypatch):
+    """espeak (and piper through it) reads 5e-07 as "five e zero seven": the voice is given the words,
+    and each written word keeps one time, spanning what it became."""
+    from optviz.lecture import speech as speech_module
+    from optviz.lecture.voice import Espeak
+    voice, said = Espeak(), []
+    real = voice.synthesize
+
+    def synthesize(text):   # espeak's audio, with a time for every word it was given
+        samples, rate, _ = real(text)
+        said.append(text)
+        return samples, rate, [(0.5 + 0.1 * k, 0.6 + 0.1 * k) for k in range(len(text.split()))]
+    monkeypatch.setattr(voice, "synthesize", synthesize)
+    written = "Adam reaches 5e-07, SGD 1.2e+03 and 1e-4."
+    speech = speech_module.synthesized(voice, written)
+    assert said == ["Adam reaches 5 times ten to the minus 7, SGD 1.2 times ten to the 3 and ten to the minus 4."]
+    assert len(speech.words) == len(written.split()) == 7
+    start = speech.words[0][0]   # (shifted by the silence trimmed before the first word)
+    assert speech.words[2] == pytest.approx((start + 0.2, start + 0.9))   # "5e-07," said as 7 words
+    assert speech.words[6] == pytest.approx((start + 1.7, start + 2.2))   # "1e-4." as 5
+    # the same words written out are the same line to the voice: said once
+    speech_module.synthesized(voice, "Adam reaches 5 times ten to the minus 7, SGD 1.2 times ten to the 3 and ten "
+                                     "to the minus 4.")
+    assert len(said) == 1
+
+
 # ---- the teacher's recordings, rendered -------------------------------------------------------------
 
 BURSTS = [0.8, 1.4, 0.6, 2.0, 1.1]   # seconds of tone, one per line of chapter 8 (the summary: 5 lines)

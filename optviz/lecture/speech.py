@@ -6,6 +6,7 @@ one line changed synthesizes that line only.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 
@@ -48,15 +49,44 @@ def keep(folder, key: str, speech: Speech, text: str) -> Speech:
     return speech
 
 
+# a number in scientific notation, as a value's format may write it (3.4e-05): espeak, and piper through
+# it, read it "three point four e zero five", the exponent's sign lost
+SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([+-]?)0*(\d+)(?!\w|\.\w)")
+
+
+def spoken_form(text: str) -> tuple[str, list[int]]:
+    """(what a synthetic voice is given to say `text`, how many of its words each word of `text` became):
+    a number in scientific notation said as a teacher says it, "3.4 times ten to the minus 5"."""
+    said, counts = [], []
+    for word in text.split():
+        out = SCIENTIFIC.sub(lambda m: f"{'' if m[1] == '1' else m[1] + ' times '}ten to the "
+                                       f"{'minus ' * (m[2] == '-')}{m[3]}", word)
+        said.append(out)
+        counts.append(len(out.split()))
+    return " ".join(said), counts
+
+
+def merged(words, counts: list[int]):
+    """Word times of the said text back onto the written words: each spans the words it became."""
+    if words is None or len(words) != sum(counts):
+        return None   # shared out by characters instead (`process`)
+    out, at = [], 0
+    for n in counts:
+        out.append((words[at][0], words[at + n - 1][1]))
+        at += n
+    return out
+
+
 def synthesized(voice, text: str) -> Speech:
     """A synthetic line's speech, from the cache when the same voice has said the same text."""
     folder = cache_dir("voice")
-    key = digest(voice.settings(), text, "normalized -16 LUFS -2 dBTP", RATE, __version__)
+    said, counts = spoken_form(text)
+    key = digest(voice.settings(), said, "normalized -16 LUFS -2 dBTP", RATE, __version__)
     found = cached(folder, key)
     if found is not None:
         return found
-    samples, rate, words = voice.synthesize(text)
-    speech = process(samples, rate, words, text)
+    samples, rate, words = voice.synthesize(said)
+    speech = process(samples, rate, merged(words, counts), text)
     speech.source = voice.describe()
     return keep(folder, key, speech, text)
 
