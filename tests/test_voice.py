@@ -177,6 +177,9 @@ def test_a_number_in_scientific_notation_is_said_as_a_teacher_says_it(monkeypatc
     start = speech.words[0][0]   # (shifted by the silence trimmed before the first word)
     assert speech.words[2] == pytest.approx((start + 0.2, start + 0.9))   # "5e-07," said as 7 words
     assert speech.words[6] == pytest.approx((start + 1.7, start + 2.2))   # "1e-4." as 5
+    # powers in superscripts, read "x two" and "ten" (the power lost)
+    assert speech_module.spoken_form("x² + y³ and 10⁻⁸.") == ("x squared + y cubed and 10 to the minus 8.",
+                                                               [2, 1, 2, 1, 5])
     # the same words written out are the same line to the voice: said once
     speech_module.synthesized(voice, "Adam reaches 5 times ten to the minus 7, SGD 1.2 times ten to the 3 and ten "
                                      "to the minus 4.")

@@ -54,13 +54,27 @@ def keep(folder, key: str, speech: Speech, text: str) -> Speech:
 SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([+-]?)0*(\d+)(?!\w|\.\w)")
 
 
+# a power written with superscripts (x², 10⁻⁸): read "x two" and "ten", the power lost
+SUPERSCRIPT = re.compile(r"(?<=\S)([⁻⁺]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _power(m: re.Match) -> str:
+    n = m[2].translate(DIGITS)
+    if not m[1] and n in ("2", "3"):
+        return " squared" if n == "2" else " cubed"
+    return f" to the {'minus ' * (m[1] == '⁻')}{n}"
+
+
 def spoken_form(text: str) -> tuple[str, list[int]]:
     """(what a synthetic voice is given to say `text`, how many of its words each word of `text` became):
-    a number in scientific notation said as a teacher says it, "3.4 times ten to the minus 5"."""
+    a number in scientific notation said as a teacher says it, "3.4 times ten to the minus 5", and a
+    power in superscripts too ("x squared", "10 to the minus 8")."""
     said, counts = [], []
     for word in text.split():
         out = SCIENTIFIC.sub(lambda m: f"{'' if m[1] == '1' else m[1] + ' times '}ten to the "
                                        f"{'minus ' * (m[2] == '-')}{m[3]}", word)
+        out = SUPERSCRIPT.sub(_power, out)
         said.append(out)
         counts.append(len(out.split()))
     return " ".join(said), counts
