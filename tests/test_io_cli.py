@@ -152,6 +152,21 @@ def test_a_folder_that_cannot_be_made_is_one_line_exit_2_nothing_left(tmp_path, 
     assert sorted(tmp_path.rglob("*")) == before and not out.exists()
 
 
+@pytest.mark.parametrize("command", [
+    ["render", "--steps", "10", "-o", "/proc/optviz-test.gif"],
+    ["trajectory", "--steps", "10", "-o", "/proc/optviz-test.npz"],
+    ["lecture", "seed", "--voice", "none", "-o", "/proc/optviz-test.mp4"],
+])
+def test_a_file_where_no_file_can_be_made_is_one_line_exit_2_before_any_work(tmp_path, command):
+    """A folder whose permissions say yes but that takes no file (/proc, as root; a read-only mount) is
+    found before anything runs: the lecture rendered every chapter, then failed with a traceback."""
+    done = optviz_cli(*command, cwd=tmp_path)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"cannot write {command[-1]!r}: '/proc' takes no new files" in lines[0], lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_terminal_shows_the_gif_s_bar_then_its_notes_and_the_file_each_on_its_own_line(tmp_path):
     """In a real terminal (tmux), `optviz render` of a 3-D GIF shows a bar of frames; what it says of
     the render while the bar is up (a path behind the surface) is a line of its own, not run on from

@@ -23,7 +23,9 @@ def human_size(n: int) -> str:
 
 def check_writable(target) -> Path:
     """`target` as a Path, if a file can be written there (it is not a folder, and its folder exists or
-    can be made); an OptvizError saying why not, otherwise. Nothing is created."""
+    can be made); an OptvizError saying why not, otherwise: checked before any work is done. The
+    nearest folder that exists is tried with a scratch file, removed at once (permissions alone do not
+    tell, for root, on a read-only file system or in /proc)."""
     target = Path(target)
     if target.is_dir():
         raise OptvizError(f"cannot write {str(target)!r}: it is a folder; name a file in it, e.g. "
@@ -35,6 +37,13 @@ def check_writable(target) -> Path:
         raise OptvizError(f"cannot write {str(target)!r}: {str(folder)!r} is a file, not a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OptvizError(f"cannot write {str(target)!r}: no permission to write in {str(folder)!r}")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".optviz-probe-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OptvizError(f"cannot write {str(target)!r}: {str(folder)!r} takes no new files "
+                          f"({exc.strerror or exc})") from None
     return target
 
 
