@@ -37,6 +37,9 @@ BAD = [
     (["experiment", "minima", "--radius", "-1", "-o", "mm"], "radius must be > 0"),
     # 5. a folder where the file should go, a file where the folder should be
     (["render", "--steps", "10", "-o", "adir.gif"], "cannot write 'adir.gif': it is a folder"),
+    # a folder or a lecture file where a render spec goes (a traceback, and "not valid TOML")
+    (["render", "adir.gif"], "spec file 'adir.gif' is a folder; name a .toml file"),
+    (["slides", "talk.md"], "'talk.md' is a lecture file, not a TOML spec: render it with `optviz lecture talk.md"),
     (["trajectory", "-o", "afile.txt/a.npz"], "'afile.txt' is a file, not a folder"),
     (["experiment", "minima", "-o", "adir.gif/../afile.txt/m"], "is a file, not a folder"),
     # 7. import paths that name something other than an optimizer class

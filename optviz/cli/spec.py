@@ -219,10 +219,18 @@ TABLES_INSIDE = ("optimizer", "style", "time", "output", "manim", "landscape")  
 
 def load_spec(path) -> RenderSpec:
     path = Path(path)
+    if path.suffix.lower() in (".md", ".markdown"):   # a lecture file where a render spec goes
+        raise OptvizError(f"{str(path)!r} is a lecture file, not a TOML spec: render it with `optviz lecture "
+                          f"{path} -o lecture.mp4`; `optviz slides --lecture lecture.mp4` cuts the deck from that")
     try:
-        doc = tomllib.loads(path.read_text())
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise OptvizError(f"spec file {str(path)!r} not found") from None
+    except IsADirectoryError:
+        raise OptvizError(f"spec file {str(path)!r} is a folder; name a .toml file (optviz examples copy DIR "
+                          f"writes one to start from)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OptvizError(f"cannot read the spec file {str(path)!r}: {getattr(exc, 'strerror', None) or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise OptvizError(f"{path.name}: not valid TOML: {exc}") from None
     return parse_spec(doc, path.name)
