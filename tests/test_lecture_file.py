@@ -260,7 +260,11 @@ def test_a_bad_file_stops_the_render_with_its_lines_and_writes_nothing(tmp_path)
                                         "landscape, text"]
     assert list(out.iterdir()) == []
     for argv, message in ((["--quality", "8k"], "unknown manim quality '8k'"), (["--chapters", "3"], "bad chapters '3'"),
-                          (["--voice", "pipr"], "unknown voice 'pipr'"), (["-o", str(out / "l.gif")], "lecture is")):
+                          (["--voice", "pipr"], "unknown voice 'pipr'"), (["-o", str(out / "l.gif")], "lecture is"),
+                          (["-o", str(out / "l.avi")], "'avi' for a manim video ('" + str(out / "l.avi") + "'); choose "
+                                                       "from: mp4, webm, mov\n"),
+                          (["-o", str(out)], f"cannot write {str(out)!r}: it is a folder; name a video in it, e.g. "
+                                             f"{str(out / 'lecture.mp4')!r}")):
         good = tmp_path / "good.md"
         good.write_text("# A\n\n::: text\nx\n")
         done = subprocess.run([sys.executable, "-m", "optviz", "lecture", str(good), "-o", str(out / "l.mp4"), *argv],

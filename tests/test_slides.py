@@ -361,8 +361,17 @@ def test_without_a_rendered_lecture_it_says_which_command_makes_one(tmp_path):
     done = run_cli(["-o", "deck"], tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
-    assert "optviz render --engine manim --scene lecture" in done.stderr and "no rendered lecture" in done.stderr
+    assert "optviz lecture LECTURE.md -o lecture.mp4" in done.stderr and "no rendered lecture" in done.stderr
     assert list(tmp_path.iterdir()) == []
+    # the lecture's file, or another file beside its video, named where the video goes
+    (tmp_path / "talk.md").write_text("# A\n\nx\n")
+    done = run_cli(["--lecture", "talk.md"], tmp_path)
+    assert done.returncode == 2 and done.stderr.strip() == (
+        "optviz: error: talk.md is the lecture's file, not its video: render it with `optviz lecture talk.md -o "
+        "talk.mp4`, then cut the deck with `optviz slides --lecture talk.mp4`")
+    done = run_cli(["--lecture", "talk.srt"], tmp_path)
+    assert done.returncode == 2 and "talk.srt is not a rendered lecture's video" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["talk.md"]
 
 
 @pytest.mark.slow

@@ -62,8 +62,12 @@ def check_request(path, scene: str, quality: str, transparent: bool) -> str:
     if quality not in QUALITIES:
         raise unknown("manim quality", quality, QUALITIES)
     fmt = Path(path).suffix.lstrip(".").lower()
+    valid = [f for f in FORMATS if not (scene == "lecture" and f == "gif")]   # the lecture has chapters and a voice
+    if Path(path).is_dir():
+        raise OptvizError(f"cannot write {str(path)!r}: it is a folder; name a video in it, e.g. "
+                          f"{str(Path(path) / ('lecture.mp4' if scene == 'lecture' else 'out.mp4'))!r}")
     if fmt not in FORMATS:
-        raise OptvizError(f"unknown format {fmt!r} for a manim video ({str(path)!r}); choose from: {', '.join(FORMATS)}")
+        raise OptvizError(f"unknown format {fmt!r} for a manim video ({str(path)!r}); choose from: {', '.join(valid)}")
     if transparent and fmt not in ("mov", "webm"):
         raise OptvizError(f"a transparent video needs .mov or .webm, not .{fmt}")
     if scene == "lecture" and fmt == "gif":

@@ -13,7 +13,7 @@ from ...errors import OptvizError
 
 # where a deck looks for the lecture when none is named: `optviz render ... -o lecture.mp4`, `make render`
 DEFAULT_LECTURES = ("lecture.mp4", "assets/lecture.mp4")
-RENDER_COMMAND = "optviz render --engine manim --scene lecture -o lecture.mp4"
+RENDER_COMMAND = "optviz lecture LECTURE.md -o lecture.mp4"   # (the built-in lecture: optviz lecture seed)
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,13 @@ class RenderedLecture:
 def find_lecture(path=None) -> Path:
     """The rendered lecture: `path`, else the first of DEFAULT_LECTURES that exists."""
     candidates = [Path(path)] if path else [Path(p) for p in DEFAULT_LECTURES]
+    if path and Path(path).suffix.lower() in (".md", ".markdown"):
+        video = Path(path).with_suffix(".mp4")
+        raise OptvizError(f"{path} is the lecture's file, not its video: render it with `optviz lecture {path} -o "
+                          f"{video}`, then cut the deck with `optviz slides --lecture {video}`")
+    if path and Path(path).suffix.lower() not in (".mp4", ".webm", ".mov"):
+        raise OptvizError(f"{path} is not a rendered lecture's video: name the .mp4, .webm or .mov that "
+                          f"`{RENDER_COMMAND}` wrote")
     for p in candidates:
         if p.is_file() and chapters_json(p).is_file():
             return p
