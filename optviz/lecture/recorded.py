@@ -130,7 +130,7 @@ class RecordedVoice:
     def __init__(self, folder: Path, fallback=None):
         self.folder, self.fallback = Path(folder), fallback
         if not self.folder.is_dir():
-            raise OptvizError(f"--voice recorded:{folder}: no such folder (optviz render --scene lecture "
+            raise OptvizError(f"--voice recorded:{folder}: no such folder (optviz lecture FILE.md "
                               f"--voice-script {folder} writes what to record)")
         self._takes: dict = {}
 

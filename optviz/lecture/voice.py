@@ -212,7 +212,7 @@ def get_voice(spec: str | None):
         folder, _, fallback = spec[len("recorded:"):].partition("+")
         if not folder:
             raise OptvizError("--voice recorded:DIR needs the folder of recordings, e.g. recorded:my-voice "
-                              "(optviz render --scene lecture --voice-script my-voice writes what to record)")
+                              "(optviz lecture FILE.md --voice-script my-voice writes what to record)")
         if fallback and fallback not in VOICES:
             raise unknown("voice to fill the unrecorded lines", fallback, VOICES)
         return RecordedVoice(Path(folder), get_voice(fallback) if fallback else None)
