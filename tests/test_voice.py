@@ -180,6 +180,7 @@ def test_a_number_in_scientific_notation_is_said_as_a_teacher_says_it(monkeypatc
     # powers in superscripts, read "x two" and "ten" (the power lost)
     assert speech_module.spoken_form("x² + y³ and 10⁻⁸.") == ("x squared + y cubed and 10 to the minus 8.",
                                                                [2, 1, 2, 1, 5])
+    assert speech_module.spoken_form("RMSprop's steps") == ("RMS prop's steps", [2, 1])   # not "ar em sprop"
     # the same words written out are the same line to the voice: said once
     speech_module.synthesized(voice, "Adam reaches 5 times ten to the minus 7, SGD 1.2 times ten to the 3 and ten "
                                      "to the minus 4.")

@@ -56,6 +56,8 @@ SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([+-]?)0*(\d+)(?!\w|\.\w)
 
 # a power written with superscripts (x², 10⁻⁸): read "x two" and "ten", the power lost
 SUPERSCRIPT = re.compile(r"(?<=\S)([⁻⁺]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+# an optimizer's name as said aloud: espeak reads RMSprop "ar em sprop"
+RMSPROP = re.compile(r"(?<![\w-])rmsprop", re.I)
 DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
@@ -68,13 +70,14 @@ def _power(m: re.Match) -> str:
 
 def spoken_form(text: str) -> tuple[str, list[int]]:
     """(what a synthetic voice is given to say `text`, how many of its words each word of `text` became):
-    a number in scientific notation said as a teacher says it, "3.4 times ten to the minus 5", and a
-    power in superscripts too ("x squared", "10 to the minus 8")."""
+    a number in scientific notation said as a teacher says it, "3.4 times ten to the minus 5", a power
+    in superscripts too ("x squared", "10 to the minus 8"), and RMSprop as "RMS prop"."""
     said, counts = [], []
     for word in text.split():
         out = SCIENTIFIC.sub(lambda m: f"{'' if m[1] == '1' else m[1] + ' times '}ten to the "
                                        f"{'minus ' * (m[2] == '-')}{m[3]}", word)
         out = SUPERSCRIPT.sub(_power, out)
+        out = RMSPROP.sub("RMS prop", out)
         said.append(out)
         counts.append(len(out.split()))
     return " ".join(said), counts
