@@ -129,14 +129,20 @@ def test_the_doctor_checks_exactly_the_core():
 
 
 def test_every_package_folder_is_in_the_wheel_list():
-    """pyproject.toml lists the packages (scenes/ and examples/ are mapped into optviz): every folder
-    of optviz/ with modules is listed, and the mapped folders exist."""
-    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
-    mapped = PYPROJECT["tool"]["setuptools"]["package-dir"]
+    """pyproject.toml lists the packages (scenes/ and examples/ are mapped into optviz; the folders of
+    data files only are listed too, as setuptools asks): every folder of optviz/ with modules is listed,
+    the mapped folders exist, and each listed data folder holds its data and no module."""
+    tool = PYPROJECT["tool"]["setuptools"]
+    listed, mapped = set(tool["packages"]), tool["package-dir"]
     folders = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "optviz").rglob("__init__.py")}
-    assert folders | set(mapped) == listed
+    data = {name for name in tool["package-data"]
+            if name not in mapped and not (ROOT.joinpath(*name.split(".")) / "__init__.py").exists()}
+    assert folders | set(mapped) | data == listed
     for package, folder in mapped.items():
         assert (ROOT / folder / "__init__.py").exists(), package
+    for name in data:
+        folder = ROOT.joinpath(*name.split("."))
+        assert any(folder.iterdir()) and not list(folder.glob("*.py")), name
 
 
 def test_a_missing_extra_is_one_line_naming_it(monkeypatch):
