@@ -1,9 +1,18 @@
 """A command run in a real terminal (tmux) and its screen watched as it runs: what the progress
 tests see, as a user would."""
 import re
+import signal
 import subprocess
 import time
 from pathlib import Path
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """A Popen's preexec_fn: the command gets Ctrl-C (SIGINT) as a terminal's foreground command does.
+    A shell without job control (a script's `cmd &`, as a CI runner may start the tests) starts its
+    background commands with SIGINT ignored, which their children inherit, and Python then never raises
+    KeyboardInterrupt: a test of Ctrl-C would test how the tests were started, not optviz."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def watch(command: str, folder: Path, pattern: str, timeout: float, *, joined: bool = False, every: float = 0.1,

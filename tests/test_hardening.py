@@ -167,9 +167,11 @@ def test_manim_processes_end_with_a_killed_render(tmp_path):
 @pytest.mark.parametrize("sig,code,word", [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
 def test_sigterm_is_handled_as_ctrl_c(tmp_path, sig, code, word):
     """6. TERM (timeout, CI, a closed terminal) to the whole process group, as `timeout` sends it."""
+    from terminal import ctrl_c_as_in_a_terminal
     proc = subprocess.Popen([sys.executable, "-m", "optviz", "render", "--steps", "300", "--view", "3d",
                              "--camera", "orbit", "--workers", "2", "-o", "long.gif"],
-                            cwd=tmp_path, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            cwd=tmp_path, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=ctrl_c_as_in_a_terminal)
     wait_for_temp(tmp_path, proc)
     os.killpg(proc.pid, sig)
     err = proc.communicate(timeout=60)[1]

@@ -49,8 +49,10 @@ class Watch:
     """The command running in its own process group (as in a terminal), its stderr read line by line."""
 
     def __init__(self, folder: Path, *args):
+        from terminal import ctrl_c_as_in_a_terminal
         self.proc = subprocess.Popen([sys.executable, "-m", "optviz", *args], cwd=folder, stderr=subprocess.PIPE,
-                                     stdout=subprocess.DEVNULL, text=True, start_new_session=True)
+                                     stdout=subprocess.DEVNULL, text=True, start_new_session=True,
+                                     preexec_fn=ctrl_c_as_in_a_terminal)
         self.lines: queue.Queue = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=lambda: [self.lines.put(line.rstrip("\n")) for line in self.proc.stderr],
