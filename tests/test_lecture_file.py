@@ -128,6 +128,7 @@ def test_unmarked_moments_follow_the_beats_and_marked_ones_start_at_their_word()
     ("# A\n\n[Pause: soon]\n", "l.md:3: bad pause 'soon'"),   # a pause however capitalized, never spoken
     ("# A\n\n::: race surface = himmelblau optimizers=adam\nx\n",
      "l.md:3: no spaces around '=' in a shot's line: write surface=himmelblau"),
+    ("# A\n\n::: race surface=himmelblau optimizers= steps=3\nx\n", "l.md:3: bad optimizers '' for a race shot"),
     ("# A\n\nx <!-- open\n", "l.md:3: a comment opened here is not closed on its line"),
     ("# A\n\n- a\n- b\n", "l.md:3: a list is not part of a lecture: write paragraphs (spoken), '> ' lines"),
     ("# A\n\n```\ncode\n```\n", "l.md:3: a code block is not part of a lecture"),

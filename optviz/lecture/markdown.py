@@ -272,8 +272,10 @@ def joined_at_equals(words: list[str], line: int, problem) -> list[str]:
     """A shot line's words with `key = value` (spaces around '=') joined into key=value, said once."""
     out: list[str] = []
     for word in words:
-        if out and len(out) > 1 and (word.startswith("=") or out[-1].endswith("=") and "=" not in out[-1][:-1]):
-            out[-1] += word
+        prev = out[-1] if len(out) > 1 else None   # (never the kind)
+        if prev is not None and (word.startswith("=") and "=" not in prev or
+                                 prev.endswith("=") and prev.count("=") == 1 and "=" not in word):
+            out[-1] += word   # `key =value`, `key = value`, `key= value`; not `key= other=3` (an empty value)
         else:
             out.append(word)
     bad = [w for w in out[1:] if w not in words]
