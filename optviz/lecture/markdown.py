@@ -12,6 +12,8 @@ markdown-it-py finds the blocks (front matter, comments, what is not part of the
 line numbers; a beat is then read line by line, as the format is defined by lines. Nothing here knows
 what a shot draws: `optviz.lecture.shots` checks kinds, keys, marks and values. Every problem is
 collected as `Problem` (FILE:LINE: message), so `optviz lecture check` reports them all at once.
+The file as editors save it is read as meant: a byte-order mark, curly double quotes around a value,
+`[Pause 2]`; what is surely a slip (`key = value`, `#Title`) is one problem that shows what to write.
 """
 from __future__ import annotations
 

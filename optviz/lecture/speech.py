@@ -1,7 +1,8 @@
 """A line turned into a Speech: trimmed of leading and trailing silence, resampled to RATE, loudness
 normalized (EBU R128: -16 LUFS integrated, true peak at most -2 dBTP), with each
 word's time. Synthesized and normalized lines are cached by text, voice and settings, so a render with
-one line changed synthesizes that line only.
+one line changed synthesizes that line only. A synthetic voice is given the line as a teacher would
+say it (`spoken_form`: 5e-07, 10⁻⁸, RMSprop in words), its word times mapped back onto the written words.
 """
 from __future__ import annotations
 
