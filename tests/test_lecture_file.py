@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -164,6 +165,18 @@ def test_every_problem_of_a_file_is_reported_at_once_in_line_order():
     found = problems("---\ncolour: red\n---\n# A\n\n::: racee\nx\n\n::: race surface=himmelblau optimizers=adam\n"
                      "x {race.lose.adam}\n")
     assert [p.split(":")[1] for p in found] == ["2", "6", "10"]
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig's fc-list tells the fonts installed")
+def test_a_character_no_font_can_draw_is_named_by_its_line():
+    """U+0378 is assigned to nothing, so no font has it: drawn, it is an empty box. DejaVu Sans draws
+    the rest (Cyrillic, ∇, →, ²), which is no problem."""
+    found = problems("# Descent \u0378\n\n::: race surface=himmelblau optimizers=adam\nHere we go, over three "
+                     "seconds of words.\n> градиент ∇f → 0, x² \u0378 and \u0378\n")
+    assert found == ["l.md:1: the title: no font installed here can draw \u0378 (U+0378): it would show as an "
+                     "empty box; install a font that has it (Debian: fonts-noto, fonts-noto-cjk) or leave it out",
+                     "l.md:5: this text: no font installed here can draw \u0378 (U+0378): it would show as an "
+                     "empty box; install a font that has it (Debian: fonts-noto, fonts-noto-cjk) or leave it out"]
 
 
 def test_a_text_that_cannot_fit_or_be_read_is_named_by_its_line():

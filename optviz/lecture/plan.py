@@ -232,7 +232,7 @@ def check(doc: Document, pace: float = 1.0) -> list[Problem]:
     found += [Problem(doc.path, line, message) for line, message in raw]
     found += check_front_matter(doc)
     if not raw:
-        found += fit_problems(doc, plan) + pace_problems(doc, plan, pace)
+        found += fit_problems(doc, plan) + pace_problems(doc, plan, pace) + glyph_problems(doc, plan)
     unique = {(p.line, p.message): p for p in found}
     return sorted(unique.values(), key=lambda p: p.line)
 
@@ -263,6 +263,21 @@ def fit_problems(doc: Document, plan: list[Chapter]) -> list[Problem]:
                                                    "texts even at 18 px: shorten it, or move texts to a later shot"))
             if head.height > 2.0:
                 out.append(Problem(doc.path, sec.line, f"the title {c.title!r} takes more than two lines: shorten it"))
+    return out
+
+
+def glyph_problems(doc: Document, plan: list[Chapter]) -> list[Problem]:
+    """On-screen texts and chapter titles holding characters no font here can draw (drawable)."""
+    from .drawable import describe, undrawable
+    out = []
+    for sec, c in zip(doc.chapters, plan):
+        missing = undrawable(c.title, bold=True)
+        if missing:
+            out.append(Problem(doc.path, sec.line, f"the title: {describe(missing)}"))
+        for key, text in {k: t for b in c.beats for k, t in b.texts.items() if k != TITLE}.items():
+            missing = undrawable(text)
+            if missing:
+                out.append(Problem(doc.path, text_line(key, sec.line), f"this text: {describe(missing)}"))
     return out
 
 
