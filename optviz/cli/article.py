@@ -35,7 +35,7 @@ def add_parser(sub) -> None:
 
 
 def cmd_article(args) -> int:
-    from ..data.files import human_size
+    from ..data.files import counted, human_size
     from ..lecture.article import check_args, write_article
     from ..progress import count_bar
     from ..render.budget import parse_size
@@ -57,8 +57,9 @@ def cmd_article(args) -> int:
                 f"race's optimizers)")
     else:
         live = ""
-    kept = (f" ({len(done['drawn'])} shots drawn, {len(done['kept'])} as drawn before)" if done["kept"] else "")
-    print(f"wrote {done['path']}/index.html and post.md: {done['figures']} figures{kept}{live}, "
+    kept = (f" ({counted(len(done['drawn']), 'shot')} drawn, {len(done['kept'])} as drawn before)" if done["kept"]
+            else "")
+    print(f"wrote {done['path']}/index.html and post.md: {counted(done['figures'], 'figure')}{kept}{live}, "
           f"{human_size(done['bytes'])} in all", file=sys.stderr)
     return 0
 

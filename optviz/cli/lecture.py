@@ -77,6 +77,7 @@ def cmd_lecture(args) -> int:
 
 def check(path) -> int:
     """Exit 0 when the file is clean, 1 with its problems (one line each), 2 when it cannot be read."""
+    from ..data.files import counted
     from ..lecture.plan import check as check_doc
     from ..lecture.runs import lecture_file, own_pace, read_lecture
     path = lecture_file(path)
@@ -86,9 +87,9 @@ def check(path) -> int:
         print(p)
     beats = sum(1 for c in doc.chapters for it in c.items if not hasattr(it, "kind"))
     if problems:
-        print(f"{path}: {len(problems)} problem{'s' * (len(problems) > 1)}", file=sys.stderr)
+        print(f"{path}: {counted(len(problems), 'problem')}", file=sys.stderr)
         return 1
-    counts = ", ".join(f"{n} {what}{'s' * (n != 1)}" for n, what in
+    counts = ", ".join(counted(n, what) for n, what in
                        ((len(doc.chapters), "chapter"), (len(doc.shots()), "shot"), (beats, "beat")))
     print(f"{path}: fine ({counts})", file=sys.stderr)
     return 0

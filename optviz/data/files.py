@@ -21,6 +21,11 @@ def human_size(n: int) -> str:
     return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB" if n >= 1e3 else f"{n} B"
 
 
+def counted(n: int, noun: str) -> str:
+    """An amount as people read it: 1 chapter, 2 chapters, 0 figures."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def check_writable(target) -> Path:
     """`target` as a Path, if a file can be written there (it is not a folder, and its folder exists or
     can be made); an OptvizError saying why not, otherwise: checked before any work is done. The

@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 from ...cache import cache_dir, digest, sources_digest
-from ...data.files import atomic_folder, check_folder
+from ...data.files import atomic_folder, check_folder, counted
 from ...errors import OptvizError
 from ..files import data_digest, load_data
 from .figures import FORMATS, Drawn, draw
@@ -99,7 +99,7 @@ def write_article(source=None, output="post", *, figures: str = "gif", live_page
         if page:
             (folder / LIVE).write_text(page, encoding="utf-8")
         title = lecture.meta.get("title") or (lecture.plan[0].title if lecture.plan else "A lecture")
-        byline = f"{len(sections)} chapter{'s' * (len(sections) != 1)}, written from {lecture.path.name} by optviz"
+        byline = f"{counted(len(sections), 'chapter')}, written from {lecture.path.name} by optviz"
         (tmp / "index.html").write_text(page_html(title, sections, drawn, THEMES[theme], byline=byline),
                                         encoding="utf-8")
         (tmp / "post.md").write_text(post_md(dict(lecture.meta), sections, drawn), encoding="utf-8")
