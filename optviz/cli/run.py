@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..data.files import confirm_written, human_size
+from ..data.files import confirm_written, counted, human_size
 from ..errors import OptvizError
 from ..progress import count_bar, progress_bar
 from .compute import optimizer_specs, simulate_spec
@@ -174,8 +174,8 @@ def report_written(paths) -> list[Path]:
     from ..render.encode import clock, media_seconds
     paths = confirm_written(paths)
     for p in paths:
-        if p.is_dir():
-            print(f"wrote {p}/ ({sum(1 for f in p.iterdir() if f.is_file())} files)", file=sys.stderr)
+        if p.is_dir():   # every file in it, its subfolders' too (a voice script's lines are in folders)
+            print(f"wrote {p}/ ({counted(sum(1 for f in p.rglob('*') if f.is_file()), 'file')})", file=sys.stderr)
             continue
         seconds = media_seconds(p)
         length = f"{clock(seconds)}, " if seconds else ""
