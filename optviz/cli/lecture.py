@@ -145,9 +145,7 @@ def render(args) -> int:
         return write_voice_script(args.what, args.voice_script, pace, quality)
     get_voice(voice)   # a voice whose extra is not installed stops here, before any run is computed
     output = args.output or "lecture.mp4"
-    check_request(output, "lecture", quality, False)
-    from ..data.files import check_writable
-    check_writable(output)
+    check_request(output, "lecture", quality, False)   # its folder takes a file, too
     from ..lecture.runs import prepare
     from ..lecture.video import render as render_video
     with count_bar("computing runs", "shot") as runs_bar, count_bar("speaking", "line") as voice_bar, \
@@ -171,7 +169,6 @@ def check_look(theme: str | None, pace: float | None) -> None:
 
 def watch_video(args) -> int:
     """--watch: the flags checked once, then the file read, checked and rendered on every save."""
-    from ..data.files import check_writable
     from ..lecture.preview import video_page
     from ..lecture.runs import load
     from ..lecture.video import render as render_video
@@ -189,7 +186,6 @@ def watch_video(args) -> int:
     check_look(args.theme, args.pace)   # the file's own are checked with the file, on every save
     output = Path(args.output or "lecture.mp4")
     check_request(output, "lecture", quality, False)
-    check_writable(output)
     check_manim("the lecture")
     shown = {"title": path.stem, "fresh": set(), "note": ""}
 

@@ -219,7 +219,8 @@ TABLES_INSIDE = ("optimizer", "style", "time", "output", "manim", "landscape")  
 
 def load_spec(path) -> RenderSpec:
     path = Path(path)
-    if path.suffix.lower() in (".md", ".markdown"):   # a lecture file where a render spec goes
+    from ..lecture import LECTURE_SUFFIXES
+    if path.suffix.lower() in LECTURE_SUFFIXES:   # a lecture file where a render spec goes
         raise OptvizError(f"{str(path)!r} is a lecture file, not a TOML spec: render it with `optviz lecture "
                           f"{path} -o lecture.mp4`; `optviz slides --lecture lecture.mp4` cuts the deck from that")
     try:

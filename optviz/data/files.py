@@ -26,15 +26,16 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
 
 
-def check_writable(target) -> Path:
+def check_writable(target, kind: str = "file", example: str | None = None) -> Path:
     """`target` as a Path, if a file can be written there (it is not a folder, and its folder exists or
     can be made); an OptvizError saying why not, otherwise: checked before any work is done. The
     nearest folder that exists is tried with a scratch file, removed at once (permissions alone do not
-    tell, for root, on a read-only file system or in /proc)."""
+    tell, for root, on a read-only file system or in /proc). A folder given is asked for a `kind` in
+    it, e.g. `example` (default: out and the folder's suffix)."""
     target = Path(target)
     if target.is_dir():
-        raise OptvizError(f"cannot write {str(target)!r}: it is a folder; name a file in it, e.g. "
-                          f"{str(target / ('out' + target.suffix))!r}")
+        raise OptvizError(f"cannot write {str(target)!r}: it is a folder; name a {kind} in it, e.g. "
+                          f"{str(target / (example or 'out' + target.suffix))!r}")
     folder = target.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent

@@ -37,6 +37,9 @@ matter), yaml (the front matter), watchfiles (`--watch`: the file's saves).
 """
 
 
+LECTURE_SUFFIXES = (".md", ".markdown")   # a lecture file's; named where something else was asked for
+
+
 def render_lecture(path, **kwargs):
     """Render a lecture to `path`: see optviz.lecture.video.render."""
     from .video import render

@@ -17,11 +17,10 @@ import unicodedata
 
 @functools.lru_cache(maxsize=2)
 def _dejavu(bold: bool) -> frozenset:
-    from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
-    path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans",
-                                                             weight="bold" if bold else "normal"))
-    return frozenset(FT2Font(path).get_charmap())
+
+    from .layout import font_path
+    return frozenset(FT2Font(font_path(bold)).get_charmap())
 
 
 @functools.lru_cache(maxsize=None)

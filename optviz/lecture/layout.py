@@ -49,12 +49,16 @@ class Placed:
     bold: bool = False
 
 
+def font_path(bold: bool) -> str:
+    """The file of the font the scenes draw texts in (DejaVu Sans, as matplotlib ships it)."""
+    from matplotlib import font_manager
+    return font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal"))
+
+
 @functools.lru_cache(maxsize=2)
 def _font(bold: bool):
-    from matplotlib import font_manager
     from PIL import ImageFont
-    path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal"))
-    font = ImageFont.truetype(path, 100)
+    font = ImageFont.truetype(font_path(bold), 100)
     _, top, _, bottom = font.getbbox("Hg")
     return font, bottom - top
 

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..data.experiment import Experiment
-from ..data.files import atomic_path
+from ..data.files import atomic_path, check_writable
 from ..errors import OptvizError, unknown
 from ..extras import require
 from . import manim_fork
@@ -43,6 +43,7 @@ QUALITIES = {  # name -> (manim flags, frames per second)
     "4k": (["-qk"], 60),
 }
 FORMATS = {"mp4": "mp4", "webm": "webm", "mov": "mov", "gif": "gif"}
+LECTURE_FORMATS = ("mp4", "webm", "mov")   # the lecture has chapters and a voice: never a GIF
 SECONDS = {"rolling": 10, "topdown": 10, "swarm": 8}   # a shot's length unless options say (the scenes' defaults)
 
 
@@ -61,12 +62,10 @@ def check_request(path, scene: str, quality: str, transparent: bool) -> str:
         raise unknown("manim scene", scene, SCENES)
     if quality not in QUALITIES:
         raise unknown("manim quality", quality, QUALITIES)
+    check_writable(path, "video", "lecture.mp4" if scene == "lecture" else "out.mp4")
     fmt = Path(path).suffix.lstrip(".").lower()
-    valid = [f for f in FORMATS if not (scene == "lecture" and f == "gif")]   # the lecture has chapters and a voice
-    if Path(path).is_dir():
-        raise OptvizError(f"cannot write {str(path)!r}: it is a folder; name a video in it, e.g. "
-                          f"{str(Path(path) / ('lecture.mp4' if scene == 'lecture' else 'out.mp4'))!r}")
     if fmt not in FORMATS:
+        valid = LECTURE_FORMATS if scene == "lecture" else FORMATS
         raise OptvizError(f"unknown format {fmt!r} for a manim video ({str(path)!r}); choose from: {', '.join(valid)}")
     if transparent and fmt not in ("mov", "webm"):
         raise OptvizError(f"a transparent video needs .mov or .webm, not .{fmt}")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import OptvizError
+from ...render.manim_video import LECTURE_FORMATS
+from .. import LECTURE_SUFFIXES
 
 # where a deck looks for the lecture when none is named: `optviz render ... -o lecture.mp4`, `make render`
 DEFAULT_LECTURES = ("lecture.mp4", "assets/lecture.mp4")
@@ -63,11 +65,11 @@ class RenderedLecture:
 def find_lecture(path=None) -> Path:
     """The rendered lecture: `path`, else the first of DEFAULT_LECTURES that exists."""
     candidates = [Path(path)] if path else [Path(p) for p in DEFAULT_LECTURES]
-    if path and Path(path).suffix.lower() in (".md", ".markdown"):
+    if path and Path(path).suffix.lower() in LECTURE_SUFFIXES:
         video = Path(path).with_suffix(".mp4")
         raise OptvizError(f"{path} is the lecture's file, not its video: render it with `optviz lecture {path} -o "
                           f"{video}`, then cut the deck with `optviz slides --lecture {video}`")
-    if path and Path(path).suffix.lower() not in (".mp4", ".webm", ".mov"):
+    if path and Path(path).suffix.lower().lstrip(".") not in LECTURE_FORMATS:
         raise OptvizError(f"{path} is not a rendered lecture's video: name the .mp4, .webm or .mov that "
                           f"`{RENDER_COMMAND}` wrote")
     for p in candidates:
