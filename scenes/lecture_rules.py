@@ -33,8 +33,8 @@ from optviz.render.base import plain_axis_labels
 from optviz.render.style import THEMES
 
 DENSE = 8
-STATE = {"velocity": "v", "exp_avg_sq": "v", "square_avg": "s", "sum": "G", "acc_delta": "u", "exp_inf": "u",
-         "max_exp_avg_sq": "v_max", "grad_avg": "ḡ", "ax": "ax"}   # how a state is named beside its rule
+STATE = {"velocity": "v", "exp_avg": "m", "exp_avg_sq": "v", "square_avg": "s", "sum": "G", "acc_delta": "u",
+         "exp_inf": "u", "max_exp_avg_sq": "v_max", "grad_avg": "ḡ", "ax": "ax"}   # how a state is named beside its rule
 
 
 def fixed(scene, *mobjects):
@@ -160,6 +160,22 @@ def map_stage(ctx, exp, clock, steps_at):
     return tiles, key
 
 
+def value_rows(e, t: int) -> list[str]:
+    """The rows of live values of the first optimizer of `e` after step t: its gradient, its state
+    (Adam's moments bias-corrected, as its rule writes them), its position."""
+    rows = [f"step {t + 1}", f"g  = {fmt(e.grad[0, 0, t])}"]
+    if e.has_adam_moments and np.isfinite(e.state["exp_avg"][0, 0, t + 1]).all():
+        hats = e.bias_corrected(0)
+        rows += [f"m̂  = {fmt(hats['m_hat'][0, t + 1])}", f"v̂  = {fmt(hats['v_hat'][0, t + 1])}"]
+    else:
+        for key, name in STATE.items():
+            v = e.state.get(key)
+            if v is not None and np.isfinite(v[0, 0, t + 1]).all():
+                rows.append(f"{name}  = {fmt(v[0, 0, t + 1])}")
+    rows.append(f"w  = {fmt(e.position[0, 0, t + 1])}")
+    return rows
+
+
 class Values(VGroup):
     """The live values of one optimizer, one group of rows per shown step (t = 0 .. walk - 1, and the
     last step), of which only the step the clock is at shows."""
@@ -178,17 +194,7 @@ class Values(VGroup):
         self.show()
 
     def rows(self, t: int) -> VGroup:
-        e = self.exp
-        rows = [f"step {t + 1}", f"g  = {fmt(e.grad[0, 0, t])}"]
-        if np.isfinite(e.state.get("exp_avg", np.full(e.position.shape, np.nan))[0, 0, t + 1]).all():
-            hats = e.bias_corrected(0)
-            rows += [f"m̂  = {fmt(hats['m_hat'][0, t + 1])}", f"v̂  = {fmt(hats['v_hat'][0, t + 1])}"]
-        else:
-            for key, name in STATE.items():
-                v = e.state.get(key)
-                if v is not None and np.isfinite(v[0, 0, t + 1]).all():
-                    rows.append(f"{name}  = {fmt(v[0, 0, t + 1])}")
-        rows.append(f"w  = {fmt(e.position[0, 0, t + 1])}")
+        rows = value_rows(self.exp, t)
         group = VGroup(*[Text(r, font="DejaVu Sans Mono", font_size=22, color=self.fg) for r in rows])
         return group.arrange(DOWN, aligned_edge=LEFT, buff=0.09)
 

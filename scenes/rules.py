@@ -157,7 +157,7 @@ class RulesPanel(VGroup):
         rows = [f"g = {fmt(e.grad[m, 0, t])}"]
         if "velocity" in e.state and np.isfinite(e.state["velocity"][m, 0, t + 1]).all():
             rows.append(f"v = {fmt(e.state['velocity'][m, 0, t + 1])}")
-        if "exp_avg" in e.state and np.isfinite(e.state["exp_avg"][m, 0, t + 1]).all():
+        if e.has_adam_moments and np.isfinite(e.state["exp_avg"][m, 0, t + 1]).all():
             hats = e.bias_corrected(m)
             rows.append(f"m̂ = {fmt(hats['m_hat'][0, t + 1])}   v̂ = {fmt(hats['v_hat'][0, t + 1])}")
         rows.append(f"w = {fmt(e.position[m, 0, t + 1])}")

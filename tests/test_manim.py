@@ -918,3 +918,26 @@ def test_a_run_that_leaves_the_box_is_drawn_to_its_exit_marker_on_the_stage_and_
         assert np.allclose(drawn[-1], marker)
         whole = stage.path(1, 0, 4)
         assert np.isfinite(whole).all() and len(whole) == len(path)
+
+
+def test_a_rule_shot_shows_the_live_state_of_every_registered_optimizer():
+    """A rule shot's values beside its rule, for any optimizer the registry has: Adamax keeps exp_avg
+    beside exp_inf and no exp_avg_sq, where the rows took every exp_avg for Adam's (a KeyError that
+    stopped the lecture). Each state shown by its name, at its value after the step."""
+    pytest.importorskip("manim")
+    sys.path.insert(0, str(SCENES))
+    from lecture_rules import STATE, fmt, value_rows
+
+    from optviz.core.optimizers import parse_optimizer
+    from optviz.core.optimizers.registry import OPTIMIZERS
+    for name in sorted(OPTIMIZERS):
+        exp = simulate("beale", [parse_optimizer("sam:base=adam" if name == "sam" else name)], [[1.0, 1.5]], 3)
+        rows = value_rows(exp, 1)
+        assert rows[0] == "step 2" and rows[-1].startswith("w  = "), (name, rows)
+        if exp.has_adam_moments:
+            hats = exp.bias_corrected(0)
+            assert rows[2:4] == [f"m̂  = {fmt(hats['m_hat'][0, 2])}", f"v̂  = {fmt(hats['v_hat'][0, 2])}"], name
+            continue
+        for key, value in exp.state.items():
+            if key in STATE:
+                assert f"{STATE[key]}  = {fmt(value[0, 0, 2])}" in rows, (name, key, rows)

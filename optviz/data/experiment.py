@@ -85,6 +85,12 @@ class Experiment(Optimizers):
         """[T, 3] rows of (w1, w2, loss), the seed's `train_curve` layout (plus the final row)."""
         return np.concatenate([self.position[m, n], self.loss[m, n, :, None]], axis=1)
 
+    @property
+    def has_adam_moments(self) -> bool:
+        """Whether the state holds Adam's two moments, exp_avg and exp_avg_sq (`bias_corrected` applies;
+        Adamax keeps exp_avg beside exp_inf, no exp_avg_sq)."""
+        return "exp_avg" in self.state and "exp_avg_sq" in self.state
+
     def bias_corrected(self, m: int) -> dict[str, np.ndarray]:
         """Adam's m_hat and v_hat [N, T, 2] for optimizer m (row t after update t; row 0 is NaN)."""
         hp = self.meta["optimizers"][m]["hyperparameters"]
