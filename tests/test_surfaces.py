@@ -104,7 +104,23 @@ def test_expression_surface_computes_the_expression():
         get_surface("3")
 
 
+def test_a_caret_is_a_power_as_people_write_it():
+    # Himmelblau's function as a teacher types it: `^` is a power with a power's precedence (Python's
+    # `^` binds looser than `+`, so `x^2 + y` would be x ^ (2 + y) if the tree were changed instead)
+    s = get_surface("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
+    x = torch.tensor([3.0, 0.0, -2.805118, 1.5], dtype=torch.float64)
+    y = torch.tensor([2.0, 0.0, 3.131312, -0.5], dtype=torch.float64)
+    torch.testing.assert_close(s.fn(x, y), (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2)
+    assert float(s.fn(x, y)[0]) == 0.0 and float(s.fn(x, y)[1]) == 170.0   # a minimum; 11^2 + 7^2 at 0
+    assert float(get_surface("-x^2 + 0*y").fn(torch.tensor(3.0), torch.tensor(0.0))) == -9.0   # -(x^2)
+    assert s.title == "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"   # shown as written
+
+
 @pytest.mark.parametrize("expr,match", [
+    ("x & y", "operator '&' is not allowed; the operators are .* and \\*\\* \\(or \\^\\)"),
+    ("x < y", "operator '<' is not allowed"),
+    ("x // 2 + y", "operator '//' is not allowed"),
+    ("not x", "operator 'not' is not allowed"),
     ("__import__('os').system('true')", "not allowed|unknown name"),
     ("x.__class__", "attribute access"),
     ("().__class__.__bases__", "attribute access"),

@@ -2,7 +2,9 @@
 
 The expression is parsed with `ast` and compiled node by node into closures over torch operations;
 nothing is ever passed to `eval`/`exec`. Only numbers, the variables, + - * / ** %, unary minus and a
-whitelist of math functions are accepted; attribute access, subscripts, other names, huge exponents
+whitelist of math functions are accepted (`^` is read as `**`, as people write a power: Python's `^`
+is a bitwise operator, meaningless on a surface, and of lower precedence than `+`, so the text is
+changed before parsing, not the tree after it); attribute access, subscripts, other names, huge exponents
 and over-long inputs are rejected with an error that names the offending piece.
 """
 from __future__ import annotations
@@ -30,6 +32,12 @@ _FUNCS: dict[str, Callable] = {
 _ARITY = {"atan2": 2, "min": 2, "max": 2}
 _CONSTS = {"pi": math.pi, "e": math.e}
 _VARS = {"x": 0, "w1": 0, "y": 1, "w2": 1}
+OPERATORS = "the operators are + - * / % and ** (or ^) for a power"
+# the operators Python parses that a surface does not have, as written (for the message)
+_SYMBOLS = {ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|", ast.BitAnd: "&",
+            ast.Invert: "~", ast.Not: "not", ast.And: "and", ast.Or: "or", ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<",
+            ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in",
+            ast.NotIn: "not in"}
 _BINOPS = {
     ast.Add: torch.add, ast.Sub: torch.sub, ast.Mult: torch.mul, ast.Div: torch.div,
     ast.Pow: torch.pow, ast.Mod: torch.remainder,
@@ -48,7 +56,7 @@ def parse_expression(expr: str, limits: bool = True) -> ast.Expression:
     if limits and len(expr) > MAX_LENGTH:
         raise _fail(expr[:40] + "...", f"it is {len(expr)} characters long; the limit is {MAX_LENGTH}")
     try:
-        tree = ast.parse(expr.strip(), mode="eval")
+        tree = ast.parse(expr.strip().replace("^", "**"), mode="eval")
     except SyntaxError as exc:
         raise _fail(expr, f"syntax error at column {exc.offset}") from None
     if limits and sum(1 for _ in ast.walk(tree)) > MAX_NODES:
@@ -104,6 +112,9 @@ def compile_expression(expr: str, limits: bool = True) -> Callable[[torch.Tensor
             return lambda w1, w2: fn(*(_as_tensor(a(w1, w2), w1) for a in args))
         if isinstance(node, ast.Attribute):
             raise _fail(expr, f"attribute access ({ast.unparse(node)}) is not allowed")
+        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare)):
+            op = node.ops[0] if isinstance(node, ast.Compare) else node.op
+            raise _fail(expr, f"operator {_SYMBOLS.get(type(op), type(op).__name__)!r} is not allowed; {OPERATORS}")
         raise _fail(expr, f"{type(node).__name__} ({ast.unparse(node)}) is not allowed")
 
     body = build(tree)
