@@ -30,8 +30,9 @@ class progress_bar:
 
 class count_bar:
     """A bar for work done in other processes, told `(done, total)` now and then (total may be None:
-    a count without an end). Silent when stderr is not a terminal; `write(line)` prints above it in a
-    terminal and nowhere otherwise. `with count_bar(desc, unit) as bar:`"""
+    a count without an end). Silent when stderr is not a terminal; `write(line)` (what is being done)
+    prints above it in a terminal and nowhere otherwise; `warn(line)` (what the user should know) above
+    it in a terminal and plainly on stderr otherwise. `with count_bar(desc, unit) as bar:`"""
 
     def __init__(self, desc: str, unit: str = "frame"):
         self.desc, self.unit, self.bar = desc, unit, None
@@ -51,6 +52,13 @@ class count_bar:
         if sys.stderr.isatty():
             from tqdm import tqdm
             tqdm.write(line, file=sys.stderr)
+
+    def warn(self, line: str) -> None:
+        import sys
+        if sys.stderr.isatty():
+            self.write(line)
+        else:
+            print(line, file=sys.stderr)
 
     def __enter__(self):
         return self

@@ -376,7 +376,7 @@ def test_editing_a_shot_recomputes_only_that_shots_runs(tmp_path, monkeypatch):
     assert second.plan[1].beats[0].say == "z"
 
 
-def test_a_quoted_value_of_a_diverged_run_reads_diverged_and_the_teacher_is_told(tmp_path, monkeypatch):
+def test_a_quoted_value_of_a_diverged_run_reads_diverged_and_the_teacher_is_told(tmp_path, monkeypatch, capsys):
     """A run that diverges has NaN for a loss: quoted with a format it read "nan" (Python's), in the
     voice and on screen; it reads "diverged", and the render names the line that quotes it."""
     from optviz import simulate
@@ -392,3 +392,9 @@ def test_a_quoted_value_of_a_diverged_run_reads_diverged_and_the_teacher_is_told
     assert spoken.startswith("SGD ends at diverged, Adam at ") and "nan" not in spoken, spoken
     assert said[1:] == [f"{source}:{HEAD.count(chr(10)) + 4}: {{a.loss.sgd:.3g}} is from a run that diverged: "
                     "it reads \"diverged\""], said
+    # the command says it whether or not its output is a terminal (a log, a Makefile)
+    from optviz.lecture import video
+    monkeypatch.setattr(video, "render", lambda *a, **k: [])   # the warning, not the drawing
+    assert main(["lecture", str(source), "-o", str(tmp_path / "a.mp4")]) == 0
+    err = capsys.readouterr().err
+    assert said[1] in err.splitlines(), err

@@ -48,7 +48,7 @@ def cmd_article(args) -> int:
         done = write_article(args.file, args.output, figures=args.figures, theme=args.theme,
                              live_page=None if args.no_live else live_page_html, max_size=args.max_size,
                              workers=args.workers, cache=not args.no_cache, report=bar.write, progress=bar,
-                             computing=runs_bar)
+                             computing=runs_bar, warn=bar.warn)
     if done["live"]:
         live = ", the first race live"
     elif done["no_live"] == "not runnable":

@@ -150,7 +150,7 @@ def render(args) -> int:
     from ..lecture.video import render as render_video
     with count_bar("computing runs", "shot") as runs_bar, count_bar("speaking", "line") as voice_bar, \
             count_bar(f"rendering {Path(output).name}") as bar:
-        lecture = prepare(args.what, report=bar.write, progress=runs_bar)
+        lecture = prepare(args.what, report=bar.write, progress=runs_bar, warn=bar.warn)
         written = render_video(output, lecture=lecture, quality=quality, voice=voice, chapters=args.chapters,
                                options={"theme": theme, "pace": pace}, workers=args.workers,
                                cache=not args.no_cache, progress=bar, speaking=voice_bar, report=bar.write)

@@ -124,7 +124,7 @@ def render_lecture_spec(spec, workers=None) -> list[Path]:
     for _, path in spec.outputs:
         with count_bar("computing runs", "shot") as runs_bar, count_bar("speaking", "line") as voice_bar, \
                 count_bar(f"rendering {Path(path).name}") as bar:
-            lecture = prepare(m.get("lecture"), report=bar.write, progress=runs_bar)
+            lecture = prepare(m.get("lecture"), report=bar.write, progress=runs_bar, warn=bar.warn)
             written += render(path, lecture=lecture, quality=m.get("quality") or meta.get("quality", "1080p30"), voice=voice,
                               chapters=m.get("chapters"), options=options, workers=workers,
                               progress=bar, speaking=voice_bar, report=bar.write)

@@ -131,9 +131,11 @@ class Lecture:
         return self.doc.meta
 
 
-def prepare(path=None, *, report=lambda line: None, progress=None) -> Lecture:
+def prepare(path=None, *, report=lambda line: None, progress=None, warn=None) -> Lecture:
     """Read and check the lecture file (None: the built-in one), compute each shot's runs (cached) and
-    build its plan (at pace 1: `plan_of` scales it)."""
+    build its plan (at pace 1: `plan_of` scales it). `report` hears what is being done, `warn` (default:
+    `report`) what the teacher should know: each line that quotes a diverged run."""
+    warn = warn or report
     doc = load(path)
     folders, values = {}, {}
     shots = doc.shots()
@@ -149,7 +151,7 @@ def prepare(path=None, *, report=lambda line: None, progress=None) -> Lecture:
     quoted = Values(doc, values)
     plan = build(doc, quoted)
     for line, source in sorted(quoted.diverged):   # not an error: the video says so, but the teacher should know
-        report(f"{doc.path}:{line}: {source} is from a run that diverged: it reads \"diverged\"")
+        warn(f"{doc.path}:{line}: {source} is from a run that diverged: it reads \"diverged\"")
     plan = [replace(c, shots=tuple(replace(s, data=str(folders[s.name]) if s.name in folders else "")
                                    for s in c.shots)) for c in plan]
     return Lecture(lecture_file(path), doc, folders, plan)

@@ -64,11 +64,11 @@ def figure_files(shot, data, folder: Path, stem: str, store: Path | None, code: 
 
 def write_article(source=None, output="post", *, figures: str = "gif", live_page=None, theme: str | None = None,
                   max_size="2MB", workers=None, cache: bool = True, report=lambda line: None, progress=None,
-                  computing=None) -> dict:
+                  computing=None, warn=None) -> dict:
     """Write the lecture file `source` (None: the built-in one) as a post into the folder `output`.
     `live_page(race_options, theme)`: the interactive page's HTML for the first race (None: no live
     figure). `cache`: keep figures drawn, and reuse them. `progress(done, total)` hears each shot drawn,
-    `computing(done, total)` each shot's runs ready. Returns {"path", "figures", "bytes", "live", "no_live"
+    `computing(done, total)` each shot's runs ready, `report` and `warn` what `runs.prepare` says. Returns {"path", "figures", "bytes", "live", "no_live"
     (why not: "not asked", "no race", "not runnable"),
     "drawn": the shots whose figures were drawn, "kept": those whose figures were drawn before}."""
     from ...render.style import THEMES
@@ -76,7 +76,7 @@ def write_article(source=None, output="post", *, figures: str = "gif", live_page
     from .html import page_html
     from .markdown import post_md
     out = check_args(output, figures, theme)
-    lecture = prepare(source, report=report, progress=computing)
+    lecture = prepare(source, report=report, progress=computing, warn=warn)
     theme = theme or lecture.meta.get("theme") or "light"   # the file's own: checked by prepare
     race = first_race(lecture.plan)
     page = live_page(race.options, theme) if race is not None and live_page is not None else None
