@@ -247,10 +247,10 @@ def rule_panel(ctx):
 def comparison(ctx, exp, other, values, alpha, start):
     """The first state of both optimizers along w1, step by step: where the rule's own form and
     another's differ (the post's momentum and torch's, say)."""
-    from optviz.lecture.files import state_series
+    from optviz.lecture.files import shared_state, state_series
     muted = THEMES[ctx.theme].muted
     mine, theirs = state_series(exp), state_series(other)
-    key = next((k for k in mine if k in theirs), None)
+    key = shared_state(exp, other)
     if key is None:
         return []
     a, b = mine[key], theirs[key]

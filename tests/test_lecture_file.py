@@ -101,6 +101,23 @@ def test_unmarked_moments_follow_the_beats_and_marked_ones_start_at_their_word()
     ("# A\n\n::: race surface=himmelblau optimizers=adam\n{goo}x\n",
      "l.md:4: unknown mark {goo} in a race shot; choose from: {go}"),
     ("# A\n\n{go}x\n", "l.md:3: unknown mark {go} in the title, before any shot; choose from: none"),
+    # keys each good alone, wrong together: found by check, not by the render after the runs
+    ("# A\n\n::: race surface=himmelblau optimizers=adam steps=50 then=30\nx\n",
+     "l.md:3: a race shot's then=30 must be more than steps=50 (or 0: no second leg)"),
+    ("# A\n\n::: cloud surface=himmelblau optimizers=adam\nx\n",
+     "l.md:3: a cloud shot's surface 'himmelblau' has no data to draw mini-batches from; choose from: least-squares, "
+     "logistic"),
+    ("# A\n\n::: rule surface=himmelblau optimizer=adam compare=sgd:lr=0.1\nx\n",
+     "l.md:3: a rule shot's compare=sgd:lr=0.1 keeps none of adam's state (exp_avg, exp_avg_sq): nothing to plot"),
+    ("# A\n\n::: rule surface=himmelblau optimizer=SGD:lr=0.1 compare=adam\nx\n",
+     "l.md:3: a rule shot's compare plots a state both optimizers keep, and SGD keeps none"),
+    # a mark the kind has with other settings says which
+    ("# A\n\n::: race surface=himmelblau optimizers=adam\n{go}x\n\n{then}y\n",
+     "l.md:6: mark {then} needs then=N in a race shot; its marks now: {go}"),
+    ("# A\n\n::: landscape optimizers=adam slice=no\n{numbers}x\n",
+     "l.md:4: mark {numbers} needs slice=yes in a landscape shot; its marks now: none"),
+    ("# A\n\n::: rule surface=himmelblau optimizer=adam\n{compare}x\n",
+     "l.md:4: mark {compare} needs compare=SPEC in a rule shot; its marks now: {rule}, {walk}, {run}"),
     ("# A\n\n::: race surface=himmelblau optimizers=adam then=90\n{then}x\n\n{go}y\n",
      "l.md:4: mark {then} comes before the moment it follows (go, then happen in that order)"),
     ("# A\n\n::: race surface=himmelblau optimizers=adam\n{go}x\n\n{go}y\n",

@@ -29,6 +29,12 @@ def state_series(exp, m: int = 0) -> dict:
     return {k: v[m, 0, 1:, 0].astype(float) for k, v in exp.state.items() if np.isfinite(v[m, 0, 1:, 0]).all()}
 
 
+def shared_state(exp, other) -> str | None:
+    """The first state of `exp`'s optimizer that `other`'s keeps too, both finite: what a rule's `compare`
+    plots and its `ratio` divides (None: none shared, or a run diverged)."""
+    theirs = state_series(other)
+    return next((k for k in state_series(exp) if k in theirs), None)
+
 
 def complete_marker(folder) -> Path:
     """The file written last into a shot's folder: the folder is complete when it exists."""

@@ -154,8 +154,11 @@ def build(doc: Document, values: Values, pace: float = 1.0, problems: list | Non
                         continue   # its options are wrong: said already
                     if mark not in valid:
                         where = f"a {line.kind} shot" if line is not None else "the title, before any shot"
-                        problem(at, f"unknown mark {{{mark}}} in {where}; choose from: "
-                                    f"{', '.join('{' + m + '}' for m in valid) or 'none'}")
+                        marks = ', '.join('{' + m + '}' for m in valid) or 'none'
+                        if kind is not None and mark in kind.needs:   # a mark of the kind, not of these settings
+                            problem(at, f"mark {{{mark}}} needs {kind.needs[mark]} in {where}; its marks now: {marks}")
+                        else:
+                            problem(at, f"unknown mark {{{mark}}} in {where}; choose from: {marks}")
                     elif mark in marked:
                         problem(at, f"mark {{{mark}}} is spoken twice in this shot")
                     else:

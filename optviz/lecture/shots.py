@@ -17,12 +17,13 @@ can try a format on them without running anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
 
 from ..errors import OptvizError
-from .files import state_series
+from .files import shared_state, state_series
 
 NUMBER, INT, PAIR, NAME = "number", "int", "pair", "name"   # value types
 
@@ -47,14 +48,20 @@ class ShotKind:
     # render cost of a frame, relative to a `rule` shot's (about 0.02 s at preview), for sharing the work
     # between processes: measured at preview on the built-in and the example lecture, start-up taken out
     cost: float = 1.0
+    # a mark that only some settings give the shot -> the setting that gives it (`then` -> "then=N")
+    needs: dict = None
+    # options -> [(key, message)]: what is wrong with keys together, each good alone (then=N under steps);
+    # a message begins with the key, after "a KIND shot's "
+    agree: Callable[[dict], list] = None
 
 
 SHOTS: dict[str, ShotKind] = {}
 
 
-def shot(name, doc, keys, moments, values, per_optimizer, read, cost=1.0):
+def shot(name, doc, keys, moments, values, per_optimizer, read, cost=1.0, needs=None, agree=None):
     def wrap(fn):
-        SHOTS[name] = ShotKind(name, doc, keys, moments, values, per_optimizer, fn, read, cost)
+        SHOTS[name] = ShotKind(name, doc, keys, moments, values, per_optimizer, fn, read, cost, needs or {},
+                               agree or (lambda o: []))
         return fn
     return wrap
 
@@ -149,6 +156,8 @@ def parse_options(kind: ShotKind, written: dict) -> tuple[dict, list[tuple[str, 
                 problems.append((key, f"a {kind.name} shot needs {key}=... ({k.doc})"))
             else:
                 out[key] = k.default
+    if not problems:
+        problems = [(key, f"a {kind.name} shot's {message}") for key, message in kind.agree(out)]
     return out, problems
 
 
@@ -253,6 +262,32 @@ def compute_surface(o):
     return {"run": simulate(o["surface"], [f"sgd:lr={o['lr']!r}"], start, o["steps"], box=box)}
 
 
+@lru_cache(maxsize=None)
+def state_names(spec: str) -> tuple:
+    """The state an optimizer keeps, by optviz's names (a torch SGD's momentum_buffer is `velocity`), as
+    one step on a bowl records it: what a `compare` can plot. Empty for one that keeps none."""
+    from ..core.engine import simulate
+    return tuple(simulate("x**2 + y**2", [spec], [[1.0, 1.0]], 1, dtype="float64").state)
+
+
+def comparable(o) -> list:
+    """A rule's `compare` plots a state both optimizers keep: one they share, or the key is a problem."""
+    if not o["compare"]:
+        return []
+    try:
+        mine, theirs = state_names(o["optimizer"]), state_names(o["compare"])
+    except Exception:  # noqa: BLE001 - an optimizer that cannot take a step: its runs say why, by line
+        return []
+    if set(mine) & set(theirs):
+        return []
+    name = o["optimizer"].split(":")[0]
+    if not mine:
+        return [("compare", f"compare plots a state both optimizers keep, and {name} keeps none: make "
+                            f"optimizer= one that keeps a state, such as momentum or adam")]
+    return [("compare", f"compare={o['compare']} keeps none of {name}'s state ({', '.join(mine)}): nothing to "
+                        f"plot beside it; compare with an optimizer that keeps {' or '.join(mine)}")]
+
+
 def read_rule(o, d):
     e = d["run"]
     out = {"start": e.position[0, 0, 0].astype(float).tolist(), "steps": e.steps, "loss0": float(e.loss[0, 0, 0]),
@@ -261,7 +296,7 @@ def read_rule(o, d):
            **hyperparameters(e)}
     if "compare" in d:
         c = d["compare"]
-        key = next(iter(state_series(e)), None)
+        key = shared_state(e, c)   # None: a run diverged, its state not a number
         mine, theirs = state_series(e).get(key), state_series(c).get(key)
         out["ratio"] = float(theirs[-1] / mine[-1]) if mine is not None and theirs is not None and mine[-1] else np.nan
         out["apart"] = float(np.abs(c.position[0, 0] - e.position[0, 0]).max())
@@ -282,7 +317,7 @@ def read_rule(o, d):
       ([("compare", 5.0, False)] if o["compare"] else []),
       {"start": PAIR, "steps": INT, "loss0": NUMBER, "loss": NUMBER, "position": PAIR, "next": PAIR, "grad0": PAIR,
        "lr": NUMBER, "momentum": NUMBER, "beta1": NUMBER, "beta2": NUMBER, "eps": NUMBER, "ratio": NUMBER,
-       "apart": NUMBER}, {}, read_rule)
+       "apart": NUMBER}, {}, read_rule, needs={"compare": "compare=SPEC"}, agree=lambda o: comparable(o))
 def compute_rule(o):
     from ..core.engine import simulate
     start = [o["start"]] if o["start"] else None
@@ -314,13 +349,22 @@ def read_race(o, d):
       }, lambda o: [("go", 10.0, False)] + ([("then", 12.0, False)] if o["then"] else []),
       {"steps": INT, "then": INT, "start": PAIR},
       {"loss0": NUMBER, "loss": NUMBER, "position": PAIR, "then_loss": NUMBER, "then_position": PAIR}, read_race,
-      cost=1.1)
+      cost=1.1, needs={"then": "then=N"},
+      agree=lambda o: [("then", f"then={o['then']} must be more than steps={o['steps']} (or 0: no second leg)")]
+      if o["then"] and o["then"] <= o["steps"] else [])
 def compute_race(o):
     from ..core.engine import simulate
-    if o["then"] and o["then"] <= o["steps"]:
-        raise OptvizError(f"then={o['then']} must be more than steps={o['steps']}")
     start = [o["start"]] if o["start"] else None
     return {"run": simulate(o["surface"], o["optimizers"], start, max(o["steps"], o["then"]))}
+
+
+def data_surface(name: str) -> list:
+    """A cloud's surface must hold data to draw mini-batches from."""
+    from ..core.surfaces import SURFACES, get_surface
+    if get_surface(name).batch is not None:
+        return []
+    data = [n for n, s in SURFACES.items() if s.batch is not None]
+    return [("surface", f"surface {name!r} has no data to draw mini-batches from; choose from: {', '.join(data)}")]
 
 
 def read_cloud(o, d):
@@ -343,13 +387,9 @@ def read_cloud(o, d):
           "seed": Key(0, number(0, 2**31, whole=True), "seeds the batches"),
       }, lambda o: [("go", 12.0, False), ("zoom", 5.0, False)],
       {"batch": INT, "copies": INT, "steps": INT, "points": INT}, {"spread": NUMBER, "loss": NUMBER}, read_cloud,
-      cost=2.0)
+      cost=2.0, agree=lambda o: data_surface(o["surface"]))
 def compute_cloud(o):
     from ..core.engine import simulate
-    from ..core.surfaces import get_surface
-    if get_surface(o["surface"]).batch is None:
-        raise OptvizError(f"surface {o['surface']!r} has no data to draw mini-batches from: use least-squares "
-                          "or logistic")
     start = [o["start"]] if o["start"] else None
     return {"run": simulate(o["surface"], o["optimizers"], start, o["steps"], batch_size=o["batch"],
                             cloud=o["copies"], seed=o["seed"])}
@@ -395,7 +435,8 @@ def read_landscape(o, d):
       {"seeds": INT, "points": INT, "explained": NUMBER, "flattest": NAME, "sharpest": NAME, "flattest_common": NAME,
        "sharpest_common": NAME, "best": NAME},
       {"test_acc": NUMBER, "test_acc_low": NUMBER, "test_acc_high": NUMBER, "sharpness": NUMBER,
-       "common_sharpness": NUMBER, "train_loss": NUMBER}, read_landscape, cost=0.85)
+       "common_sharpness": NUMBER, "train_loss": NUMBER}, read_landscape, cost=0.85,
+      needs={"go": "slice=yes", "numbers": "slice=yes"})
 def compute_landscape(o):
     from ..core.networks import landscape, train_network
     from ..extras import require
