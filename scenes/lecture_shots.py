@@ -22,7 +22,8 @@ from lecture_rules import clear_of_edges, fixed, map_stage, rule_panel, surface_
 from rolling import add_race, add_swarm
 
 from optviz.lecture.files import load_data
-from optviz.lecture.layout import BOTTOM as BOTTOM_EDGE, LEFT as LEFT_EDGE, STAGE_COLUMN, shot_texts
+from optviz.lecture.layout import BOTTOM as BOTTOM_EDGE, LEFT as LEFT_EDGE, RIGHT as RIGHT_EDGE, STAGE_COLUMN
+from optviz.lecture.layout import shot_texts
 from optviz.lecture.timing import QUICK
 from optviz.render.style import THEMES, optimizer_colors
 
@@ -155,13 +156,16 @@ def place_stage(scene, stage, labels, *, phi, theta, room):
     camera.reset_rotation_matrix()
 
 
-def stage_with_labels(ctx: Ctx, exp, *, phi, theta, size=6.0, height=2.6, top_room=0.0, **stage_options):
-    """A 3-D stage left of the texts' column, as large as fits between the title and the step counter,
-    its axes named, added to what the shot fades out at its end."""
+def stage_with_labels(ctx: Ctx, exp, *, phi, theta, size=6.0, height=2.6, top_room=0.0, wide=False,
+                      **stage_options):
+    """A 3-D stage left of the texts' column (`wide`: across the frame, for a shot with no texts and
+    nothing else in that column), as large as fits between the title and the step counter, its axes
+    named, added to what the shot fades out at its end."""
     stage = Stage(exp, theme=ctx.theme, size=size, height=height, **stage_options)
     stage.surface.optviz_stage = True
     labels = axis_labels(stage, theta, ctx.theme, font_size=24)
-    room = (LEFT_EDGE + 0.1, BOTTOM_EDGE + 0.75, STAGE_COLUMN - 0.3, ctx.title.get_bottom()[1] - 0.25 - top_room)
+    room = (LEFT_EDGE + 0.1, BOTTOM_EDGE + 0.75, (RIGHT_EDGE - 0.1) if wide else (STAGE_COLUMN - 0.3),
+            ctx.title.get_bottom()[1] - 0.25 - top_room)
     place_stage(ctx.scene, stage, labels, phi=phi, theta=theta, room=room)
     ctx.scene.add_fixed_orientation_mobjects(*labels[-3:])
     ctx.scene.remove(*labels[-3:])
@@ -195,7 +199,7 @@ def zoom_path(camera, point, zoom, where):
 
 def surface(ctx: Ctx, previous):
     exp = ctx.data["run"]
-    stage, labels = stage_with_labels(ctx, exp, phi=60, theta=-100)
+    stage, labels = stage_with_labels(ctx, exp, phi=60, theta=-100, wide=not ctx.texts)
     entrance, moments = surface_moments(ctx, stage, exp)
     run_shot(ctx, entrance=[*title_entrance(ctx, previous), *stage_entrance(ctx, stage, labels), *entrance],
              moments=moments)

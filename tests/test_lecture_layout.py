@@ -5,9 +5,10 @@ every shot's texts. Every chapter of the built-in lecture is played through mani
 camera, or projected). Then, in every beat of every chapter: no two texts overlap, none leaves the
 frame, none lies on an axis or under a cloud; every text is big enough to read at 1080p, the network's
 numbers larger still. Issue 34's sizes, in every beat of the built-in lecture and of an authored one
-with a rule, a cloud and a landscape: clouds are round dots of at least 12 px, a zoom ends with them
-at least a quarter of the frame's height, a landscape's stage takes at least half the frame's width,
-and every ball is at least 24 px across."""
+with a rule, a cloud, a landscape and a surface without texts: clouds are round dots of at least 12 px,
+a zoom ends with them at least a quarter of the frame's height, a landscape's stage takes at least half
+the frame's width, a surface with no texts beside it the middle, and every ball is at least 24 px
+across."""
 from __future__ import annotations
 
 import itertools
@@ -49,6 +50,11 @@ title: A rule, clouds and a landscape
 
 {zoom}Close up, they never settle.
 > Nesterov {clouds.spread.nesterov:.2g} · RMSprop {clouds.spread.rmsprop:.2g}
+
+# A ball, no texts {#ball}
+
+::: surface surface=rosenbrock point=-1.5,2 lr=0.0005 steps=10
+{ball}A ball, {gradient}its gradient, {step}a step.
 
 # Two moons {#moons}
 
@@ -182,7 +188,8 @@ def small_things(plan, layout) -> list[str]:
             width, height, _ = beat["frame"]
             px = 1080 / height
             where = f"{chapter.key} beat {beat['beat'] + 1}"
-            kind = next((s.kind for s in chapter.shots if s.first <= beat["beat"] <= s.last), None)
+            shot = next((s for s in chapter.shots if s.first <= beat["beat"] <= s.last), None)
+            kind = shot.kind if shot else None
             clouds = [c for c in beat["shown"] if c["kind"] == "cloud" and c["n"] > 1]
             for c in clouds:
                 if not c["round"] or c["dot"] * px < DOT_PX:
@@ -196,13 +203,18 @@ def small_things(plan, layout) -> list[str]:
                     out.append(f"{where}: a ball is {b['d'] * px:.0f} px across")
                 if b["kind"] == "stage" and kind == "landscape" and (b["box"][2] - b["box"][0]) < width / 2:
                     out.append(f"{where}: the landscape is {(b['box'][2] - b['box'][0]) / width:.0%} of the width")
+                # a surface with no texts beside it is not pushed aside for them: it takes the middle
+                if b["kind"] == "stage" and kind == "surface" and not shot.texts:
+                    middle = (b["box"][0] + b["box"][2]) / 2
+                    if abs(middle) > width / 10:
+                        out.append(f"{where}: a surface without texts is {middle / width:+.0%} of the width off centre")
     return out
 
 
 def test_dots_balls_clouds_and_landscapes_are_big_enough(layout, seed_lecture, authored):
     lecture, played = authored
     kinds = {s.kind for c in lecture.plan for s in c.shots}
-    assert {"rule", "cloud", "landscape"} <= kinds
+    assert {"rule", "cloud", "landscape", "surface"} <= kinds
     for plan, log in ((seed_lecture.plan, layout), (lecture.plan, played)):
         shown = {s["kind"] for beats in log.values() for b in beats for s in b["shown"]}
         assert {"cloud", "ball", "stage"} <= shown   # the sizes below are measured, not skipped
@@ -218,14 +230,17 @@ def test_the_size_checks_catch_square_dots_a_far_zoom_a_narrow_landscape_and_a_s
     """The checker itself, on a made-up plan and log: each planted fault is reported."""
     from types import SimpleNamespace as NS
     plan = [NS(key="x", shots=[NS(kind="cloud", first=0, last=0, moments={"zoom": (0, 0.0)}),
-                               NS(kind="landscape", first=1, last=1, moments={})])]
+                               NS(kind="landscape", first=1, last=1, moments={}),
+                               NS(kind="surface", first=2, last=2, moments={}, texts={})])]
     frame = [14.2, 8.0, 1080]
     log = {"x": [{"beat": 0, "frame": frame, "shown": [
                      {"kind": "cloud", "n": 9, "box": [0, 0, 1, 1], "round": False, "dot": 0.1}]},
                  {"beat": 1, "frame": frame, "shown": [
-                     {"kind": "stage", "box": [-6, -2, 0, 2]}, {"kind": "ball", "box": [0, 0, 0.1, 0.1], "d": 0.1}]}]}
+                     {"kind": "stage", "box": [-6, -2, 0, 2]}, {"kind": "ball", "box": [0, 0, 0.1, 0.1], "d": 0.1}]},
+                 {"beat": 2, "frame": frame, "shown": [{"kind": "stage", "box": [-6, -2, 1, 2]}]}]}
     found = small_things(plan, log)
     assert any("square, 14 px" in p for p in found)
     assert any("the clouds 135 px high" in p for p in found)
     assert any("42% of the width" in p for p in found)
     assert any("a ball is 14 px" in p for p in found)
+    assert any("a surface without texts is -18% of the width off centre" in p for p in found)
