@@ -415,3 +415,21 @@ def test_a_quoted_value_of_a_diverged_run_reads_diverged_and_the_teacher_is_told
     assert main(["lecture", str(source), "-o", str(tmp_path / "a.mp4")]) == 0
     err = capsys.readouterr().err
     assert said[1] in err.splitlines(), err
+
+
+def test_the_voice_script_of_a_lecture_file_says_how_to_render_that_file(tmp_path, monkeypatch, capsys):
+    """HOW-TO.txt's command renders the teacher's file with the recordings (it named `optviz render
+    --scene lecture`, the built-in lecture), and its one-take example is one of the file's chapters."""
+    import shlex
+
+    from optviz.cli.commands import build_parser
+    monkeypatch.setenv("OPTVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my talk.md").write_text(HEAD + "# Hello there {#hi}\n\n::: text\nOne line.\n> one\n")
+    assert main(["lecture", "my talk.md", "--voice-script", "takes"]) == 0
+    how_to = (tmp_path / "takes" / "HOW-TO.txt").read_text()
+    assert (tmp_path / "takes" / "01-hi" / "01.txt").read_text() == "One line.\n"
+    assert "beside the folder (01-hi.wav)" in how_to
+    command = next(line.strip() for line in how_to.splitlines() if line.strip().startswith("optviz "))
+    args = build_parser().parse_args(shlex.split(command)[1:])
+    assert (args.what, args.voice, args.output) == ("my talk.md", "recorded:takes", "my talk.mp4"), command

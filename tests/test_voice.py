@@ -259,7 +259,9 @@ def test_the_voice_script_has_a_file_per_line_a_cue_sheet_and_a_how_to(recording
         next(ln.text for ln in every if ln.chapter == 2 and ln.number == 2)
     cues = (recordings / "cues.md").read_text()
     assert cues.count("\n| ") == len(every) + 2 and "`08-summary/05.wav`" in cues
-    assert "--voice recorded:" in (recordings / "HOW-TO.txt").read_text()
+    how_to = (recordings / "HOW-TO.txt").read_text()
+    assert f"    optviz lecture seed --voice recorded:{recordings} -o lecture.mp4\n" in how_to, how_to
+    assert "beside the folder (01-gradient.wav)" in how_to
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,13 @@ line naming the file. `recorded:DIR+piper` fills the lines not recorded yet with
 from __future__ import annotations
 
 from pathlib import Path
+from shlex import quote
 
 import numpy as np
 
 from ..data.files import check_folder
 from ..errors import OptvizError
+from . import LECTURE_SUFFIXES
 from .audio import decode, trim
 from .speech import recorded, synthesized
 from .timing import Line, Speech, lines
@@ -34,12 +36,12 @@ Recording the lecture in your own voice
 
 Each chapter has a folder; each line of it a text file (01.txt, 02.txt, ...). Read a line and save the
 recording beside its text, with the same name: 01.wav (or .flac, .mp3, .m4a, .ogg). Or read a whole
-chapter in one take and save it beside the folder (03-momentum.wav), leaving a clear pause (half a
-second) between lines: it is split at its pauses. cues.md lists every line and where it plays.
+chapter in one take and save it beside the folder ({take}), leaving a clear pause (half a second)
+between lines: it is split at its pauses. cues.md lists every line and where it plays.
 
 Then render with your voice:
 
-    optviz render --engine manim --scene lecture --voice recorded:{folder} -o lecture.mp4
+    {command}
 
 Lines you have not recorded yet can be spoken by the synthetic voice meanwhile:
 --voice recorded:{folder}+piper. Each beat of the video lasts as long as its line: speak at your own
@@ -51,8 +53,9 @@ def chapter_folder(plan, chapter: int) -> str:
     return f"{chapter + 1:02d}-{plan[chapter].key}"
 
 
-def write_voice_script(plan, folder, timing=None) -> list[Path]:
-    """The lines to read, a file each in chapter folders, with a cue sheet and HOW-TO.txt. Texts are
+def write_voice_script(plan, folder, timing=None, lecture: str = "seed") -> list[Path]:
+    """The lines to read, a file each in chapter folders, with a cue sheet and HOW-TO.txt, whose command
+    renders `lecture` (the file as the teacher named it, or a built-in's name) with them. Texts are
     rewritten (the script may have changed); recordings are never touched."""
     folder = check_folder(folder, "--voice-script folder")
     every = lines(plan)
@@ -82,7 +85,10 @@ def write_voice_script(plan, folder, timing=None) -> list[Path]:
         rows.append(f"| {ln.chapter + 1}. {plan[ln.chapter].title} | {ln.number} | `{sub}/{ln.number:02d}.wav` | "
                     f"{int(at // 60)}:{at % 60:04.1f} | {ln.text.replace('|', '/')} |")
     put(folder / "cues.md", "\n".join(rows) + "\n")
-    put(folder / "HOW-TO.txt", HOW_TO.format(folder=folder))
+    video = f"{Path(lecture).stem if lecture.endswith(LECTURE_SUFFIXES) else 'lecture'}.mp4"
+    command = f"optviz lecture {quote(lecture)} --voice {quote(f'recorded:{folder}')} -o {quote(video)}"
+    put(folder / "HOW-TO.txt", HOW_TO.format(folder=folder, command=command,
+                                             take=f"{chapter_folder(plan, 0)}.wav"))
     return written
 
 

@@ -170,7 +170,7 @@ def voice_script(source, folder, pace: float = 1.0, fps: int = 30, report=lambda
     check_folder(folder, "--voice-script folder")   # before any run is computed
     plan = plan_of(prepare(source, report=report), pace)
     timing = time_plan(plan, {ln.key: draft_speech(ln, pace) for ln in lines(plan)}, fps)
-    return write_voice_script(plan, folder, timing)
+    return write_voice_script(plan, folder, timing, "seed" if source is None else str(source))
 
 
 if __name__ == "__main__":
