@@ -30,7 +30,7 @@ from rules import fmt, map_ball, map_positions, surface_map
 from optviz.lecture.layout import BOTTOM, COLUMN, LEFT as FRAME_LEFT, MAP_RIGHT, RIGHT as FRAME_RIGHT, VALUES_ROOM
 from optviz.lecture.timing import QUICK
 from optviz.render.base import plain_axis_labels
-from optviz.render.style import THEMES
+from optviz.render.style import THEMES, readable
 
 DENSE = 8
 STATE = {"velocity": "v", "exp_avg": "m", "exp_avg_sq": "v", "square_avg": "s", "sum": "G", "acc_delta": "u",
@@ -266,7 +266,8 @@ def comparison(ctx, exp, other, values, alpha, start):
         return VMobject(stroke_color=color, stroke_width=4).set_points_as_corners(
             [axes.c2p(x, yy) for x, yy in zip(steps, y)])
     name = STATE.get(key, key)
-    labels = VGroup(*[Text(f"{name}₁: {label}", font=FONT, font_size=20, color=c)
+    back = THEMES[ctx.theme].background
+    labels = VGroup(*[Text(f"{name}₁: {label}", font=FONT, font_size=20, color=readable(c, back))
                       for label, c in zip((exp.labels[0], other.labels[0]), colors)]).arrange(DOWN, aligned_edge=LEFT,
                                                                                               buff=0.08)
     labels.next_to(axes, DOWN, buff=0.15).align_to(axes, LEFT)

@@ -25,7 +25,7 @@ from optviz.lecture.files import load_data
 from optviz.lecture.layout import BOTTOM as BOTTOM_EDGE, LEFT as LEFT_EDGE, RIGHT as RIGHT_EDGE, STAGE_COLUMN
 from optviz.lecture.layout import shot_texts
 from optviz.lecture.timing import QUICK
-from optviz.render.style import THEMES, optimizer_colors
+from optviz.render.style import THEMES, optimizer_colors, readable
 
 
 
@@ -320,7 +320,9 @@ def play_chapter(scene, chapter, beats) -> None:
     title = None
     for n, shot in enumerate(chapter.shots):
         data = load_data(shot.data) if shot.data else {}
-        color = optimizer_colors(data["run"].names)[0] if shot.kind == "rule" else None   # its rule in its colour
+        # its rule in its colour, as a text reads on the theme's background
+        color = readable(optimizer_colors(data["run"].names)[0], THEMES[theme].background) if shot.kind == "rule" \
+            else None
         head, rule_lines, texts = shot_texts_for(scene, chapter, shot, theme, color)
         ctx = Ctx(scene, chapter, shot, beats, theme, data, texts, rule_lines, head, n == len(chapter.shots) - 1)
         PLAYERS[shot.kind](ctx, title)

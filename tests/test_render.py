@@ -40,6 +40,27 @@ def colour_near(frame, row, col, color, radius=4, tol=40):
     return int((np.abs(patch - target).max(-1) <= tol).sum())
 
 
+def test_every_optimizer_colour_can_be_seen_and_its_texts_read_on_both_themes():
+    """WCAG's contrast (21 for black on white, 4.48 for #777 on white: the standard's own figures): a
+    ball, trail or legend dot of a colour optviz picks for a name it has no colour for is at least 3:1
+    against either theme's background; a text in any optimizer's colour, made readable, at least 4.5:1
+    and of the same hue."""
+    import colorsys
+
+    from optviz.render.style import PALETTE, THEMES, _FALLBACK, contrast, readable
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0) and contrast("#777777", "#ffffff") == pytest.approx(
+        4.48, abs=0.01)
+    backgrounds = [t.background for t in THEMES.values()]
+    assert min(contrast(c, b) for c in _FALLBACK for b in backgrounds) >= 3.0
+    for c in [*PALETTE.values(), *_FALLBACK]:
+        for b in backgrounds:
+            r = readable(c, b)
+            assert contrast(r, b) >= 4.5, (c, b, r)
+            hue = [colorsys.rgb_to_hls(*to_rgb(x))[0] for x in (c, r)]
+            assert min(abs(hue[0] - hue[1]), 1 - abs(hue[0] - hue[1])) < 0.02, (c, r)
+            assert r == c or contrast(c, b) < 4.5   # a colour that reads already is left as it is
+
+
 def test_2d_balls_sit_where_their_points_project(seed_exp):
     scene = Scene2D(seed_exp, Style(), Timeline(hold=0))
     colors = optimizer_colors(seed_exp.names)

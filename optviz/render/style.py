@@ -1,7 +1,10 @@
 """Colours, themes and size presets shared by every renderer (matplotlib and manim).
 
 One colour per optimizer name, so SGD is the same red in a GIF, a figure and a manim video. When the
-same optimizer appears twice, later copies get lighter or darker shades of its colour.
+same optimizer appears twice, later copies get lighter or darker shades of its colour. A name without
+a colour of its own gets one of `_FALLBACK`, each seen against both themes' backgrounds at a contrast
+of at least 3 (what a ball, a trail or a legend's dot needs); a text in an optimizer's colour is made
+`readable` against its background (4.5, as for text).
 """
 from __future__ import annotations
 
@@ -25,10 +28,10 @@ PALETTE = {
     "adamax": "#5c6bc0",
     "nadam": "#43a047",
     "radam": "#00acc1",
-    "lbfgs": "#37474f",
+    "lbfgs": "#607d8b",          # blue-grey (its darker grey was lost on the dark theme: contrast 1.9)
     "sam": "#1b9e45",            # green
 }
-_FALLBACK = ["#d81b60", "#1e88e5", "#ffc107", "#004d40", "#8e24aa", "#6d4c41", "#00897b", "#f4511e"]
+_FALLBACK = ["#d81b60", "#1e88e5", "#a67c00", "#827717", "#ab47bc", "#a1887f", "#00897b", "#f4511e"]
 
 
 def optimizer_colors(names: list[str]) -> list[str]:
@@ -51,6 +54,32 @@ def shade(hex_color: str, k: int) -> str:
     l = min(0.85, l + step) if k % 2 else max(0.15, l - step)
     r, g, b = colorsys.hls_to_rgb(h, l, s)
     return "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in (r, g, b)))
+
+
+def luminance(hex_color: str) -> float:
+    """WCAG's relative luminance of an #rrggbb colour."""
+    c = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in c)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG's contrast ratio of two #rrggbb colours, 1 to 21."""
+    la, lb = sorted((luminance(a), luminance(b)))
+    return (lb + 0.05) / (la + 0.05)
+
+
+def readable(hex_color: str, background: str, ratio: float = 4.5) -> str:
+    """`hex_color` as a text on `background`: its hue kept, lighter on a dark background (darker on a
+    light one) until their contrast is at least `ratio` (as it is, when it already reads)."""
+    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    h, l, s = colorsys.rgb_to_hls(r, g, b)
+    towards = 1.0 if luminance(background) < 0.18 else 0.0
+    out = hex_color
+    while contrast(out, background) < ratio and abs(l - towards) > 1e-9:
+        l = min(1.0, l + 0.02) if towards else max(0.0, l - 0.02)
+        out = "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in colorsys.hls_to_rgb(h, l, s)))
+    return out
 
 
 @dataclass(frozen=True)
