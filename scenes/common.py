@@ -326,10 +326,19 @@ class Stage:
         origin, basis = frame if frame is not None else self.frame()
         return (np.asarray(pts, dtype=np.float64) - origin) @ np.linalg.inv(basis).T
 
+    def outside(self, pts: np.ndarray, frame=None) -> np.ndarray:
+        """[K] True for scene points [K, 3] beyond the stage's box (a view box the path leaves): not
+        drawn, as a map does not draw past its edge."""
+        q = self.to_data(np.asarray(pts, dtype=np.float64).reshape(-1, 3), frame)
+        (x0, x1), (y0, y1) = self.exp.box
+        tol = 1e-6 * max(x1 - x0, y1 - y0)
+        return (q[:, 0] < x0 - tol) | (q[:, 0] > x1 + tol) | (q[:, 1] < y0 - tol) | (q[:, 1] > y1 + tol)
+
     def hidden(self, pts: np.ndarray, camera, samples: int = 96, foot: float = 0.15) -> np.ndarray:
         """[K] True where the drawn surface lies between manim's camera and scene points [K, 3]: the line
         of sight from the eye is marched through the stage and compared with the faces' heights
-        (ignoring the last `foot` scene units around each point, where it rests on the surface)."""
+        (ignoring the last `foot` scene units around each point, where it rests on the surface); and
+        for points beyond the stage's box."""
         pts = np.asarray(pts, dtype=np.float64).reshape(-1, 3)
         rot = camera.generate_rotation_matrix()   # the cached matrix trails the trackers by a frame
         eye = np.asarray(camera.frame_center, dtype=np.float64) + rot.T @ np.array([0.0, 0.0, camera.get_focal_distance()])
@@ -345,7 +354,7 @@ class Stage:
         q = self.to_data(eye + t[..., None] * (pts - eye)[None], frame)  # [S, K, 3]
         inside = (q[..., 0] >= x0) & (q[..., 0] <= x1) & (q[..., 1] >= y0) & (q[..., 1] <= y1)
         below = inside & (q[..., 2] < mesh_z(*self.mesh, q[..., 0], q[..., 1]))
-        return below.any(axis=0)
+        return below.any(axis=0) | self.outside(pts, frame)
 
 
 HEIGHT_COLORS = ["#1b2a49", "#2f4b7c", "#5a7fa6", "#8fb1c9", "#cfe0e8"]
@@ -478,16 +487,18 @@ def path_head(pts: np.ndarray, k: float) -> np.ndarray:
     return head
 
 
-def set_trail(trail: VMobject, pts: np.ndarray, k: float, hidden=None, seen: PathVisibility | None = None) -> None:
+def set_trail(trail: VMobject, pts: np.ndarray, k: float, hidden=None, seen: PathVisibility | None = None,
+              iterations: int = 10) -> None:
     """Show the precomputed path up to fractional index k (no TracedPath: the geometry is known),
     without the parts `hidden(points) -> bool` says the surface hides (`seen`: the same, remembered
-    while the camera stays still)."""
+    while the camera stays still); each visible piece ends where it goes hidden, found to
+    2**-iterations of its segment (a box's edge, cheap to test, to a millionth)."""
     if seen is not None:
         runs = seen.runs(k)
     else:
         head = path_head(pts, k)
         head = head[np.isfinite(head).all(1)]
-        runs = [head] if hidden is None else visible_runs(head, hidden)
+        runs = [head] if hidden is None else visible_runs(head, hidden, iterations)
     runs = [r for r in runs if len(r) >= 2]
     trail.clear_points()
     for n, run in enumerate(runs):

@@ -25,7 +25,7 @@ from manim import (
 )
 from common import FONT, Ball, colors_for, legend, set_trail, trail_mobject
 from fades import fade_in, fade_out
-from rules import fmt, map_ball, map_positions, surface_map
+from rules import BOX_ITERATIONS, fmt, map_ball, map_positions, surface_map
 
 from optviz.lecture.layout import BOTTOM, COLUMN, LEFT as FRAME_LEFT, MAP_RIGHT, RIGHT as FRAME_RIGHT, VALUES_ROOM
 from optviz.lecture.timing import QUICK
@@ -67,6 +67,16 @@ def clear_of_edges(scene, labels, step: float = 0.1, tries: int = 40) -> None:
 
 
 
+def hide_beyond(mob, out: bool) -> None:
+    """Hide a ball beyond the view's box, and show it again when it comes back (only then: its own
+    fades in and out are left alone while it is in view)."""
+    if out:
+        mob.set_opacity(0.0)
+    elif getattr(mob, "optviz_beyond", False):
+        mob.set_opacity(1.0)
+    mob.optviz_beyond = out
+
+
 def surface_moments(ctx, stage, exp):
     """The `surface` shot's ball: `ball` puts it at its point, `gradient` draws its gradient (uphill),
     `step` draws the step against it and takes it, `walk` takes the rest of the steps."""
@@ -85,8 +95,15 @@ def surface_moments(ctx, stage, exp):
     sphere = Ball(color, scene.camera).place(path[0])
     sphere.optviz_ball = True   # the lecture's layout log measures it
     trail = trail_mobject(color, 4)
-    sphere.add_updater(lambda m: m.place(path[min(int(round(clock.get_value() * DENSE)), len(path) - 1)]))
-    trail.add_updater(lambda t: set_trail(t, path, clock.get_value() * DENSE))
+    # a view box the path leaves (box=): drawn to the box's edge, the ball hidden beyond it
+    beyond = stage.outside if stage.outside(path[np.isfinite(path).all(1)]).any() else None
+
+    def follow(m):
+        m.place(path[min(int(round(clock.get_value() * DENSE)), len(path) - 1)])
+        if beyond is not None:
+            hide_beyond(m, bool(beyond(m.get_center()[None])[0]))
+    sphere.add_updater(follow)
+    trail.add_updater(lambda t: set_trail(t, path, clock.get_value() * DENSE, hidden=beyond, iterations=BOX_ITERATIONS))
     scene.add(trail)
     # the arrows: the gradient drawn a fifth of the box long (its size varies by orders of magnitude
     # between surfaces); the step as taken, unless that is too short to see (then as long as the other)
@@ -140,6 +157,13 @@ def map_tiles(ctx, exp, top: float):
     return Group(tiles, names), to_frame
 
 
+def map_outside(exp, to_frame):
+    """fn(frame points [K, 3]) -> [K] bool: where the map of `exp`'s box does not reach."""
+    (lo, hi) = to_frame(np.array(exp.box).T)[:, :2]
+    tol = 1e-6 * float(np.max(hi - lo))
+    return lambda p: ((p[:, :2] < lo - tol) | (p[:, :2] > hi + tol)).any(axis=1)
+
+
 def map_stage(ctx, exp, clock, steps_at):
     """A race from above: the map, a ball and trail per optimizer, the legend; driven by `clock`."""
     scene = ctx.scene
@@ -151,7 +175,7 @@ def map_stage(ctx, exp, clock, steps_at):
         pts = to_frame(map_positions(exp, m))
         k = ValueTracker(0)
         k.add_updater(lambda t: t.set_value(min(steps_at(clock.get_value()), len(pts) - 1)))
-        dot, trail = map_ball(pts, k, color, radius=0.1, width=4)
+        dot, trail = map_ball(pts, k, color, radius=0.1, width=4, outside=map_outside(exp, to_frame))
         trail.add_updater(lambda m: None)   # moving, so drawn over the map (its ball sets its points)
         movers += [k, trail, dot]
     key = legend(exp, colors, ctx.theme).next_to(tiles, RIGHT, buff=0.4).align_to(tiles, DOWN)
@@ -221,7 +245,8 @@ def rule_panel(ctx):
     top = ctx.title.get_bottom()[1] - 0.3
     tiles, to_frame = map_tiles(ctx, exp, top)
     clock, alpha = ValueTracker(0), ValueTracker(0)
-    dot, trail = map_ball(to_frame(map_positions(exp, 0)), clock, color, radius=0.1, width=4)
+    dot, trail = map_ball(to_frame(map_positions(exp, 0)), clock, color, radius=0.1, width=4,
+                          outside=map_outside(exp, to_frame))
     trail.add_updater(lambda m: None)   # moving, so drawn over the map (its ball sets its points)
     values = Values(exp, o["walk"], ctx.theme, clock, alpha)
     values.move_to([COLUMN, BOTTOM + VALUES_ROOM - 0.15, 0], aligned_edge=UL)

@@ -35,7 +35,8 @@ from manim import (
 )
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import FONT, HEIGHT_COLORS, colors_for, has_latex, load_experiment, options, track_progress  # noqa: E402
+from common import (  # noqa: E402
+    FONT, HEIGHT_COLORS, colors_for, has_latex, load_experiment, options, set_trail, track_progress)
 
 from optviz.render.geometry import bilinear, cut_at_exit, display_z  # noqa: E402
 from optviz.render.style import THEMES  # noqa: E402
@@ -114,14 +115,21 @@ def map_positions(exp, m: int) -> np.ndarray:
     return cut_at_exit(xy, exp.box)[0] if exp.diverged_at[m, 0] >= 0 else xy
 
 
-def map_ball(pts: np.ndarray, clock: ValueTracker, color: str, radius: float = 0.09, width: float = 3):
+BOX_ITERATIONS = 24   # a trail ends on a box's edge to 2**-24 of the segment that leaves it
+
+
+def map_ball(pts: np.ndarray, clock: ValueTracker, color: str, radius: float = 0.09, width: float = 3,
+             outside=None):
     """A dot and its trail along scene points pts [T, 3], at fractional row clock (steps taken); past
-    the last finite row (a run that diverged) the dot stays there."""
+    the last finite row (a run that diverged) the dot stays there. `outside(points) -> bool`: where the
+    map does not reach (a view box the path leaves): the trail drawn to the map's edge and from where
+    it comes back, the dot hidden meanwhile."""
     trail = VMobject(stroke_color=color, stroke_width=width)
     dot = Dot(pts[0], radius=radius, color=color)
     dot.optviz_ball = True   # the lecture's layout log measures it
     finite = np.flatnonzero(np.isfinite(pts).all(axis=1))
     end = int(finite[-1]) if len(finite) else 0
+    leaves = outside is not None and bool(outside(pts[finite]).any())
 
     def follow(mob):
         s = min(clock.get_value(), end)
@@ -129,7 +137,14 @@ def map_ball(pts: np.ndarray, clock: ValueTracker, color: str, radius: float = 0
         here = pts[i] + (s - i) * (pts[i + 1] - pts[i]) if s > i else pts[i]
         mob.move_to(here)
         path = np.vstack([pts[:i + 1], here])
-        trail.set_points_as_corners(path) if len(path) > 1 else None
+        if leaves:   # hidden beyond the map, shown again when it comes back (its own fades left alone)
+            set_trail(trail, path, len(path) - 1, hidden=outside, iterations=BOX_ITERATIONS)
+            out = bool(outside(here[None])[0])
+            if out or getattr(mob, "optviz_beyond", False):
+                mob.set_opacity(0.0 if out else 1.0)
+            mob.optviz_beyond = out
+        elif len(path) > 1:
+            trail.set_points_as_corners(path)
     dot.add_updater(follow)
     return dot, trail
 

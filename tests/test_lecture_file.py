@@ -111,6 +111,8 @@ def test_unmarked_moments_follow_the_beats_and_marked_ones_start_at_their_word()
      "l.md:3: a rule shot's compare=sgd:lr=0.1 keeps none of adam's state (exp_avg, exp_avg_sq): nothing to plot"),
     ("# A\n\n::: rule surface=himmelblau optimizer=SGD:lr=0.1 compare=adam\nx\n",
      "l.md:3: a rule shot's compare plots a state both optimizers keep, and SGD keeps none"),
+    ("# A\n\n::: race surface=himmelblau optimizers=adam box=5,-1;-1,4\nx\n",
+     "l.md:3: bad box '5,-1;-1,4' for a race shot: write x0,x1;y0,y1 with x0 < x1 and y0 < y1"),
     # a mark the kind has with other settings says which
     ("# A\n\n::: race surface=himmelblau optimizers=adam\n{go}x\n\n{then}y\n",
      "l.md:6: mark {then} needs then=N in a race shot; its marks now: {go}"),

@@ -941,3 +941,48 @@ def test_a_rule_shot_shows_the_live_state_of_every_registered_optimizer():
         for key, value in exp.state.items():
             if key in STATE:
                 assert f"{STATE[key]}  = {fmt(value[0, 0, 2])}" in rows, (name, key, rows)
+
+
+def test_a_run_that_leaves_a_given_box_and_comes_back_is_drawn_only_inside_it(tmp_path):
+    """A shot's box= frames the view: L-BFGS on Himmelblau's function jumps to (21, 19) at its second
+    step and comes back by its ninth, without diverging. On the map and the 3-D stage its trail is
+    drawn to the box's edge and again from where it comes back, never past it (into the frame, or in
+    the air beside the stage), and its ball is hidden while it is out and shown again when it is back."""
+    from manim import ThreeDScene, ValueTracker, tempconfig
+    sys.path.insert(0, str(SCENES))
+    from common import Stage, set_trail
+    from rules import map_ball, map_positions
+    box = ((-1.0, 5.0), (-1.0, 4.0))
+    exp = simulate("himmelblau", ["adam:lr=0.1", "lbfgs:lr=0.5"], [[0.5, 0.5]], 40, box=box)
+    (x0, x1), (y0, y1) = box
+    xy = exp.position[1, 0].astype(float)
+    out = (xy[:, 0] < x0) | (xy[:, 0] > x1) | (xy[:, 1] < y0) | (xy[:, 1] > y1)
+    assert exp.diverged_at[1, 0] < 0 and out[2] and not out[0] and not out[-1]   # leaves, comes back
+    back = int(np.flatnonzero(out)[-1]) + 1
+    near = lambda a, b: np.abs(a - b) < 1e-4   # noqa: E731 - the edge, found by bisection to 2**-24 of a step
+    on_box = lambda p: near(p[:, 0], x0) | near(p[:, 0], x1) | near(p[:, 1], y0) | near(p[:, 1], y1)  # noqa: E731
+    # the map: frame units are the data here (a unit map), its edge the box's
+    pts = np.column_stack([map_positions(exp, 1), np.zeros(len(xy))])
+    beyond = lambda p: (p[:, 0] < x0 - 1e-5) | (p[:, 0] > x1 + 1e-5) | (p[:, 1] < y0 - 1e-5) | \
+        (p[:, 1] > y1 + 1e-5)   # noqa: E731 - the stage's own tolerance is a millionth of the box
+    clock = ValueTracker(2)
+    dot, trail = map_ball(pts, clock, "#ff0000", outside=beyond)
+    dot.update()
+    assert dot.get_fill_opacity() == 0 and not beyond(trail.points).any() and on_box(trail.points[-1:]).all()
+    clock.set_value(len(xy) - 1)
+    dot.update()
+    assert dot.get_fill_opacity() == 1 and not beyond(trail.points).any()
+    assert len(trail.get_subpaths()) >= 2 and on_box(trail.points).sum() >= 2   # out at the edge, back in at it
+    # the stage: what the camera is told is hidden, and the trail drawn with it
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path), "verbosity": "WARNING"}):
+        scene = ThreeDScene()
+        stage = Stage(exp, theme="dark")
+        path = stage.path(1, 0, 4)
+        data = stage.to_data(path)
+        far = (data[:, 0] < x0 - 1e-6) | (data[:, 0] > x1 + 1e-6) | (data[:, 1] < y0 - 1e-6) | (data[:, 1] > y1 + 1e-6)
+        assert far.any() and (stage.outside(path) == far).all()
+        assert stage.hidden(path[far], scene.camera).all()
+        set_trail(trail, path, len(path) - 1, hidden=stage.outside, iterations=24)
+        drawn = stage.to_data(trail.points)
+        assert not beyond(drawn).any() and len(trail.get_subpaths()) >= 2
+    assert back < len(xy)

@@ -198,6 +198,35 @@ def test_a_3d_trail_that_leaves_the_box_ends_at_its_exit_marker():
     assert np.isfinite(scene.dense[1]).all()
 
 
+def test_a_3d_path_that_leaves_a_given_box_and_comes_back_is_drawn_only_inside_it():
+    """A box given to the run frames the view: L-BFGS on Himmelblau's function jumps to (21, 19) and
+    comes back, without diverging. The 3-D view draws its trail to the box's edge and again from where
+    it comes back (matplotlib draws a 3-D line past the axes' limits, into the air beside the
+    surface), hides its ball while it is out, and shows only the minima inside the box (one of four)."""
+    box = ((-1.0, 5.0), (-1.0, 4.0))
+    exp = simulate("himmelblau", ["adam:lr=0.1", "lbfgs:lr=0.5"], [[0.5, 0.5]], 40, box=box)
+    (x0, x1), (y0, y1) = box
+    xy = exp.position[1, 0].astype(float)
+    out = (xy[:, 0] < x0) | (xy[:, 0] > x1) | (xy[:, 1] < y0) | (xy[:, 1] > y1)
+    assert exp.diverged_at[1, 0] < 0 and out[2] and not out[-1] and len(exp.minima) == 4
+    for occlude in (True, False):
+        scene = Scene3D(exp, Style(occlude=occlude), Timeline(hold=0))
+        scene.update(2.0)   # the second step: out
+        assert np.isnan(scene.ball_xyz[1]).all() and np.isfinite(scene.ball_xyz[0]).all()
+        scene.update(float(exp.steps))
+        assert np.isfinite(scene.ball_xyz[1]).all()
+        line = np.concatenate([np.column_stack(band.get_data_3d()) for band in scene.trails[1]])   # every age
+        drawn = line[np.isfinite(line).all(1)]
+        assert len(drawn) and (drawn[:, 0] >= x0 - 1e-5).all() and (drawn[:, 0] <= x1 + 1e-5).all()
+        assert (drawn[:, 1] >= y0 - 1e-5).all() and (drawn[:, 1] <= y1 + 1e-5).all()
+        edge = (np.abs(drawn[:, 0] - x1) < 1e-5) | (np.abs(drawn[:, 1] - y1) < 1e-5)
+        assert edge.sum() >= (1 if occlude else 2)   # where it leaves and comes back (unless the surface hides it)
+        stars = np.concatenate([xyz for _, xyz, _ in scene.stars])
+        np.testing.assert_allclose(stars[:, :2], [[3.0, 2.0]], atol=1e-3)
+        if occlude:
+            assert 0 <= max(scene.hidden_share()) < 1   # of what is in the view
+
+
 def test_swarm_coloured_by_minimum(tmp_path):
     exp = simulate("himmelblau", ["adam:lr=0.1"], 60, 150, seed=4)
     scene = Scene2D(exp, Style(color_by="minimum"), Timeline(hold=0))

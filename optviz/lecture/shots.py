@@ -96,6 +96,17 @@ def point(text):
     return [x, y]
 
 
+def view_box(text):
+    """x0,x1;y0,y1: the part of the plane a shot shows."""
+    try:
+        (x0, x1), (y0, y1) = ([float(v) for v in part.split(",")] for part in text.split(";"))
+    except ValueError:
+        raise ValueError("write x0,x1;y0,y1") from None
+    if not np.isfinite([x0, x1, y0, y1]).all() or not (x0 < x1 and y0 < y1):
+        raise ValueError("write x0,x1;y0,y1 with x0 < x1 and y0 < y1")
+    return [[x0, x1], [y0, y1]]
+
+
 def choice(*options):
     def parse(text):
         if text not in options:
@@ -234,6 +245,13 @@ def hyperparameters(exp, m: int = 0) -> dict:
 
 SURFACE = Key(None, surface_name, "a registered surface or an expression in x, y")
 START = Key("", point, "where the balls start: x,y (default: the surface's start)")
+# a path leaves what the box shows (drawn to its edge, again when it comes back)
+BOX = Key("", view_box, "the view: x0,x1;y0,y1 (default: around the paths)")
+
+
+def box_of(o):
+    return tuple(map(tuple, o["box"])) if o.get("box") else None
+
 
 def read_surface(o, d):
     e = d["run"]
@@ -249,17 +267,14 @@ def read_surface(o, d):
           "point": Key("", point, "where the ball starts: x,y (default: the surface's start)"),
           "lr": Key(0.1, number(1e-12), "the learning rate of its gradient-descent steps"),
           "steps": Key(8, number(1, 2000, whole=True), "how many steps the ball takes"),
-          "box": Key("", lambda t: [point(t.split(";")[0]), point(t.split(";")[1])] if ";" in t else
-                     (_ for _ in ()).throw(ValueError("write x0,x1;y0,y1")), "the view: x0,x1;y0,y1 (default: "
-                     "the surface's)"),
+          "box": Key("", view_box, "the view: x0,x1;y0,y1 (default: the surface's)"),
       }, lambda o: [("ball", 2.0, False), ("gradient", 2.0, False), ("step", 4.0, False), ("walk", 5.0, True)],
       {"point": PAIR, "grad": PAIR, "next": PAIR, "loss0": NUMBER, "loss1": NUMBER, "loss": NUMBER, "lr": NUMBER,
        "steps": INT}, {}, read_surface, cost=0.45)
 def compute_surface(o):
     from ..core.engine import simulate
     start = [o["point"]] if o["point"] else None
-    box = tuple(map(tuple, o["box"])) if o["box"] else None
-    return {"run": simulate(o["surface"], [f"sgd:lr={o['lr']!r}"], start, o["steps"], box=box)}
+    return {"run": simulate(o["surface"], [f"sgd:lr={o['lr']!r}"], start, o["steps"], box=box_of(o))}
 
 
 @lru_cache(maxsize=None)
@@ -313,6 +328,7 @@ def read_rule(o, d):
           "optimizer": Key(None, optimizer, "one optimizer spec, e.g. adam:lr=1"),
           "walk": Key(5, number(0, 20, whole=True), "how many single steps are shown with their values"),
           "compare": Key("", optimizer, "another optimizer spec whose state is plotted beside this one's"),
+          "box": BOX,
       }, lambda o: [("rule", 3.0, False), ("walk", 1.25 * o["walk"] + 1.0, False), ("run", 4.0, False)] +
       ([("compare", 5.0, False)] if o["compare"] else []),
       {"start": PAIR, "steps": INT, "loss0": NUMBER, "loss": NUMBER, "position": PAIR, "next": PAIR, "grad0": PAIR,
@@ -321,9 +337,9 @@ def read_rule(o, d):
 def compute_rule(o):
     from ..core.engine import simulate
     start = [o["start"]] if o["start"] else None
-    out = {"run": simulate(o["surface"], [o["optimizer"]], start, o["steps"])}
+    out = {"run": simulate(o["surface"], [o["optimizer"]], start, o["steps"], box=box_of(o))}
     if o["compare"]:
-        out["compare"] = simulate(o["surface"], [o["compare"]], start, o["steps"])
+        out["compare"] = simulate(o["surface"], [o["compare"]], start, o["steps"], box=box_of(o))
     return out
 
 
@@ -346,6 +362,7 @@ def read_race(o, d):
           "optimizers": Key(None, optimizer_list, "optimizer specs separated by spaces, in double quotes"),
           "view": Key("3d", choice("2d", "3d"), "2d (a map from above) or 3d"),
           "then": Key(0, number(0, 20000, whole=True), "run on to this many steps as a second leg (0: none)"),
+          "box": BOX,
       }, lambda o: [("go", 10.0, False)] + ([("then", 12.0, False)] if o["then"] else []),
       {"steps": INT, "then": INT, "start": PAIR},
       {"loss0": NUMBER, "loss": NUMBER, "position": PAIR, "then_loss": NUMBER, "then_position": PAIR}, read_race,
@@ -355,7 +372,7 @@ def read_race(o, d):
 def compute_race(o):
     from ..core.engine import simulate
     start = [o["start"]] if o["start"] else None
-    return {"run": simulate(o["surface"], o["optimizers"], start, max(o["steps"], o["then"]))}
+    return {"run": simulate(o["surface"], o["optimizers"], start, max(o["steps"], o["then"]), box=box_of(o))}
 
 
 def data_surface(name: str) -> list:

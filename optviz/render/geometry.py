@@ -65,6 +65,19 @@ def box_crossing(p: np.ndarray, q: np.ndarray, box) -> np.ndarray:
     return p + max(t, 0.0) * (q - p)
 
 
+def beyond_box(box):
+    """fn(points [..., >=2]) -> [...] bool: beyond `box` ((x0, x1), (y0, y1)) in x or y, by more than a
+    millionth of its size (a point on its edge, as `box_crossing` puts it, is within); NaN: False."""
+    (x0, x1), (y0, y1) = box
+    tol = 1e-6 * max(x1 - x0, y1 - y0)
+
+    def beyond(p):
+        p = np.asarray(p, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            return (p[..., 0] < x0 - tol) | (p[..., 0] > x1 + tol) | (p[..., 1] < y0 - tol) | (p[..., 1] > y1 + tol)
+    return beyond
+
+
 def cut_at_exit(path: np.ndarray, box):
     """(points, end): a diverged start's path [K, k] drawn only to where `exit_points` puts its marker:
     its last point inside the box, then the crossing of the box's edge towards the next point (index

@@ -90,10 +90,10 @@ def visibility(pts: np.ndarray, hidden, iterations: int = 10):
     return hid, cross, t_out
 
 
-def visible_runs(pts: np.ndarray, hidden) -> list[np.ndarray]:
+def visible_runs(pts: np.ndarray, hidden, iterations: int = 10) -> list[np.ndarray]:
     """The visible pieces of one polyline [L, 3] (NaN rows break it), each ending exactly at the
-    silhouette where it goes behind the surface."""
-    return runs_of(pts, *visibility(pts, hidden))
+    silhouette where it goes behind the surface (to 2**-iterations of its segment)."""
+    return runs_of(pts, *visibility(pts, hidden, iterations))
 
 
 def runs_of(pts: np.ndarray, hid: np.ndarray, cross: np.ndarray, t: np.ndarray) -> list[np.ndarray]:

@@ -5,7 +5,9 @@ the surface, legend and step counter.
 Balls, trails, exit markers and minima are hidden where the surface is nearer the camera
 (`occlusion.Occluder`; `Style(occlude=False)` draws matplotlib's plain over-everything order), or, in
 ghost mode (`Style(behind="ghost")`, the default for a slice of a network's landscape, whose paths run
-below and above it), drawn faintly and dashed there.
+below and above it), drawn faintly and dashed there. They are hidden beyond the view's box too (a box
+given to the run, which a path leaves): drawn to its edge and again from where they come back, as the
+2-D view's axes clip them.
 A fixed camera draws the surface once and blits the moving artists over it; an orbiting camera must
 redraw the surface each frame, so its frames are rendered in parallel worker processes.
 """
@@ -15,9 +17,9 @@ import numpy as np
 
 from ..data.experiment import Experiment
 from .base import SceneBase, draw_header, surface_cmap, wrapped_axis_labels
-from .geometry import bilinear, cut_at_exit, dense_path, display_z, mesh_z, surface_mesh
+from .geometry import beyond_box, bilinear, cut_at_exit, dense_path, display_z, mesh_z, surface_mesh
 from .lines3d import draw_lines, fast
-from .occlusion import Occluder
+from .occlusion import Occluder, visibility
 from .style import Style
 from .timeline import Timeline, interpolate
 
@@ -89,8 +91,10 @@ class Scene3D(SceneBase):
         if self.static is None:   # else the axes go where the kept picture has them (prepare)
             fit_inside(fig, ax, top=0.86)
         self.stars = []   # (artist, [K, 3] points, radius in pixels): markers that never move
-        if style.show_minima and exp.minima:
-            mx, my = np.array([[mn["x"], mn["y"]] for mn in exp.minima]).T
+        beyond = beyond_box(exp.box)
+        minima = [mn for mn in exp.minima if not beyond(np.array([mn["x"], mn["y"]]))]   # in the view
+        if style.show_minima and minima:
+            mx, my = np.array([[mn["x"], mn["y"]] for mn in minima]).T
             z = self.rest(f(bilinear(exp.grid_x, exp.grid_y, exp.grid_z, mx, my)), mx, my)
             ms = 12 * sc ** 0.5
             star, = ax.plot(mx, my, z, marker="*", ms=ms, color="#ffd60a", mec=c.foreground, mew=0.7,
@@ -109,6 +113,10 @@ class Scene3D(SceneBase):
             d[..., 2] = self.rest(d[..., 2], d[..., 0], d[..., 1])
             self.dense.append(d)
         self.rows = [d[:, ::DENSE] for d in self.dense]
+        # a path that leaves the view's box: its points beyond it are hidden as the surface hides them
+        self.beyond = [beyond(d) for d in self.dense]
+        self.leaves = beyond if any(b.any() for b in self.beyond) else None
+        self.seen = None
         ms = (3.0 if self.swarm else 10.0) * sc ** 0.5
         lw = (0.8 if self.swarm else 2.2) * sc
         self.bands = self.trail_bands()
@@ -168,7 +176,13 @@ class Scene3D(SceneBase):
         if self.style.occlude:
             self.occluder = occ = Occluder(self.ax, self.mesh, (self.size[1], self.size[0]), depth=depth)
             # trails are fixed paths: find once per camera which points hide and where they cross
-            self.seen = [occ.visibility(d, slack_px=self.line_px) for d in self.dense]
+            if self.leaves is None:
+                self.seen = [occ.visibility(d, slack_px=self.line_px) for d in self.dense]
+            else:
+                self.seen = [visibility(d, lambda q: occ.hidden(q, self.line_px) | self.leaves(q), 24)
+                             for d in self.dense]
+        elif self.leaves is not None:   # a box's edge, cheap to test: found to 2**-24 of the segment
+            self.seen = [visibility(d, self.leaves, 24) for d in self.dense]
 
     def static_arrays(self) -> dict:
         return {} if self.occluder is None else {"depth": self.occluder.depth}
@@ -214,15 +228,15 @@ class Scene3D(SceneBase):
         return self.frame_steps if self.style.camera == "fixed" else None
 
     def update(self, s: float):
-        occ = self.occluder
         self.ball_xyz, self.gone_xyz = [], []
         for m in range(self.M):
             for line, (lo, hi, _, _) in zip(self.trails[m], self.bands):
                 path = self.band_path(self.dense[m], s * DENSE, lo * DENSE, None if hi is None else hi * DENSE,
-                                      None if occ is None else self.seen[m])
+                                      None if self.seen is None else self.seen[m])
                 line.set_data_3d(path[:, 0], path[:, 1], path[:, 2])
             if self.ghost:   # the hidden parts: the same cut with visibility inverted
                 hid, cross, tc = self.seen[m]
+                hid = hid if self.leaves is None else hid & ~self.beyond[m]   # nor beyond the view
                 for line, (lo, hi, _, _) in zip(self.ghosts[m], self.bands):
                     path = self.band_path(self.dense[m], s * DENSE, lo * DENSE, None if hi is None else hi * DENSE,
                                           (~hid, cross, tc))
@@ -231,7 +245,8 @@ class Scene3D(SceneBase):
             pos = interpolate(self.dense[m], s * DENSE)
             d = self.exp.diverged_at[m]
             gone = (d >= 0) & (s >= d - 1)
-            pos = np.where(gone[:, None], np.nan, pos)
+            out = self.leaves(pos) if self.leaves is not None else False   # beyond the view: not drawn
+            pos = np.where((gone | out)[:, None], np.nan, pos)
             self.balls[m].set_data_3d(pos[:, 0], pos[:, 1], pos[:, 2])
             ex = np.column_stack([self.exits[m][gone], self.exit_z[m][gone]])
             self.gone[m].set_data_3d(ex[:, 0], ex[:, 1], ex[:, 2])
@@ -244,8 +259,11 @@ class Scene3D(SceneBase):
         camera; zeros without occlusion."""
         if self.occluder is None:
             return [0.0] * self.M
-        return [float(hid[np.isfinite(d).all(-1)].mean()) if np.isfinite(d).any() else 0.0
-                for (hid, _, _), d in zip(self.seen, self.dense)]
+        shares = []
+        for (hid, _, _), d, out in zip(self.seen, self.dense, self.beyond):
+            drawn = np.isfinite(d).all(-1) & ~out   # of what is in the view
+            shares.append(float(hid[drawn].mean()) if drawn.any() else 0.0)
+        return shares
 
 
 def _rgb(hex_color: str):
