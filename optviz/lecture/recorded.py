@@ -20,7 +20,6 @@ import numpy as np
 
 from ..data.files import check_folder
 from ..errors import OptvizError
-from . import LECTURE_SUFFIXES
 from .audio import decode, trim
 from .speech import recorded, synthesized
 from .timing import Line, Speech, lines
@@ -85,7 +84,7 @@ def write_voice_script(plan, folder, timing=None, lecture: str = "seed") -> list
         rows.append(f"| {ln.chapter + 1}. {plan[ln.chapter].title} | {ln.number} | `{sub}/{ln.number:02d}.wav` | "
                     f"{int(at // 60)}:{at % 60:04.1f} | {ln.text.replace('|', '/')} |")
     put(folder / "cues.md", "\n".join(rows) + "\n")
-    video = f"{Path(lecture).stem if lecture.endswith(LECTURE_SUFFIXES) else 'lecture'}.mp4"
+    video = f"{Path(lecture).stem if Path(lecture).suffix else 'lecture'}.mp4"   # a file's name; a built-in's
     command = f"optviz lecture {quote(lecture)} --voice {quote(f'recorded:{folder}')} -o {quote(video)}"
     put(folder / "HOW-TO.txt", HOW_TO.format(folder=folder, command=command,
                                              take=f"{chapter_folder(plan, 0)}.wav"))
