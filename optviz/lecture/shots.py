@@ -245,7 +245,7 @@ def hyperparameters(exp, m: int = 0) -> dict:
 
 SURFACE = Key(None, surface_name, "a registered surface or an expression in x, y")
 START = Key("", point, "where the balls start: x,y (default: the surface's start)")
-# a path leaves what the box shows (drawn to its edge, again when it comes back)
+# what a shot shows: a path that leaves it is drawn to its edge, and again from where it comes back
 BOX = Key("", view_box, "the view: x0,x1;y0,y1 (default: around the paths)")
 
 
@@ -333,7 +333,7 @@ def read_rule(o, d):
       ([("compare", 5.0, False)] if o["compare"] else []),
       {"start": PAIR, "steps": INT, "loss0": NUMBER, "loss": NUMBER, "position": PAIR, "next": PAIR, "grad0": PAIR,
        "lr": NUMBER, "momentum": NUMBER, "beta1": NUMBER, "beta2": NUMBER, "eps": NUMBER, "ratio": NUMBER,
-       "apart": NUMBER}, {}, read_rule, needs={"compare": "compare=SPEC"}, agree=lambda o: comparable(o))
+       "apart": NUMBER}, {}, read_rule, needs={"compare": "compare=SPEC"}, agree=comparable)
 def compute_rule(o):
     from ..core.engine import simulate
     start = [o["start"]] if o["start"] else None
