@@ -390,13 +390,27 @@ def cross(color: str, size: float = 0.14) -> VGroup:
                   Line(UR * size, DOWN * size + LEFT * size, color=color, stroke_width=5))
 
 
-def legend(exp: Experiment, colors: list[str], theme: str = "dark", font_size: int = 22, labels=None) -> VGroup:
+def legend(exp: Experiment, colors: list[str], theme: str = "dark", font_size: int = 22, labels=None,
+           room=None) -> VGroup:
     """A dot and a name per optimizer; `labels` replaces the experiment's own (names only, say, where
-    the settings would run into the title)."""
+    the settings would run into the title). `room` (width, height in frame units): a long name wraps
+    to the width, its dot beside its first line, and the whole is scaled down into the room if it is
+    still larger (many optimizers with long settings)."""
     fg = THEMES[theme].foreground
-    rows = VGroup(*[VGroup(Dot(color=c, radius=0.09), Text(label, font=FONT, font_size=font_size, color=fg)).arrange(RIGHT, buff=0.15)
-                    for c, label in zip(colors, labels or exp.labels)])
-    return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+    rows = []
+    for c, label in zip(colors, labels or exp.labels):
+        lines = [label]
+        if room is not None:
+            from optviz.lecture.layout import wrap
+            lines = wrap(label, font_size, room[0] - 0.33)   # less the dot and its gap
+        text = VGroup(*[Text(ln, font=FONT, font_size=font_size, color=fg) for ln in lines]).arrange(
+            DOWN, aligned_edge=LEFT, buff=0.06)
+        dot = Dot(color=c, radius=0.09).next_to(text[0], LEFT, buff=0.15)
+        rows.append(VGroup(dot, *text))
+    key = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+    if room is not None and (key.width > room[0] or key.height > room[1]):
+        key.scale(min(room[0] / key.width, room[1] / key.height))
+    return key
 
 
 class StepCounter(VGroup):

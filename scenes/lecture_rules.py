@@ -28,6 +28,7 @@ from fades import fade_in, fade_out
 from rules import BOX_ITERATIONS, fmt, map_ball, map_positions, surface_map
 
 from optviz.lecture.layout import BOTTOM, COLUMN, LEFT as FRAME_LEFT, MAP_RIGHT, RIGHT as FRAME_RIGHT, VALUES_ROOM
+from optviz.lecture.layout import FRAME_W, LEGEND_ROOM, PX
 from optviz.lecture.timing import QUICK
 from optviz.render.base import plain_axis_labels
 from optviz.render.style import THEMES, readable
@@ -178,7 +179,12 @@ def map_stage(ctx, exp, clock, steps_at):
         dot, trail = map_ball(pts, k, color, radius=0.1, width=4, outside=map_outside(exp, to_frame))
         trail.add_updater(lambda m: None)   # moving, so drawn over the map (its ball sets its points)
         movers += [k, trail, dot]
-    key = legend(exp, colors, ctx.theme).next_to(tiles, RIGHT, buff=0.4).align_to(tiles, DOWN)
+    # beside the map, under the texts: as wide as the frame leaves (16 px from its edge at 1080p), as
+    # tall as the layout leaves
+    below = tiles.get_bottom()[1]
+    key = legend(exp, colors, ctx.theme, room=(FRAME_W / 2 - 16 / PX - tiles.get_right()[0] - 0.4,
+                                               BOTTOM + LEGEND_ROOM - 0.1 - below))
+    key.next_to(tiles, RIGHT, buff=0.4).align_to(tiles, DOWN)
     scene.add(tiles, *movers)
     ctx.shown += [tiles, key, *[m for m in movers if not isinstance(m, ValueTracker)]]
     return tiles, key

@@ -23,7 +23,7 @@ from rolling import add_race, add_swarm
 
 from optviz.lecture.files import load_data
 from optviz.lecture.layout import BOTTOM as BOTTOM_EDGE, LEFT as LEFT_EDGE, RIGHT as RIGHT_EDGE, STAGE_COLUMN
-from optviz.lecture.layout import shot_texts
+from optviz.lecture.layout import FRAME_H, FRAME_W, LEGEND_ROOM, shot_texts
 from optviz.lecture.timing import QUICK
 from optviz.render.style import THEMES, optimizer_colors, readable
 
@@ -129,6 +129,12 @@ def text(ctx: Ctx, previous):
     run_shot(ctx, entrance=title_entrance(ctx, previous))
 
 
+# the legend in the corner below a stage's texts: it grows to the left, under the stage if it must, up to
+# the step counter in the other corner (3.6 frame units: "step 10000 / 10000"); as tall as the layout
+# leaves under the texts (the corner's margin taken off both)
+KEY_ROOM = (FRAME_W - 2 * 0.35 - 3.6 - 0.3, BOTTOM_EDGE + LEGEND_ROOM - 0.1 - (-FRAME_H / 2 + 0.35))
+
+
 def place_stage(scene, stage, labels, *, phi, theta, room):
     """Point the camera at the stage from (phi, theta) and zoom and aim it so that the stage's box and
     its axes' names, as this camera projects them, fill `room` (x0, y0, x1, y1 in frame units): any
@@ -215,7 +221,8 @@ def race(ctx: Ctx, previous):
     clock = ValueTracker(0)
     if o["view"] == "3d":
         stage, labels = stage_with_labels(ctx, exp, phi=50, theta=-115)
-        shown = add_race(ctx.scene, stage, exp, clock, steps_at, ctx.theme, title=False, key_corner=DR)
+        shown = add_race(ctx.scene, stage, exp, clock, steps_at, ctx.theme, title=False, key_corner=DR,
+                         key_room=KEY_ROOM)
         ctx.shown += shown
         entrance = stage_entrance(ctx, stage, labels)
     else:
@@ -233,7 +240,7 @@ def cloud(ctx: Ctx, previous):
     stage, labels = stage_with_labels(ctx, exp, phi=55, theta=-105, seamless=True)   # the zoom comes close
     clock = ValueTracker(0)
     swarm = add_swarm(scene, stage, exp, clock, lambda t: exp.steps * min(t, 1.0), ctx.theme, dot_size=14,
-                      key_corner=DR)
+                      key_corner=DR, key_room=KEY_ROOM)
     ctx.shown += swarm
     # zoomed in, the surface fills the frame behind the texts: a backdrop keeps them readable
     backdrop = fixed(scene, BackgroundRectangle(VGroup(ctx.title, *ctx.texts.values()), color=THEMES[ctx.theme].background,
@@ -286,7 +293,7 @@ def landscape(ctx: Ctx, previous):
     # names only in the legend: with their settings they would run into the texts
     names = [" ".join(w for w in label.split() if "=" not in w).rstrip(",") for label in exp.labels]
     shown = add_race(ctx.scene, stage, exp, clock, lambda t: exp.steps * min(t, 1.0), ctx.theme, title=False,
-                     labels=names, key_corner=DR, caption_width=None, visible=visible)
+                     labels=names, key_corner=DR, caption_width=None, visible=visible, key_room=KEY_ROOM)
     ctx.shown += shown
 
     def numbers(start, end):

@@ -46,7 +46,8 @@ GHOST = 0.3   # opacity of a ball the surface hides, on a slice of a network's l
 
 
 def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, title: bool = True,
-             key_corner=UL, labels=None, caption_width: float = 9.5, visible: ValueTracker | None = None):
+             key_corner=UL, labels=None, caption_width: float = 9.5, visible: ValueTracker | None = None,
+             key_room=None):
     """Balls, trails, exit markers, legend, step counter (and title) for every optimizer of `exp`
     (first start each), driven by `clock` through `steps_at(t)`. All geometry is precomputed; each
     frame only picks points. `visible` (0 to 1) fades the balls and markers (their updaters set their
@@ -106,7 +107,7 @@ def add_race(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str
         trails.append(trail)
         gone.append(marker)
     scene.add(*trails, *gone, *balls)
-    key = legend(exp, colors, theme, labels=labels).to_corner(key_corner, buff=0.35)
+    key = legend(exp, colors, theme, labels=labels, room=key_room).to_corner(key_corner, buff=0.35)
     counter = StepCounter(exp.steps, theme, every=int(exp.meta.get("record_every", 1))).to_corner(DL, buff=0.35)
     counter.add_updater(lambda c: c.show(int(steps_at(clock.get_value()))))
     if np.allclose(key_corner, DL):   # the legend takes the corner, the counter sits above it
@@ -165,7 +166,7 @@ class RollingTopDown(RollingBalls):
 
 
 def add_swarm(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: str, dot_size: float = 12,
-              key_corner=UL):
+              key_corner=UL, key_room=None):
     """Every start of every optimizer as a round dot `dot_size` pixels across at 1080p on the surface
     (one point cloud per optimizer, so thousands of balls stay cheap), driven by `clock`; a legend
     fixed in the frame."""
@@ -191,7 +192,7 @@ def add_swarm(scene, stage: Stage, exp, clock: ValueTracker, steps_at, theme: st
         move(cloud)
         clouds.append(cloud)
     scene.add(*clouds)
-    key = legend(exp, colors, theme).to_corner(key_corner, buff=0.35)
+    key = legend(exp, colors, theme, room=key_room).to_corner(key_corner, buff=0.35)
     scene.add_fixed_in_frame_mobjects(key)
     return [*clouds, key]
 

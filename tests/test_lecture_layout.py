@@ -5,7 +5,7 @@ every shot's texts. Every chapter of the built-in lecture is played through mani
 camera, or projected). Then, in every beat of every chapter: no two texts overlap, none leaves the
 frame, none lies on an axis or under a cloud; every text is big enough to read at 1080p, the network's
 numbers larger still. Issue 34's sizes, in every beat of the built-in lecture and of an authored one
-with a rule, a cloud, a landscape and a surface without texts: clouds are round dots of at least 12 px,
+with a rule, a cloud, a landscape, a surface without texts and a map whose legend must wrap: clouds are round dots of at least 12 px,
 a zoom ends with them at least a quarter of the frame's height, a landscape's stage takes at least half
 the frame's width, a surface with no texts beside it the middle, and every ball is at least 24 px
 across."""
@@ -55,6 +55,12 @@ title: A rule, clouds and a landscape
 
 ::: surface surface=rosenbrock point=-1.5,2 lr=0.0005 steps=10
 {ball}A ball, {gradient}its gradient, {step}a step.
+
+# Long settings {#long}
+
+::: race surface=himmelblau start=0.5,0.5 steps=20 optimizers="SGD:lr=0.005,momentum=0.9,nesterov=True,dampening=0 adam:lr=0.1,beta1=0.85,beta2=0.995,eps=1e-6" view=2d
+{go}Their legend wraps beside the map.
+> long settings
 
 # Two moons {#moons}
 
