@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EM_PX = 18          # the least em of any text at 1080p, in pixels
 EDGE_PX = 16        # the least distance of a text from the frame's edge
 NUMBERS_EM_PX = 28  # the real network's measured numbers, the chapter's point
+RULE_EM_PX = 30     # an update rule's lines, its chapter's point (Adam's five shrank to 25 px)
 DOT_PX = 12         # the least diameter of a cloud's dot at 1080p
 BALL_PX = 24        # the least diameter of a ball (3-D or on a map)
 AUTHORED = """---
@@ -183,6 +184,24 @@ def test_the_networks_numbers_are_large(layout, seed_lecture):
     for text in numbers:
         height = layout["network"][0]["frame"][1]
         assert seen[" ".join(text.split())] * 1080 / height >= NUMBERS_EM_PX, text
+
+
+def test_every_update_rule_is_large(layout, seed_lecture):
+    """The rule chapters' formulas, shrunk with the rest of their column to fit it, stay large: Adam's
+    five lines and its two texts, with gaps of a fixed 0.3 frame units between them, came down to
+    25 px at 1080p (the gaps now shrink in proportion with the texts)."""
+    checked = 0
+    for chapter in seed_lecture.plan:
+        for shot in chapter.shots:
+            if shot.kind != "rule":
+                continue
+            seen = {" ".join(s["text"].split()): s["em"] for b in layout[chapter.key] for s in b["shown"]
+                    if s["kind"] == "text"}
+            for line in shot.rule:
+                height = layout[chapter.key][0]["frame"][1]
+                assert seen[" ".join(line.split())] * 1080 / height >= RULE_EM_PX, (chapter.key, line)
+                checked += 1
+    assert checked >= 8   # SGD's line, momentum's two and Adam's five
 
 
 def small_things(plan, layout) -> list[str]:

@@ -86,6 +86,12 @@ def wrap(text: str, size: float, room: float, bold: bool = False) -> list[str]:
     return lines + ([line] if line else [])
 
 
+def gap(size: float) -> float:
+    """Between two texts: GAP at the usual sizes, and as much of an em as that is at TEXT_SIZE below it
+    (texts shrunk to fit a full column keep their proportions, and shrink less)."""
+    return min(GAP, GAP * size / TEXT_SIZE)
+
+
 def block_height(n_lines: int, size: float) -> float:
     return em(size) * (1 + LINE * (n_lines - 1))
 
@@ -103,7 +109,7 @@ def stack(texts: list[str], box: Box, size: float, bold=()) -> tuple[list[Placed
             if bad is None and (top - h < box.y0 - 1e-9 or max(width(ln, s, b) for ln in lines) > box.width + 1e-9):
                 bad = k
             placed.append(Placed("\n".join(lines), s, box.x0, top, h, b))
-            top -= h + GAP
+            top -= h + gap(s)
         if bad is None or s <= MIN_SIZE + 1e-9:
             return placed, bad
         s = max(MIN_SIZE, s - 1)
