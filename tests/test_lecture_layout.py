@@ -5,10 +5,10 @@ every shot's texts. Every chapter of the built-in lecture is played through mani
 camera, or projected). Then, in every beat of every chapter: no two texts overlap, none leaves the
 frame, none lies on an axis or under a cloud; every text is big enough to read at 1080p, the network's
 numbers larger still. Issue 34's sizes, in every beat of the built-in lecture and of an authored one
-with a rule, a cloud, a landscape, a surface without texts and a map whose legend must wrap: clouds are round dots of at least 12 px,
-a zoom ends with them at least a quarter of the frame's height, a landscape's stage takes at least half
-the frame's width, a surface with no texts beside it the middle, and every ball is at least 24 px
-across."""
+with a rule, a cloud, a landscape, a surface without texts and a map whose legend must wrap: clouds
+are round dots of at least 12 px, a zoom ends with them at least a quarter of the frame's height, a
+landscape's stage takes at least half the frame's width, a surface with no texts beside it the middle,
+and every ball is at least 24 px across."""
 from __future__ import annotations
 
 import itertools

@@ -68,8 +68,8 @@ def write_article(source=None, output="post", *, figures: str = "gif", live_page
     """Write the lecture file `source` (None: the built-in one) as a post into the folder `output`.
     `live_page(race_options, theme)`: the interactive page's HTML for the first race (None: no live
     figure). `cache`: keep figures drawn, and reuse them. `progress(done, total)` hears each shot drawn,
-    `computing(done, total)` each shot's runs ready, `report` and `warn` what `runs.prepare` says. Returns {"path", "figures", "bytes", "live", "no_live"
-    (why not: "not asked", "no race", "not runnable"),
+    `computing(done, total)` each shot's runs ready, `report` and `warn` what `runs.prepare` says.
+    Returns {"path", "figures", "bytes", "live", "no_live" (why not: "not asked", "no race", "not runnable"),
     "drawn": the shots whose figures were drawn, "kept": those whose figures were drawn before}."""
     from ...render.style import THEMES
     from ..runs import prepare
