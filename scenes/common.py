@@ -48,7 +48,7 @@ from manim.utils.bezier import bezier
 
 from optviz.data import Experiment
 from optviz.render.base import plain_axis_labels
-from optviz.render.geometry import bilinear, cut_at_exit, dense_path, display_z, exit_points, mesh_z
+from optviz.render.geometry import beyond_box, bilinear, cut_at_exit, dense_path, display_z, exit_points, mesh_z
 from optviz.render.occlusion import prefix_runs, visibility, visible_runs
 from optviz.render.orphans import die_with_parent_from_env
 from optviz.render.style import THEMES, optimizer_colors
@@ -329,10 +329,7 @@ class Stage:
     def outside(self, pts: np.ndarray, frame=None) -> np.ndarray:
         """[K] True for scene points [K, 3] beyond the stage's box (a view box the path leaves): not
         drawn, as a map does not draw past its edge."""
-        q = self.to_data(np.asarray(pts, dtype=np.float64).reshape(-1, 3), frame)
-        (x0, x1), (y0, y1) = self.exp.box
-        tol = 1e-6 * max(x1 - x0, y1 - y0)
-        return (q[:, 0] < x0 - tol) | (q[:, 0] > x1 + tol) | (q[:, 1] < y0 - tol) | (q[:, 1] > y1 + tol)
+        return beyond_box(self.exp.box)(self.to_data(np.asarray(pts, dtype=np.float64).reshape(-1, 3), frame))
 
     def hidden(self, pts: np.ndarray, camera, samples: int = 96, foot: float = 0.15) -> np.ndarray:
         """[K] True where the drawn surface lies between manim's camera and scene points [K, 3]: the line
@@ -499,6 +496,16 @@ def path_head(pts: np.ndarray, k: float) -> np.ndarray:
     if k > i and i + 1 < len(pts):
         head = np.vstack([head, pts[i] + (k - i) * (pts[i + 1] - pts[i])])
     return head
+
+
+def hide_beyond(mob, out: bool) -> None:
+    """Hide a ball beyond the view's box, and show it again when it comes back (only then: its own
+    fades in and out are left alone while it is in view)."""
+    if out:
+        mob.set_opacity(0.0)
+    elif getattr(mob, "optviz_beyond", False):
+        mob.set_opacity(1.0)
+    mob.optviz_beyond = out
 
 
 def set_trail(trail: VMobject, pts: np.ndarray, k: float, hidden=None, seen: PathVisibility | None = None,

@@ -23,14 +23,15 @@ from manim import (
     VGroup,
     VMobject,
 )
-from common import FONT, Ball, colors_for, legend, set_trail, trail_mobject
+from common import FONT, Ball, colors_for, hide_beyond, legend, set_trail, trail_mobject
 from fades import fade_in, fade_out
-from rules import BOX_ITERATIONS, fmt, map_ball, map_positions, surface_map
+from rules import fmt, map_ball, map_positions, surface_map
 
 from optviz.lecture.layout import BOTTOM, COLUMN, LEFT as FRAME_LEFT, MAP_RIGHT, RIGHT as FRAME_RIGHT, VALUES_ROOM
 from optviz.lecture.layout import FRAME_W, LEGEND_ROOM, PX
 from optviz.lecture.timing import QUICK
 from optviz.render.base import plain_axis_labels
+from optviz.render.geometry import BOX_ITERATIONS, beyond_box
 from optviz.render.style import THEMES, readable
 
 DENSE = 8
@@ -66,16 +67,6 @@ def clear_of_edges(scene, labels, step: float = 0.1, tries: int = 40) -> None:
             name.shift(step * out)
 
 
-
-
-def hide_beyond(mob, out: bool) -> None:
-    """Hide a ball beyond the view's box, and show it again when it comes back (only then: its own
-    fades in and out are left alone while it is in view)."""
-    if out:
-        mob.set_opacity(0.0)
-    elif getattr(mob, "optviz_beyond", False):
-        mob.set_opacity(1.0)
-    mob.optviz_beyond = out
 
 
 def surface_moments(ctx, stage, exp):
@@ -161,8 +152,7 @@ def map_tiles(ctx, exp, top: float):
 def map_outside(exp, to_frame):
     """fn(frame points [K, 3]) -> [K] bool: where the map of `exp`'s box does not reach."""
     (lo, hi) = to_frame(np.array(exp.box).T)[:, :2]
-    tol = 1e-6 * float(np.max(hi - lo))
-    return lambda p: ((p[:, :2] < lo - tol) | (p[:, :2] > hi + tol)).any(axis=1)
+    return beyond_box(((lo[0], hi[0]), (lo[1], hi[1])))
 
 
 def map_stage(ctx, exp, clock, steps_at):

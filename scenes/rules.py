@@ -36,9 +36,9 @@ from manim import (
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import (  # noqa: E402
-    FONT, HEIGHT_COLORS, colors_for, has_latex, load_experiment, options, set_trail, track_progress)
+    FONT, HEIGHT_COLORS, colors_for, has_latex, hide_beyond, load_experiment, options, set_trail, track_progress)
 
-from optviz.render.geometry import bilinear, cut_at_exit, display_z  # noqa: E402
+from optviz.render.geometry import BOX_ITERATIONS, bilinear, cut_at_exit, display_z  # noqa: E402
 from optviz.render.style import THEMES  # noqa: E402
 
 RULES = {  # name -> [(pango text, latex)]
@@ -115,9 +115,6 @@ def map_positions(exp, m: int) -> np.ndarray:
     return cut_at_exit(xy, exp.box)[0] if exp.diverged_at[m, 0] >= 0 else xy
 
 
-BOX_ITERATIONS = 24   # a trail ends on a box's edge to 2**-24 of the segment that leaves it
-
-
 def map_ball(pts: np.ndarray, clock: ValueTracker, color: str, radius: float = 0.09, width: float = 3,
              outside=None):
     """A dot and its trail along scene points pts [T, 3], at fractional row clock (steps taken); past
@@ -139,10 +136,7 @@ def map_ball(pts: np.ndarray, clock: ValueTracker, color: str, radius: float = 0
         path = np.vstack([pts[:i + 1], here])
         if leaves:   # hidden beyond the map, shown again when it comes back (its own fades left alone)
             set_trail(trail, path, len(path) - 1, hidden=outside, iterations=BOX_ITERATIONS)
-            out = bool(outside(here[None])[0])
-            if out or getattr(mob, "optviz_beyond", False):
-                mob.set_opacity(0.0 if out else 1.0)
-            mob.optviz_beyond = out
+            hide_beyond(mob, bool(outside(here[None])[0]))
         elif len(path) > 1:
             trail.set_points_as_corners(path)
     dot.add_updater(follow)

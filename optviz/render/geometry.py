@@ -65,6 +65,9 @@ def box_crossing(p: np.ndarray, q: np.ndarray, box) -> np.ndarray:
     return p + max(t, 0.0) * (q - p)
 
 
+BOX_ITERATIONS = 24   # a box's edge, cheap to test, is found to 2**-24 of the segment that crosses it
+
+
 def beyond_box(box):
     """fn(points [..., >=2]) -> [...] bool: beyond `box` ((x0, x1), (y0, y1)) in x or y, by more than a
     millionth of its size (a point on its edge, as `box_crossing` puts it, is within); NaN: False."""

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..data.experiment import Experiment
 from .base import SceneBase, draw_header, surface_cmap, wrapped_axis_labels
-from .geometry import beyond_box, bilinear, cut_at_exit, dense_path, display_z, mesh_z, surface_mesh
+from .geometry import BOX_ITERATIONS, beyond_box, bilinear, cut_at_exit, dense_path, display_z, mesh_z, surface_mesh
 from .lines3d import draw_lines, fast
 from .occlusion import Occluder, visibility
 from .style import Style
@@ -179,10 +179,10 @@ class Scene3D(SceneBase):
             if self.leaves is None:
                 self.seen = [occ.visibility(d, slack_px=self.line_px) for d in self.dense]
             else:
-                self.seen = [visibility(d, lambda q: occ.hidden(q, self.line_px) | self.leaves(q), 24)
+                self.seen = [visibility(d, lambda q: occ.hidden(q, self.line_px) | self.leaves(q), BOX_ITERATIONS)
                              for d in self.dense]
-        elif self.leaves is not None:   # a box's edge, cheap to test: found to 2**-24 of the segment
-            self.seen = [visibility(d, self.leaves, 24) for d in self.dense]
+        elif self.leaves is not None:
+            self.seen = [visibility(d, self.leaves, BOX_ITERATIONS) for d in self.dense]
 
     def static_arrays(self) -> dict:
         return {} if self.occluder is None else {"depth": self.occluder.depth}
