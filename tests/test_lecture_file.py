@@ -403,7 +403,7 @@ def test_a_quoted_value_of_a_diverged_run_reads_diverged_and_the_teacher_is_told
     monkeypatch.setenv("OPTVIZ_CACHE_DIR", str(tmp_path / "cache"))
     source = tmp_path / "l.md"
     source.write_text(HEAD + "# A\n\n::: race surface=rosenbrock start=-1.5,2 optimizers=\"sgd:lr=1 adam:lr=0.01\" "
-                      "steps=10 name=a\nSGD ends at {a.loss.sgd:.3g}, Adam at {a.loss.adam:.3g}.\n")
+                      "box=-2,2;-1,3 steps=10 name=a\nSGD ends at {a.loss.sgd:.3g}, Adam at {a.loss.adam:.3g}.\n")
     assert np.isnan(simulate("rosenbrock", "sgd:lr=1", [[-1.5, 2]], 10).loss[0, 0, -1])   # it diverges
     said = []
     lecture = runs.prepare(source, report=said.append)
@@ -435,3 +435,46 @@ def test_the_voice_script_of_a_lecture_file_says_how_to_render_that_file(tmp_pat
     command = next(line.strip() for line in how_to.splitlines() if line.strip().startswith("optviz "))
     args = build_parser().parse_args(shlex.split(command)[1:])
     assert (args.what, args.voice, args.output) == ("my talk.md", "recorded:takes", "my talk.mp4"), command
+
+
+def test_paths_lost_in_their_view_are_told_the_box_that_frames_them(tmp_path, monkeypatch, seed_lecture):
+    """A rule or a race without box= is shown in the surface's box: RMSprop at lr=0.01 crawls 8% of
+    Rosenbrock's across in 200 steps (the example's rule was a dot that hardly moved). The teacher is
+    told so at the shot's line, with a box= that frames the path; pasted in, the path fills it and
+    nothing more is said. A race that crosses its surface is not advised, nor is any shot of the
+    built-in lecture or the example."""
+    from optviz import simulate
+    from optviz.lecture import runs
+    from optviz.lecture.files import load_data
+    from optviz.lecture.framing import FRAMED
+    from optviz.lecture.markdown import read
+    from optviz.lecture.shots import SHOTS, parse_options, view_box
+    monkeypatch.setenv("OPTVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "l.md"
+    rule = "::: rule surface=rosenbrock start=-1.5,2 steps=200 optimizer=rmsprop:lr=0.01 name=r"
+    text = HEAD + f"# A\n\n{rule}\nx\n\n# B\n\n::: race surface=rosenbrock start=-1.5,2 steps=300 " \
+                  "optimizers=\"adam:lr=0.05 rmsprop:lr=0.01\" name=a\ny\n"
+    source.write_text(text)
+    said = []
+    runs.prepare(source, warn=said.append)
+    path = simulate("rosenbrock", "rmsprop:lr=0.01", [[-1.5, 2]], 200).position[0, 0].astype(float)
+    span = (path.max(0) - path.min(0)) / [4, 4]   # Rosenbrock's box: [-2, 2] x [-1, 3]
+    assert span.max() < FRAMED
+    line = HEAD.count("\n") + 3
+    assert len(said) == 1 and said[0].startswith(
+        f"{source}:{line}: the path spans {int(span[0] * 100)}% of the view across and {int(span[1] * 100)}% up"), said
+    advised = re.search(r"box=(\S+) frames it$", said[0])[1]
+    box = np.array(view_box(advised))
+    assert (path >= box[:, 0]).all() and (path <= box[:, 1]).all()
+    assert ((path.max(0) - path.min(0)) / (box[:, 1] - box[:, 0])).max() > 0.75   # it fills the box
+    source.write_text(text.replace("name=r", f"box={advised} name=r"))
+    said.clear()
+    again = runs.prepare(source, warn=said.append)
+    assert said == [] and np.allclose(load_data(again.folders["r"])["run"].box, box)
+    # the built-in lecture's and the example's views hold their paths
+    for doc, folders in ((seed_lecture.doc, seed_lecture.folders), (read(runs.lecture_file("own-lecture")), None)):
+        for _, shot in doc.shots():
+            opts, _ = parse_options(SHOTS[shot.kind], shot.options)
+            if shot.kind in ("rule", "race"):
+                data = load_data(folders[shot.name]) if folders else SHOTS[shot.kind].compute(opts)
+                assert SHOTS[shot.kind].advise(opts, data) == [], (doc.path, shot.line)

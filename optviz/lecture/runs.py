@@ -134,10 +134,11 @@ class Lecture:
 def prepare(path=None, *, report=lambda line: None, progress=None, warn=None) -> Lecture:
     """Read and check the lecture file (None: the built-in one), compute each shot's runs (cached) and
     build its plan (at pace 1: `plan_of` scales it). `report` hears what is being done, `warn` (default:
-    `report`) what the teacher should know: each line that quotes a diverged run."""
+    `report`) what the teacher should know: each line that quotes a diverged run, each shot whose paths
+    are lost in their view (with the box= that frames them), in the file's order."""
     warn = warn or report
     doc = load(path)
-    folders, values = {}, {}
+    folders, values, advice = {}, {}, []
     shots = doc.shots()
     for k, (_, s) in enumerate(shots):
         opts, _ = parse_options(SHOTS[s.kind], s.options)
@@ -145,13 +146,18 @@ def prepare(path=None, *, report=lambda line: None, progress=None, warn=None) ->
             folders[s.name] = shot_runs(s.kind, opts, report)
         except OptvizError as e:
             raise OptvizError(f"{doc.path}:{s.line}: {e}") from None
-        values[s.name] = SHOTS[s.kind].read(opts, load_data(folders[s.name]))
+        data = load_data(folders[s.name])
+        values[s.name] = SHOTS[s.kind].read(opts, data)
+        advice += [(s.line, f"{doc.path}:{s.line}: {said}") for said in SHOTS[s.kind].advise(opts, data)]
         if progress:
             progress(k + 1, len(shots))
     quoted = Values(doc, values)
     plan = build(doc, quoted)
-    for line, source in sorted(quoted.diverged):   # not an error: the video says so, but the teacher should know
-        warn(f"{doc.path}:{line}: {source} is from a run that diverged: it reads \"diverged\"")
+    # not errors: the video shows them as they are, but the teacher should know
+    advice += [(line, f"{doc.path}:{line}: {source} is from a run that diverged: it reads \"diverged\"")
+               for line, source in quoted.diverged]
+    for _, said in sorted(advice):
+        warn(said)
     plan = [replace(c, shots=tuple(replace(s, data=str(folders[s.name]) if s.name in folders else "")
                                    for s in c.shots)) for c in plan]
     return Lecture(lecture_file(path), doc, folders, plan)

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import OptvizError
 from .files import shared_state, state_series
+from .framing import framing
 
 NUMBER, INT, PAIR, NAME = "number", "int", "pair", "name"   # value types
 
@@ -53,15 +54,17 @@ class ShotKind:
     # options -> [(key, message)]: what is wrong with keys together, each good alone (then=N under steps);
     # a message begins with the key, after "a KIND shot's "
     agree: Callable[[dict], list] = None
+    # (options, data) -> [message]: what the teacher should know once the runs exist (not an error)
+    advise: Callable[[dict, dict], list] = None
 
 
 SHOTS: dict[str, ShotKind] = {}
 
 
-def shot(name, doc, keys, moments, values, per_optimizer, read, cost=1.0, needs=None, agree=None):
+def shot(name, doc, keys, moments, values, per_optimizer, read, cost=1.0, needs=None, agree=None, advise=None):
     def wrap(fn):
         SHOTS[name] = ShotKind(name, doc, keys, moments, values, per_optimizer, fn, read, cost, needs or {},
-                               agree or (lambda o: []))
+                               agree or (lambda o: []), advise or (lambda o, d: []))
         return fn
     return wrap
 
@@ -246,7 +249,7 @@ def hyperparameters(exp, m: int = 0) -> dict:
 SURFACE = Key(None, surface_name, "a registered surface or an expression in x, y")
 START = Key("", point, "where the balls start: x,y (default: the surface's start)")
 # what a shot shows: a path that leaves it is drawn to its edge, and again from where it comes back
-BOX = Key("", view_box, "the view: x0,x1;y0,y1 (default: around the paths)")
+BOX = Key("", view_box, "the view: x0,x1;y0,y1 (default: the surface's, grown to hold the paths)")
 
 
 def box_of(o):
@@ -333,7 +336,7 @@ def read_rule(o, d):
       ([("compare", 5.0, False)] if o["compare"] else []),
       {"start": PAIR, "steps": INT, "loss0": NUMBER, "loss": NUMBER, "position": PAIR, "next": PAIR, "grad0": PAIR,
        "lr": NUMBER, "momentum": NUMBER, "beta1": NUMBER, "beta2": NUMBER, "eps": NUMBER, "ratio": NUMBER,
-       "apart": NUMBER}, {}, read_rule, needs={"compare": "compare=SPEC"}, agree=comparable)
+       "apart": NUMBER}, {}, read_rule, needs={"compare": "compare=SPEC"}, agree=comparable, advise=framing)
 def compute_rule(o):
     from ..core.engine import simulate
     start = [o["start"]] if o["start"] else None
@@ -368,7 +371,7 @@ def read_race(o, d):
       {"loss0": NUMBER, "loss": NUMBER, "position": PAIR, "then_loss": NUMBER, "then_position": PAIR}, read_race,
       cost=1.1, needs={"then": "then=N"},
       agree=lambda o: [("then", f"then={o['then']} must be more than steps={o['steps']} (or 0: no second leg)")]
-      if o["then"] and o["then"] <= o["steps"] else [])
+      if o["then"] and o["then"] <= o["steps"] else [], advise=framing)
 def compute_race(o):
     from ..core.engine import simulate
     start = [o["start"]] if o["start"] else None
