@@ -54,7 +54,7 @@ def listing(lecture):
 @pytest.fixture(scope="module")
 def deck(lecture, tmp_path_factory):
     folder = tmp_path_factory.mktemp("deck") / "lecture-deck"
-    assert main(["slides", "--lecture", str(lecture), "-o", str(folder)]) == 0
+    assert main(["slides", str(lecture), "-o", str(folder)]) == 0   # the video named as --lecture names it
     return folder
 
 
@@ -371,6 +371,13 @@ def test_without_a_rendered_lecture_it_says_which_command_makes_one(tmp_path):
         "talk.mp4`, then cut the deck with `optviz slides --lecture talk.mp4`")
     done = run_cli(["--lecture", "talk.srt"], tmp_path)
     assert done.returncode == 2 and "talk.srt is not a rendered lecture's video" in done.stderr
+    # the video named without --lecture is the lecture (it was read as a TOML spec: "can't decode byte 0x8e")
+    for name in ("talk.mp4", "talk.WEBM"):
+        done = run_cli([name], tmp_path)
+        assert done.returncode == 2 and done.stderr == run_cli(["--lecture", name], tmp_path).stderr
+        assert done.stderr.startswith(f"optviz: error: no rendered lecture at {name}"), done.stderr
+    done = run_cli(["talk.mp4", "--lecture", "other.mp4"], tmp_path)
+    assert done.returncode == 2 and "two lectures: talk.mp4 and --lecture other.mp4" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["talk.md"]
 
 

@@ -68,11 +68,17 @@ def cmd_render(args) -> int:
 
 
 def cmd_slides(args) -> int:
-    """The rendered lecture as a deck: options from a spec (its output is the lecture), flags over them."""
+    """The rendered lecture as a deck: the video named, or options from a spec (its output is the lecture),
+    flags over them."""
     from ..lecture.deck import check_output, make_deck
     from ..progress import count_bar
     from .gallery import live_page_html
+    from ..render.manim_video import LECTURE_FORMATS
     m, lecture = {}, args.lecture
+    if args.spec and Path(args.spec).suffix.lower().lstrip(".") in LECTURE_FORMATS:   # the video itself
+        if lecture:
+            raise OptvizError(f"two lectures: {args.spec} and --lecture {lecture}; give one")
+        lecture, args.spec = args.spec, None
     if args.spec:
         from .spec import load_spec
         spec = load_spec(args.spec)
@@ -161,7 +167,8 @@ def build_parser() -> Parser:
     add_article(sub)
 
     p = sub.add_parser("slides", help="the rendered lecture as a deck: HTML (reveal.js, offline), PPTX or a PDF handout")
-    p.add_argument("spec", nargs="?", help="the lecture's TOML spec (its output is the lecture to cut)")
+    p.add_argument("spec", nargs="?", help="the rendered lecture (.mp4, .webm or .mov; as --lecture), or its TOML "
+                   "spec (its output is the lecture to cut)")
     p.add_argument("-o", "--output", metavar="PATH", help="a folder for the HTML deck (default lecture-deck), a "
                    ".html file with --one-file, a .pptx or .pdf file with --to")
     p.add_argument("--to", choices=["html", "pptx", "pdf"], default="html", help="html (default), pptx, pdf (a handout)")
