@@ -4,7 +4,6 @@ frame by frame against the chapter they were cut from, the HTML deck driven in C
 keys, playback, sound, the loop, the live slide against `simulate`, the notes), the PPTX read by
 python-pptx, the PDF by pypdf, bad input on the command line."""
 import json
-import math
 import re
 import subprocess
 import sys

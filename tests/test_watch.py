@@ -82,6 +82,8 @@ def test_a_running_watch_redraws_the_edited_chapter_and_reports_a_broken_save(tm
     watch = Watch(tmp_path, "lecture", "talk.md", "-o", "out/talk.mp4", "--watch", "--workers", "1")
     try:
         url = watch.until(r"the preview is at (http://127\.0\.0\.1:\d+/)").group(1)
+        race = next(n for n, text in enumerate(TALK.splitlines(), 1) if text.startswith("::: race"))
+        notice = watch.until(rf"talk\.md:{race}: the paths span \d+% of the view across .* frames them$").group(0)
         watch.until(r"drew chapters 1, 2 of 2 .*the page reloads")
         chapters = tmp_path / "out" / "talk_chapters"
         one, two, video = chapters / "01-one.mp4", chapters / "02-two.mp4", tmp_path / "out" / "talk.mp4"
@@ -92,6 +94,10 @@ def test_a_running_watch_redraws_the_edited_chapter_and_reports_a_broken_save(tm
             page.goto(url)
             page.wait_for_function("window.optvizWatch && window.optvizWatch.loaded === 1")
             assert page.locator("li.new").count() == 2   # the first build drew both
+            # what the teacher should know of the render shown is on the page, as in the terminal
+            assert page.evaluate("window.optvizWatch.notices") == [notice]
+            page.wait_for_function("document.getElementById('optviz-watch').innerText.length > 0")
+            assert page.locator("#optviz-watch").inner_text() == notice
 
             src.write_text(TALK.replace("Two optimizers set off.", "Two optimizers set off from one point."))
             watch.until(r"drew chapter 2 of 2 .*the page reloads")
@@ -101,8 +107,7 @@ def test_a_running_watch_redraws_the_edited_chapter_and_reports_a_broken_save(tm
             good = {p: sha(p) for p in (one, two, video)}
 
             src.write_text(TALK.replace("steps=20", "steps=abc"))
-            line = next(n for n, text in enumerate(TALK.splitlines(), 1) if text.startswith("::: race"))
-            problem = f"talk.md:{line}: bad steps 'abc' for a race shot: write a whole number"
+            problem = f"talk.md:{race}: bad steps 'abc' for a race shot: write a whole number"
             assert watch.until(re.escape(problem)).group(0) == problem
             page.wait_for_function("window.optvizWatch.problems.length === 1")
             assert problem in page.locator("#optviz-watch").inner_text()
@@ -136,14 +141,14 @@ def test_a_failing_render_is_reported_and_the_watch_goes_on():
         def start(self):
             pass
 
-        def done(self, note):
-            self.events.append(("done", note))
+        def done(self, note, notices):
+            self.events.append(("done", note, notices))
 
         def failed(self, problems):
             self.events.append(("failed", problems))
 
     bad = OptvizError("a.md:3: bad steps 'x'\na.md:9: unknown optimizer 'adm'")
-    results = iter([bad, OSError("disk full"), "drew 1"])
+    results = iter([bad, OSError("disk full"), ("drew 1", ["a.md:5: the path spans 8% of the view across"])])
 
     def build():
         r = next(results)
@@ -154,8 +159,10 @@ def test_a_failing_render_is_reported_and_the_watch_goes_on():
     page, said = Page(), []
     watch(Path("a.md"), build, page, report=said.append, changes=iter([1, 2]))
     assert page.events == [("failed", ["a.md:3: bad steps 'x'", "a.md:9: unknown optimizer 'adm'"]),
-                           ("failed", ["the render failed: OSError: disk full"]), ("done", "drew 1")]
+                           ("failed", ["the render failed: OSError: disk full"]),
+                           ("done", "drew 1", ["a.md:5: the path spans 8% of the view across"])]
     assert said[:2] == ["a.md:3: bad steps 'x'", "a.md:9: unknown optimizer 'adm'"]
+    assert said[-2] == "a.md:5: the path spans 8% of the view across"   # a notice: in the terminal too
     assert said[-1].endswith("the page reloads")
 
 
@@ -168,7 +175,7 @@ def test_a_save_made_while_a_build_runs_is_built_too(tmp_path):
         def start(self):
             pass
 
-        def done(self, note):
+        def done(self, note, notices):
             pass
 
         def failed(self, problems):
@@ -184,7 +191,7 @@ def test_a_save_made_while_a_build_runs_is_built_too(tmp_path):
             src.write_text("two")   # saved while the first build runs
         else:
             stop.set()
-        return "built"
+        return "built", []
 
     guard = threading.Timer(30, stop.set)
     guard.start()

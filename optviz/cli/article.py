@@ -75,13 +75,14 @@ def watch_article(args) -> int:
         raise OptvizError("--watch draws only what an edit changed: it does not take --no-cache")
     path, out = editable(args.file), Path(args.output)
 
-    def build() -> str:
+    def build() -> tuple[str, list]:
+        notices = []
         done = write_article(path, out, figures=args.figures, theme=args.theme,
                              live_page=None if args.no_live else live_page_html, max_size=args.max_size,
-                             workers=args.workers)
+                             workers=args.workers, warn=notices.append)
         n = len(done["drawn"]) + len(done["kept"])
         return (f"drew the figures of {', '.join(done['drawn'])} ({len(done['drawn'])} of {n} shots)" if done["drawn"]
-                else f"no figure to draw: the {n} shots' figures are as drawn before")
+                else f"no figure to draw: the {n} shots' figures are as drawn before"), notices
 
     def page():
         index = out / "index.html"

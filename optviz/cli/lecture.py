@@ -170,7 +170,7 @@ def check_look(theme: str | None, pace: float | None) -> None:
 def watch_video(args) -> int:
     """--watch: the flags checked once, then the file read, checked and rendered on every save."""
     from ..lecture.preview import video_page
-    from ..lecture.runs import load
+    from ..lecture.runs import load, prepare
     from ..lecture.video import render as render_video
     from ..lecture.video import select
     from ..lecture.voice import get_voice
@@ -189,15 +189,16 @@ def watch_video(args) -> int:
     check_manim("the lecture")
     shown = {"title": path.stem, "fresh": set(), "note": ""}
 
-    def build() -> str:
+    def build() -> tuple[str, list]:
         doc = load(path)   # a broken save stops here, its problems on the page
         meta = doc.meta
         theme = args.theme or meta.get("theme", "dark")
         pace = args.pace if args.pace is not None else float(meta.get("pace", 1.0))
         select(args.chapters, [c.key for c in doc.chapters])   # --chapters against the file as saved
-        drawn = []
+        drawn, notices = [], []
+        lecture = prepare(path, warn=notices.append)
         with count_bar("rendering") as bar:
-            render_video(output, lecture=path, quality=quality, voice=voice, chapters=args.chapters,
+            render_video(output, lecture=lecture, quality=quality, voice=voice, chapters=args.chapters,
                          options={"theme": theme, "pace": pace}, workers=args.workers, progress=bar,
                          drawing=drawn.extend)
         which = ", ".join(map(str, drawn))
@@ -205,7 +206,7 @@ def watch_video(args) -> int:
                 else "nothing to draw: every chapter as drawn before")
         shown.update(title=meta.get("title") or path.stem, fresh={doc.chapters[i - 1].key for i in drawn},
                      note=f"{note} · {quality}, voice {voice}")
-        return note
+        return note, notices
 
     stem = output.stem
     return run_watch(path, build, lambda: video_page(output, shown["title"], shown["fresh"], shown["note"]),

@@ -2,7 +2,7 @@
 reloads itself when a new one is done, and shows a broken save's problems above it.
 
     /                    the page: `page()`'s HTML, with the reloader added
-    /__optviz__/state    {"version", "problems", "note", "building"} as JSON: what the reloader polls
+    /__optviz__/state    {"version", "problems", "note", "building", "notices"} as JSON: what the reloader polls
     /PATH                a file under `root` that `serves(path)` allows (the post's figures, the video)
 
 Every answer says `no-store`: a reloaded page never shows a stale figure or video. The server runs in
@@ -22,23 +22,25 @@ from urllib.parse import unquote, urlsplit
 STATE = "/__optviz__/state"
 POLL_MS = 400
 
-# polls the state; reloads when a newer render is done; shows the problems of a broken save on top
+# polls the state; reloads when a newer render is done; shows on top the problems of a broken save, or
+# what the teacher should know of the render shown (a line quoting a diverged run, paths lost in their view)
 RELOADER = """<div id="optviz-watch" role="status" style="display:none; position:fixed; z-index:99; top:0; left:0;
  right:0; max-height:45vh; overflow:auto; margin:0; padding:.7rem 1rem; background:#7f1d1d; color:#fff;
  font:14px/1.45 'DejaVu Sans Mono', monospace; white-space:pre-wrap; box-shadow:0 2px 8px #0008"></div>
 <script>
 (() => {
   const loaded = %(version)d, box = document.getElementById("optviz-watch");
-  window.optvizWatch = {loaded, problems: []};
+  window.optvizWatch = {loaded, problems: [], notices: []};
   async function poll() {
     try {
       const s = await (await fetch("%(state)s", {cache: "no-store"})).json();
       if (s.version !== loaded && !s.problems.length && !s.building) { location.reload(); return; }
       window.optvizWatch.problems = s.problems;
+      window.optvizWatch.notices = s.notices;
       box.textContent = s.problems.length
         ? s.problems.join("\\n") + "\\n\\n(the last good render is below; save the file again to retry)"
-        : s.building ? "rendering the new save..." : "";
-      box.style.background = s.problems.length ? "#7f1d1d" : "#1e3a5f";
+        : s.building ? "rendering the new save..." : s.notices.join("\\n");
+      box.style.background = s.problems.length ? "#7f1d1d" : s.building ? "#1e3a5f" : "#5c3d0a";
       box.style.display = box.textContent ? "block" : "none";
       document.body.style.paddingTop = box.textContent ? box.offsetHeight + "px" : "";   // nothing hidden under it
     } catch (e) { /* the watch has stopped: keep the page as it is */ }
@@ -56,6 +58,7 @@ class State:
     problems: list = field(default_factory=list)
     note: str = ""
     building: bool = False
+    notices: list = field(default_factory=list)   # of the render shown: not problems, it was drawn
 
 
 def with_reloader(page: str, version: int) -> str:
@@ -84,15 +87,15 @@ class Preview:
         with self.lock:
             self.state.building = True
 
-    def done(self, note: str) -> None:
-        """A new render is in place: the page reloads."""
+    def done(self, note: str, notices=()) -> None:
+        """A new render is in place: the page reloads, with what the teacher should know of it."""
         with self.lock:
-            self.state = State(self.state.version + 1, [], note)
+            self.state = State(self.state.version + 1, [], note, notices=list(notices))
 
     def failed(self, problems: list[str]) -> None:
         """The save is broken: its problems go on the page, the render stays."""
         with self.lock:
-            self.state = State(self.state.version, list(problems), self.state.note)
+            self.state = State(self.state.version, list(problems), self.state.note, notices=self.state.notices)
 
     def close(self) -> None:
         self.server.shutdown()

@@ -46,7 +46,7 @@ def cycle(build, preview, report) -> bool:
     t0 = time.perf_counter()
     preview.start()
     try:
-        note = build()
+        note, notices = build()
     except Exception as e:   # noqa: BLE001  a watch outlives a bad save, and a failing render (manim, disk)
         problems = (str(e).splitlines() if isinstance(e, OptvizError)
                     else [f"the render failed: {type(e).__name__}: {e}"])
@@ -55,15 +55,18 @@ def cycle(build, preview, report) -> bool:
             report(line)
         report("the last good render stays; save the file again to retry")
         return False
-    preview.done(note)
+    preview.done(note, notices)
+    for line in notices:
+        report(line)
     report(f"{time.strftime('%H:%M:%S')} {note} ({time.perf_counter() - t0:.1f} s): the page reloads")
     return True
 
 
 def watch(path, build, preview, *, report=lambda line: None, stop=None, changes=None) -> None:
     """Build now and after each save of `path` until `stop` is set or Ctrl-C (`changes`: an iterable
-    whose every item is a save, in place of the file's). `build()` returns a note of what it drew, or
-    raises OptvizError with the file's problems."""
+    whose every item is a save, in place of the file's). `build()` returns a note of what it drew and
+    the notices the teacher should see beside it (`FILE:LINE: ...`, not problems), or raises OptvizError
+    with the file's problems."""
     built = state(path)
     cycle(build, preview, report)
     if changes is not None:
