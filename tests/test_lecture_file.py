@@ -216,6 +216,32 @@ def test_a_rule_shot_shows_the_registrys_rule_split_into_its_formulas():
     assert all(rule_lines(name) for name in OPTIMIZERS)
 
 
+@pytest.mark.parametrize("spec, twin", [
+    ("SGD:lr=0.05", "sgd:lr=0.05"),
+    ("SGD:lr=0.05,momentum=0.9", "torch-momentum:lr=0.05,momentum=0.9"),
+    ("SGD:lr=0.05,momentum=0.9,nesterov=True", "nesterov:lr=0.05,momentum=0.9"),
+    ("Adam:lr=0.05", "adam:lr=0.05"),
+    ("Adam:lr=0.05,amsgrad=True", "torch-adam:lr=0.05,amsgrad=True"),
+    ("RMSprop:lr=0.01", "rmsprop:lr=0.01"),
+    ("Adadelta", "adadelta"),
+])
+def test_a_torch_class_by_its_own_name_shows_the_rule_of_the_same_update(spec, twin):
+    """`RMSprop:lr=0.01`, torch's class as a PyTorch user writes it, showed "torch.optim.RMSprop with
+    torch's defaults" in a rule shot, whatever its settings: it shows the rule of the registered
+    optimizer that makes the same update, its settings deciding which (SGD with momentum is torch's
+    momentum). The same update: the same path, step by step, in float64."""
+    from optviz import simulate
+    from optviz.lecture.plan import rule_lines
+    ours, torchs = (simulate("rosenbrock", [s], [[-1.5, 2]], 20, dtype="float64").position for s in (twin, spec))
+    np.testing.assert_allclose(torchs, ours, rtol=1e-10, atol=1e-12)
+    assert rule_lines(spec) == rule_lines(twin)
+
+
+def test_a_torch_class_without_a_stated_rule_is_named_not_described():
+    from optviz.lecture.plan import rule_lines
+    assert rule_lines("Rprop:lr=0.01") == ("torch.optim.Rprop, as torch implements it",)   # not "torch's defaults"
+
+
 def test_values_print_as_the_format_says_pairs_each_number():
     assert format_value([1.23456, -0.5], ".2f") == "(1.23, -0.50)"
     assert format_value([1.23456, -0.5], None) == "(1.2, -0.5)"

@@ -27,13 +27,18 @@ FIRST = 3.0       # the least a shot's first beat lasts (its entrance)
 
 
 def rule_lines(spec: str) -> tuple[str, ...]:
-    """An optimizer's update rule as the registry states it (what `optviz list` prints), its formulas
-    only: split at ';' and lines outside parentheses, up to its first remark in parentheses or its first
-    sentence of prose (a rule told in words, as NAdam's, stays one line)."""
+    """An optimizer's update rule as the registry states it (what `optviz list` prints; for a torch class by
+    its own name, its registered twin's), its formulas only: split at ';' and lines outside parentheses,
+    up to its first remark in parentheses or its first sentence of prose (a rule told in words, as
+    NAdam's, stays one line)."""
     import re
 
-    from ..core.optimizers import resolve_optimizers
-    rule = resolve_optimizers([spec])[0].info().rule
+    from ..core.optimizers import OPTIMIZERS, resolve_optimizers, torch_classes
+    s = resolve_optimizers([spec])[0]
+    info = s.info()
+    # a torch class by its own name (SGD:momentum=0.9): its settings decide which rule is its update
+    torch_own = info.torch_class and s.name not in OPTIMIZERS and torch_classes.find(s.name)
+    rule = torch_classes.stated_rule(info.torch_class, s.hyperparameters) if torch_own else info.rule
     rule = re.split(r"\s{2,}\(|\n(?=[A-Z][a-z]+ )", rule)[0]
     return tuple(p.strip() for p in re.split(r"(?:;|\n)(?![^(]*\))", rule) if p.strip())
 

@@ -40,5 +40,24 @@ def info(name: str) -> OptimizerInfo:
     defaults = {k: v for k, v in defaults.items() if isinstance(v, (int, float, bool, str, type(None)))}
     taken = {o.title for o in OPTIMIZERS.values()}   # "SGD" is the blog post's; torch's is "SGD (torch)"
     return OptimizerInfo(name=name, title=f"{name} (torch)" if name in taken else name, build=torch_builder(cls), defaults=defaults,
-                         rule=f"torch.optim.{name} with torch's defaults", coordinatewise=name in ELEMENTWISE,
+                         rule=stated_rule(name, {}), coordinatewise=name in ELEMENTWISE,
                          needs_closure=name == "LBFGS", torch_class=name, keys=frozenset(torch_keys(cls)))
+
+
+def twin(name: str, settings: dict) -> str | None:
+    """The registered optimizer that is torch.optim.<name>'s update with these settings, or None: SGD
+    is the post's sgd, with momentum torch-momentum, with nesterov=True nesterov; Adam the post's adam
+    (amsgrad=True: torch-adam); a class registered once under its own settings (RMSprop, LBFGS) that one."""
+    if name == "SGD":
+        return "nesterov" if settings.get("nesterov") else "torch-momentum" if settings.get("momentum") else "sgd"
+    if name == "Adam":
+        return "torch-adam" if settings.get("amsgrad") else "adam"
+    same = [n for n, o in OPTIMIZERS.items() if o.torch_class == name]
+    return same[0] if len(same) == 1 else None
+
+
+def stated_rule(name: str, settings: dict) -> str:
+    """torch.optim.<name>'s update rule with these settings, as its registered twin states it (what a
+    lecture's rule shot shows for `RMSprop:lr=0.01`); a class without one is named, not described."""
+    other = twin(name, settings)
+    return OPTIMIZERS[other].rule if other else f"torch.optim.{name}, as torch implements it"
