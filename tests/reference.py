@@ -1,5 +1,5 @@
-"""Independent references for the tests: the seed's update rules written out in float64 numpy, with
-the pathological surface's gradient derived by hand (no autograd)."""
+"""Independent references for the tests: the seed's update rules (and AMSGrad, as optviz states it)
+written out in float64 numpy, with the pathological surface's gradient derived by hand (no autograd)."""
 import numpy as np
 
 
@@ -18,6 +18,7 @@ def run(rule, start, steps, grad=pathological_grad, loss=pathological, **hp):
     w = np.array(start, dtype=np.float64)
     v = np.zeros(2)
     m = np.zeros(2)
+    v_max = np.zeros(2)
     rows = []
     for t in range(1, steps + 2):
         rows.append([w[0], w[1], loss(w)])
@@ -35,6 +36,12 @@ def run(rule, start, steps, grad=pathological_grad, loss=pathological, **hp):
             v = b2 * v + (1 - b2) * g * g
             m_hat, v_hat = m / (1 - b1 ** t), v / (1 - b2 ** t)
             w = w - hp["lr"] * m_hat / (np.sqrt(v_hat) + eps)
+        elif rule == "amsgrad":   # torch.optim.Adam(amsgrad=True), as the registry's torch-adam states it
+            b1, b2, eps = hp.get("beta1", 0.9), hp.get("beta2", 0.999), hp.get("eps", 1e-8)
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * g * g
+            v_max = np.maximum(v_max, v)
+            w = w - hp["lr"] / (1 - b1 ** t) * m / (np.sqrt(v_max / (1 - b2 ** t)) + eps)
         else:
             raise ValueError(rule)
     return np.array(rows)

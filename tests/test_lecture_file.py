@@ -237,6 +237,18 @@ def test_a_torch_class_by_its_own_name_shows_the_rule_of_the_same_update(spec, t
     assert rule_lines(spec) == rule_lines(twin)
 
 
+def test_every_registered_rule_shows_as_formulas_without_prose():
+    """A rule shot draws the registry's rule line by line: L-BFGS's was cut into broken sentences
+    ("... (torch.optim.LBFGS). optviz's default", "... Not coordinate-wise:"), torch-adam's was
+    "torch.optim.Adam: as `adam`" (a pointer, with markdown's backticks, in a video)."""
+    from optviz.core.optimizers import OPTIMIZERS
+    from optviz.lecture.plan import rule_lines
+    for name in OPTIMIZERS:
+        for line in rule_lines(name):
+            assert "`" not in line and not re.search(r"\.\s+\S|[.:]$", line), (name, line)
+    assert all("=" in line for line in rule_lines("torch-adam") + rule_lines("lbfgs"))
+
+
 def test_a_torch_class_without_a_stated_rule_is_named_not_described():
     from optviz.lecture.plan import rule_lines
     assert rule_lines("Rprop:lr=0.01") == ("torch.optim.Rprop, as torch implements it",)   # not "torch's defaults"

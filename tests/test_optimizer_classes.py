@@ -176,3 +176,15 @@ def test_hessian_optimizers_are_deterministic_and_leave_the_global_generator_alo
     b = simulate("ravine", ["pytorch_optimizer:AdaHessian"], None, 20, dtype="float64")
     np.testing.assert_array_equal(a.position, b.position)
     assert torch.equal(state, torch.random.get_rng_state())
+
+
+def test_torch_adams_stated_amsgrad_rule_is_what_it_runs():
+    """torch-adam's rule states AMSGrad's update: written out in numpy (tests/reference.py), it is the
+    path torch.optim.Adam(amsgrad=True) takes, step by step, where the maximum matters (plain Adam's
+    path parts from it)."""
+    from reference import run
+    start, lr, steps = [1.0, 1.5], 0.5, 40
+    for spec, rule in (("torch-adam:lr=0.5,amsgrad=True", "amsgrad"), ("adam:lr=0.5", "adam")):
+        ran = simulate("pathological", [spec], [start], steps, dtype="float64")
+        np.testing.assert_allclose(ran.position[0, 0], run(rule, start, steps, lr=lr)[:, :2], rtol=1e-9, atol=1e-12)
+    assert np.abs(run("amsgrad", start, steps, lr=lr) - run("adam", start, steps, lr=lr)).max() > 1e-3

@@ -45,7 +45,8 @@ _TORCH = [
      "v = momentum*v + g (v1 = g1);  w = w - lr*(g + momentum*v)  (torch.optim.SGD, nesterov=True)"),
     ("torch-adam", "Adam (torch)", "Adam", {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
                                             "amsgrad": False}, {},
-     "torch.optim.Adam: as `adam`; amsgrad=True keeps v_hat = max over time"),
+     "m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g^2;  v_max = max(v_max, v) with amsgrad=True, else v;  "
+     "w = w - lr/(1-b1^t) * m / (sqrt(v_max/(1-b2^t)) + eps)  (torch.optim.Adam; as `adam` without amsgrad)"),
     ("adamw", "AdamW", "AdamW", {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
                                  "weight_decay": 1e-2}, {},
      "w = w - lr*weight_decay*w, then the Adam step (decoupled weight decay; torch.optim.AdamW)"),
@@ -78,10 +79,9 @@ for _name, _title, _cls, _defaults, _fixed, _rule in _TORCH:
                                                        "line_search_fn": None},
                     coordinatewise=False, needs_closure=True, torch_class="LBFGS")
 def _lbfgs(params, **hp):
-    """Quasi-Newton: the step is -lr * H g, with H built from the last history_size (s, y) pairs;
-    line_search_fn="strong_wolfe" adds a line search (torch.optim.LBFGS). optviz's default
-    max_iter=1 (torch's is 20) so that one recorded step is one L-BFGS iteration. Not coordinate-wise:
-    each start runs on its own."""
+    """w = w - lr * H g, with H built from the last history_size (s, y) pairs  (quasi-Newton; torch.optim.LBFGS)
+    line_search_fn="strong_wolfe" adds a line search. optviz's default max_iter=1 (torch's is 20), so
+    that one recorded step is one L-BFGS iteration. Not coordinate-wise: each start runs on its own."""
     return torch.optim.LBFGS(params, **hp)
 
 
