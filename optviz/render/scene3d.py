@@ -20,7 +20,7 @@ from .base import SceneBase, draw_header, surface_cmap, wrapped_axis_labels
 from .geometry import BOX_ITERATIONS, beyond_box, bilinear, cut_at_exit, dense_path, display_z, mesh_z, surface_mesh
 from .lines3d import draw_lines, fast
 from .occlusion import Occluder, visibility
-from .style import Style
+from .style import Style, rgb
 from .timeline import Timeline, interpolate
 
 DENSE = 6   # points per step along trails, so they follow the surface between steps
@@ -83,8 +83,8 @@ class Scene3D(SceneBase):
         ax.set_zlabel(r"$\log_{10}$ loss" if log else "loss", color=c.foreground, fontsize=10 * sc)
         ax.tick_params(colors=c.muted, labelsize=8 * sc)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-            axis.set_pane_color((*_rgb(c.background), 0.0))
-            axis._axinfo["grid"]["color"] = (*_rgb(c.muted), 0.25)
+            axis.set_pane_color((*rgb(c.background), 0.0))
+            axis._axinfo["grid"]["color"] = (*rgb(c.muted), 0.25)
         # the header first: the last drawing fit_inside makes is then the whole static picture, which
         # prepare() keeps instead of drawing it again (the moving artists are added after it)
         draw_header(fig, exp, style, self.title, 0.9, handles=self.legend_handles(), handlelength=1.6)
@@ -264,7 +264,3 @@ class Scene3D(SceneBase):
             drawn = np.isfinite(d).all(-1) & ~out   # of what is in the view
             shares.append(float(hid[drawn].mean()) if drawn.any() else 0.0)
         return shares
-
-
-def _rgb(hex_color: str):
-    return tuple(int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))

@@ -46,20 +46,27 @@ def optimizer_colors(names: list[str]) -> list[str]:
     return out
 
 
+def rgb(hex_color: str) -> tuple[float, float, float]:
+    """An #rrggbb colour as (r, g, b), each 0 to 1."""
+    return tuple(int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+
+
+def hex_of(r: float, g: float, b: float) -> str:
+    """(r, g, b), each 0 to 1, as #rrggbb."""
+    return "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in (r, g, b)))
+
+
 def shade(hex_color: str, k: int) -> str:
     """The k-th variant of a colour: alternately lighter and darker."""
-    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    h, l, s = colorsys.rgb_to_hls(r, g, b)
+    h, l, s = colorsys.rgb_to_hls(*rgb(hex_color))
     step = 0.16 * ((k + 1) // 2)
     l = min(0.85, l + step) if k % 2 else max(0.15, l - step)
-    r, g, b = colorsys.hls_to_rgb(h, l, s)
-    return "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in (r, g, b)))
+    return hex_of(*colorsys.hls_to_rgb(h, l, s))
 
 
 def luminance(hex_color: str) -> float:
     """WCAG's relative luminance of an #rrggbb colour."""
-    c = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in c)
+    r, g, b = (x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in rgb(hex_color))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -72,13 +79,12 @@ def contrast(a: str, b: str) -> float:
 def readable(hex_color: str, background: str, ratio: float = 4.5) -> str:
     """`hex_color` as a text on `background`: its hue kept, lighter on a dark background (darker on a
     light one) until their contrast is at least `ratio` (as it is, when it already reads)."""
-    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    h, l, s = colorsys.rgb_to_hls(r, g, b)
+    h, l, s = colorsys.rgb_to_hls(*rgb(hex_color))
     towards = 1.0 if luminance(background) < 0.18 else 0.0
     out = hex_color
     while contrast(out, background) < ratio and abs(l - towards) > 1e-9:
         l = min(1.0, l + 0.02) if towards else max(0.0, l - 0.02)
-        out = "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in colorsys.hls_to_rgb(h, l, s)))
+        out = hex_of(*colorsys.hls_to_rgb(h, l, s))
     return out
 
 
