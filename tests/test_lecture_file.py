@@ -232,9 +232,11 @@ def test_a_torch_class_by_its_own_name_shows_the_rule_of_the_same_update(spec, t
     momentum). The same update: the same path, step by step, in float64."""
     from optviz import simulate
     from optviz.lecture.plan import rule_lines
-    ours, torchs = (simulate("rosenbrock", [s], [[-1.5, 2]], 20, dtype="float64").position for s in (twin, spec))
-    np.testing.assert_allclose(torchs, ours, rtol=1e-10, atol=1e-12)
+    ours, torchs = (simulate("rosenbrock", [s], [[-1.5, 2]], 20, dtype="float64") for s in (twin, spec))
+    np.testing.assert_allclose(torchs.position, ours.position, rtol=1e-10, atol=1e-12)
     assert rule_lines(spec) == rule_lines(twin)
+    # and the saved run says the same rule (it said the class's rule at torch's defaults: SGD's, for momentum)
+    assert torchs.meta["optimizers"][0]["rule"] == ours.meta["optimizers"][0]["rule"]
 
 
 def test_every_registered_rule_shows_as_formulas_without_prose():

@@ -33,12 +33,8 @@ def rule_lines(spec: str) -> tuple[str, ...]:
     NAdam's, stays one line)."""
     import re
 
-    from ..core.optimizers import OPTIMIZERS, resolve_optimizers, torch_classes
-    s = resolve_optimizers([spec])[0]
-    info = s.info()
-    # a torch class by its own name (SGD:momentum=0.9): its settings decide which rule is its update
-    torch_own = info.torch_class and s.name not in OPTIMIZERS and torch_classes.find(s.name)
-    rule = torch_classes.stated_rule(info.torch_class, s.hyperparameters) if torch_own else info.rule
+    from ..core.optimizers import resolve_optimizers
+    rule = resolve_optimizers([spec])[0].rule()
     rule = re.split(r"\s{2,}\(|\n(?=[A-Z][a-z]+ )", rule)[0]
     return tuple(p.strip() for p in re.split(r"(?:;|\n)(?![^(]*\))", rule) if p.strip())
 

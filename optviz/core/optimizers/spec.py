@@ -11,8 +11,9 @@ import torch
 
 from ...errors import OptvizError
 from ...parsing import parse_value
+from . import torch_classes
 from .lookup import get_optimizer, is_name
-from .registry import OptimizerInfo
+from .registry import OPTIMIZERS, OptimizerInfo
 from .schedules import learning_rates
 
 
@@ -30,6 +31,14 @@ class OptimizerSpec:
     def resolved(self) -> dict:
         """Defaults overlaid with the given hyperparameters."""
         return {**self.info().defaults, **self.hyperparameters}
+
+    def rule(self) -> str:
+        """Its update rule as optviz states it: the registry's; for a torch class by its own name, that of
+        the registered optimizer its settings make it (SGD with momentum: torch-momentum's)."""
+        info = self.info()
+        if info.torch_class and self.name not in OPTIMIZERS and torch_classes.find(self.name):
+            return torch_classes.stated_rule(info.torch_class, self.hyperparameters)
+        return info.rule
 
 
 def parse_optimizer(text: str) -> OptimizerSpec:
@@ -132,5 +141,5 @@ def optimizers_meta(specs: list[OptimizerSpec]) -> list[dict]:
     def plain(d):
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}
     return [{"name": s.name, "title": s.info().title, "label": s.label, "schedule": s.schedule,
-             "hyperparameters": plain(s.resolved()), "given": plain(s.hyperparameters), "rule": s.info().rule}
+             "hyperparameters": plain(s.resolved()), "given": plain(s.hyperparameters), "rule": s.rule()}
             for s in specs]
