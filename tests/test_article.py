@@ -267,12 +267,16 @@ def test_the_built_in_article_in_the_gallery_is_whole_and_under_5_mb():
     assert linked == on_disk and any(f.endswith(".mp4") for f in on_disk)   # every file used, none missing
 
 
-def test_a_race_the_live_page_cannot_run_is_said_not_left_out_silently(tmp_path, capsys):
+@pytest.mark.parametrize("optimizers", ["radam:lr=0.05",
+                                        # torch's classes, spelled as page optimizers in another case: the
+                                        # page does not run them (it stopped the post, and the deck)
+                                        "SGD:lr=0.001,momentum=0.9 RMSprop:lr=0.01"])
+def test_a_race_the_live_page_cannot_run_is_said_not_left_out_silently(tmp_path, capsys, optimizers):
     from optviz.render.interactive import PAGE_OPTIMIZERS
-    assert "radam" not in PAGE_OPTIMIZERS
-    src = tmp_path / "radam.md"
+    assert not any(spec.split(":")[0] in PAGE_OPTIMIZERS for spec in optimizers.split())
+    src = tmp_path / "race.md"
     src.write_text("# A race {#race}\n\n::: race surface=rosenbrock start=-1.5,2.5 steps=20 "
-                   'optimizers="radam:lr=0.05" view=2d name=first\nRAdam sets off.\n')
+                   f'optimizers="{optimizers}" view=2d name=first\nThey set off.\n')
     assert main(["article", str(src), "-o", str(tmp_path / "post"), "--figures", "png"]) == 0
     err = capsys.readouterr().err
     assert f"no live figure (the interactive page runs {', '.join(PAGE_OPTIMIZERS)}" in err

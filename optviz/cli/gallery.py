@@ -297,11 +297,11 @@ def live_page_html(race: dict | None = None, theme: str = "dark") -> str | None:
     from ..render.interactive import PAGE_OPTIMIZERS
     entry = ENTRIES["seed-explorer"]
     if race is not None:
-        runnable = [o for o in race["optimizers"] if o.split(":")[0].split("@")[0].strip().lower() in PAGE_OPTIMIZERS]
-        if not runnable:
-            return None
         from ..core.optimizers import parse_optimizer
-        specs = [parse_optimizer(o) for o in runnable]
+        # by the name as written: `SGD` is torch's class, which the page does not run, not its `sgd`
+        specs = [s for s in map(parse_optimizer, race["optimizers"]) if s.name in PAGE_OPTIMIZERS]
+        if not specs:
+            return None
         entry = {"surface": race["surface"], "steps": race["steps"], "interactive": True,
                  "optimizer": [{"name": o.name, **o.hyperparameters, **({"schedule": o.schedule} if o.schedule else {})}
                                for o in specs],
